@@ -1,0 +1,74 @@
+/**
+ * The command-line entry point: argv → one command function. Commands are plain async functions, imported
+ * lazily so `bench --help` does not load onnxruntime or parquet readers. This is the only place that exits.
+ */
+import yargs from "yargs";
+import { hideBin } from "yargs/helpers";
+import { BenchError, ExitCode } from "./errors.js";
+
+async function main(argv: string[]): Promise<void> {
+  await yargs(argv)
+    .scriptName("bench")
+    .usage("$0 <command> [options]\n\nMTEB-exact evaluation, splitting, training and comparison of passage rerankers.")
+    .command(
+      "split",
+      "Split a reranking dataset 90/10 exactly as datasets' train_test_split(test_size, seed) does, filter the train part, write train.jsonl / test.jsonl / split.json",
+      (y) =>
+        y
+          .option("task", { type: "string", describe: "Registered task to split (see tasks/), e.g. T2Reranking" })
+          .option("input", { type: "string", describe: "Dataset file: .jsonl/.json, .arrow (HF datasets cache), .parquet" })
+          .option("test-size", { type: "number", default: 0.1, describe: "Fraction (0,1) or absolute count (integer ≥ 1) of rows for the test part" })
+          .option("seed", { type: "number", default: 42, describe: "Seed for numpy's default_rng (SeedSequence + PCG64)" })
+          .option("out", { type: "string", demandOption: true, describe: "Output directory" })
+          .conflicts("task", "input")
+          .check((a) => {
+            if (!a.task && !a.input) throw new Error("give --task or --input");
+            return true;
+          }),
+      async (a) => {
+        const { splitCommand } = await import("./commands/split.js");
+        await splitCommand({ task: a.task, input: a.input, testSize: a["test-size"], seed: a.seed, out: a.out });
+      },
+    )
+    .command(
+      ["eval", "$0"],
+      "Rerank a dataset with a model and compute MTEB's MAP/MRR; writes MTEB-compatible result JSON. With no arguments: bm25 on the embedded sample task",
+      (y) =>
+        y
+          .option("model", {
+            type: "string",
+            default: "bm25",
+            describe: "bm25 | scores:FILE.jsonl | a model directory | ORG/NAME[@revision] from the hub",
+          })
+          .option("task", { type: "string", describe: "Registered task (see tasks/); default: the embedded sample task" })
+          .option("data", { type: "string", describe: "Evaluate this file (e.g. test.jsonl from `bench split`) as task CustomReranking, split test" })
+          .option("output", { type: "string", default: "results", describe: "Results directory" })
+          .option("format", { choices: ["mteb", "mteb-1.1.1"] as const, default: "mteb" as const, describe: "Result file layout (spec §2.5)" })
+          .conflicts("task", "data"),
+      async (a) => {
+        const { evalCommand } = await import("./commands/eval.js");
+        await evalCommand({ model: a.model, task: a.task, data: a.data, output: a.output, format: a.format });
+      },
+    )
+    .strict()
+    .demandCommand(1)
+    .help()
+    .alias("h", "help")
+    .version(false)
+    .wrap(Math.min(120, process.stdout.columns ?? 100))
+    .fail((msg, err) => {
+      if (err) throw err;
+      throw new BenchError(`usage: ${msg} (see bench --help)`, ExitCode.Usage);
+    })
+    .parseAsync();
+}
+
+main(hideBin(process.argv)).catch((err: unknown) => {
+  if (err instanceof BenchError) {
+    process.stderr.write(`bench: ${err.message}\n`);
+    process.exitCode = err.exitCode;
+  } else {
+    process.stderr.write(`bench: internal error: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}\n`);
+    process.exitCode = ExitCode.Internal;
+  }
+});

@@ -1,0 +1,42 @@
+/**
+ * The score stage's contract. Every model kind (bm25, precomputed scores, ONNX ColBERT/dense/cross-encoder)
+ * implements Reranker; the evaluator never knows which one it has.
+ */
+
+/** One query with its candidate documents, in order (positives then negatives, spec §2.2). */
+export interface ScoreRequest {
+  query: string;
+  docs: string[];
+}
+
+/** Progress callback: `done` of `total` units (documents or pairs, as the model counts them). */
+export type Progress = (done: number, total: number) => void;
+
+/** What the results writer records about a model (mteb's model_meta.json fields that we know). */
+export interface ModelInfo {
+  /** Name as written in results: "bm25", "BAAI/bge-m3", or a checkpoint's directory basename. */
+  name: string;
+  /** Hub revision, or null when there is none. */
+  revision: string | null;
+  /** mteb model_type: "lexical" | "late-interaction" | "dense" | "cross-encoder" | "precomputed". */
+  modelType: string;
+  /** mteb similarity_fn_name: "MaxSim", "cosine", "dot", null. */
+  similarityFn: string | null;
+  framework: string[];
+  nParameters: number | null;
+  embedDim: number | null;
+  maxTokens: number | null;
+  /** Anything else worth recording (content hash of the model files, settings). */
+  extra?: Record<string, unknown>;
+}
+
+export interface Reranker {
+  readonly info: ModelInfo;
+  /**
+   * Scores every request's documents: result[i][j] scores requests[i].docs[j]; higher = more relevant.
+   * Must be deterministic. Scores are rounded to float32 by the evaluator (spec §2.3), not here.
+   */
+  score(requests: ScoreRequest[], onProgress?: Progress): Promise<number[][]>;
+  /** Releases sessions, workers, files. */
+  close(): Promise<void>;
+}

@@ -1,0 +1,15 @@
+/** sha256 helpers used for dataset fingerprints, split index hashes and model content hashes. */
+import { createHash } from "node:crypto";
+import { createReadStream } from "node:fs";
+
+/** Hex sha256 of bytes or a string (UTF-8). */
+export function sha256Hex(data: string | Uint8Array): string {
+  return createHash("sha256").update(data).digest("hex");
+}
+
+/** Hex sha256 of a file, streamed (works for multi-GB model files). */
+export async function sha256File(path: string): Promise<string> {
+  const h = createHash("sha256");
+  for await (const chunk of createReadStream(path)) h.update(chunk as Buffer);
+  return h.digest("hex");
+}
