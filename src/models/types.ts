@@ -5,6 +5,8 @@
 
 /** One query with its candidate documents, in order (positives then negatives, spec §2.2). */
 export interface ScoreRequest {
+  /** Index of the source row in the evaluated data, in file order (precomputed scores are looked up by it). */
+  row: number;
   query: string;
   docs: string[];
 }
