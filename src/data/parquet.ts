@@ -1,0 +1,31 @@
+/**
+ * Parquet via hyparquet (pure JS) + hyparquet-compressors (zstd, gzip, brotli, lz4; snappy is built in).
+ * C-MTEB/T2Reranking's dev shard is pyarrow-written parquet with `query: string`, `positive/negative:
+ * list<string>` (spec §3, §5); hyparquet turns list columns into JS arrays.
+ */
+import { parquetReadObjects } from "hyparquet";
+import { compressors } from "hyparquet-compressors";
+import { inputError } from "../errors.js";
+import type { RerankRow } from "./types.js";
+import { validateRow } from "./validate-row.js";
+
+const COLUMNS = ["query", "positive", "negative"];
+
+/** Decodes a parquet file's bytes into validated rows; errors name the row index (0-based, file order). */
+export async function parseParquet(bytes: Uint8Array, path: string): Promise<RerankRow[]> {
+  // hyparquet wants an ArrayBuffer covering exactly the file.
+  const ab = bytes.buffer.slice(bytes.byteOffset, bytes.byteOffset + bytes.byteLength) as ArrayBuffer;
+  let records: Record<string, unknown>[];
+  try {
+    records = await parquetReadObjects({ file: ab, columns: COLUMNS, compressors });
+  } catch (err) {
+    throw inputError(`data: cannot read ${path} as parquet: ${oneLine(err)}`);
+  }
+  return records.map((rec, i) => validateRow(rec, `${path} row ${i}`));
+}
+
+/** First line of an error's message, so wrapped library errors stay one line. */
+export function oneLine(err: unknown): string {
+  const msg = err instanceof Error ? err.message : String(err);
+  return msg.split("\n")[0] || "unknown error";
+}
