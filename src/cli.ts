@@ -50,6 +50,34 @@ async function main(argv: string[]): Promise<void> {
         await evalCommand({ model: a.model, task: a.task, data: a.data, output: a.output, format: a.format });
       },
     )
+    .command(
+      "compare <results..>",
+      "Compare result files or directories (any mteb/bench layout) against the first: per task, split and metric, deltas, and where per-query files exist a paired bootstrap 95% CI and sign-flip p-value",
+      (y) =>
+        y
+          .positional("results", { type: "string", array: true, describe: "Two or more result files or results directories; the first is the base" })
+          .option("format", { choices: ["table", "md", "json"] as const, default: "table" as const, describe: "table (terminal), md (markdown for pull requests), json (for scripts)" })
+          .option("plot", { type: "string", describe: "Also write an SVG of the sorted per-query AP differences to this file" })
+          .option("metric", { type: "string", array: true, describe: "Only these metrics (e.g. --metric map mrr)" }),
+      async (a) => {
+        const { compareCommand } = await import("./commands/compare.js");
+        await compareCommand({ paths: (a.results ?? []).map(String), format: a.format, plot: a.plot, metrics: a.metric });
+      },
+    )
+    .command(
+      "check",
+      "Regression gate: exit 0 when no metric of --candidate fell more than --tolerance below --baseline, 1 with a table of regressions, 2 when results are missing or unreadable",
+      (y) =>
+        y
+          .option("baseline", { type: "string", demandOption: true, describe: "Baseline result file or directory (e.g. the committed results/)" })
+          .option("candidate", { type: "string", demandOption: true, describe: "Candidate result file or directory" })
+          .option("tolerance", { type: "number", default: 0.002, describe: "Largest allowed fall of any metric (absolute; metrics are 0–1)" })
+          .option("metric", { type: "string", array: true, describe: "Only gate these metrics (e.g. --metric map mrr)" }),
+      async (a) => {
+        const { checkCommand } = await import("./commands/check.js");
+        await checkCommand({ baseline: a.baseline, candidate: a.candidate, tolerance: a.tolerance, metrics: a.metric });
+      },
+    )
     .strict()
     .demandCommand(1)
     .help()

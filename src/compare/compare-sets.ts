@@ -1,0 +1,162 @@
+/**
+ * The comparison itself: for every task, split (and hf_subset) and metric of the first side, the value on each
+ * other side with absolute and relative deltas, plus paired significance for map and mrr where both sides have
+ * per-query sidecars. Pure data in, data out; rendering lives in render-*.ts.
+ */
+import { BenchError, ExitCode } from "../errors.js";
+import { pairedStats, type PairedStats } from "./paired-stats.js";
+import { mean, pairQueries, readPerQuery, type QueryScore } from "./per-query.js";
+import type { LoadedResult, ResultSet } from "./result-set.js";
+
+/** One side's cell in a row (sides 1…n; side 0 is the base). */
+export interface DeltaCell {
+  value: number | null;
+  /** value − base. */
+  abs: number | null;
+  /** (value − base) / |base|; null when base is 0 or a value is missing. */
+  rel: number | null;
+  /** Paired tests on the per-query values (map and mrr only), when both sides have usable per-query data. */
+  stats: PairedStats | null;
+}
+
+/** One task × split × subset × metric. */
+export interface CompareRow {
+  task: string;
+  split: string;
+  subset: string;
+  metric: string;
+  base: number;
+  others: DeltaCell[];
+}
+
+/** Sorted per-query AP differences for one task/split and one side against the base (for --plot). */
+export interface PairedSeries {
+  task: string;
+  split: string;
+  subset: string;
+  side: number;
+  apDiffs: Float64Array;
+  stats: PairedStats;
+}
+
+/** The whole comparison. `notes` are said once each (mismatches, skipped significance). */
+export interface Comparison {
+  sides: string[];
+  rows: CompareRow[];
+  notes: string[];
+  series: PairedSeries[];
+}
+
+/** Metrics the per-query sidecar carries, and which field holds them. */
+const PER_QUERY_METRICS: Record<string, "ap" | "rr"> = { map: "ap", mrr: "rr" };
+
+/** Compares sets[1..] against sets[0]; `metrics` (if given) restricts the metric names. */
+export function compareSets(sets: ResultSet[], stage: string, metrics?: string[], resamples?: number): Comparison {
+  const notes = new Set<string>();
+  const rows: CompareRow[] = [];
+  const series: PairedSeries[] = [];
+  const sidecars = new Map<string, QueryScore[]>();
+  const readSidecar = (p: string) => sidecars.get(p) ?? sidecars.set(p, readPerQuery(p, stage)).get(p)!;
+  const [base, ...others] = sets as [ResultSet, ...ResultSet[]];
+  const name = (i: number) => `${String.fromCharCode(65 + i)} (${sets[i]!.label})`;
+
+  others.forEach((set, k) => {
+    for (const task of base.results.keys()) if (!set.results.has(task)) notes.add(`task ${task} is only in ${name(0)}, not in ${name(k + 1)}`);
+    for (const task of set.results.keys()) if (!base.results.has(task)) notes.add(`task ${task} is only in ${name(k + 1)}, not in ${name(0)}`);
+  });
+
+  for (const [task, a] of base.results) {
+    for (const sa of a.scores) {
+      const matches = others.map((set) => set.results.get(task)?.scores.find((s) => s.split === sa.split && s.subset === sa.subset));
+      const where = `${task} ${sa.split}${sa.subset === "default" ? "" : `/${sa.subset}`}`;
+      matches.forEach((m, k) => {
+        if (!m && others[k]!.results.has(task)) notes.add(`${where} is only in ${name(0)}, not in ${name(k + 1)}`);
+      });
+      if (matches.every((m) => !m)) continue;
+      const stats = matches.map((m, k) => {
+        if (!m) return null;
+        const b = others[k]!.results.get(task)!;
+        return significance(a, b, sa.split, sa.subset, k + 1);
+      });
+      for (const metric of Object.keys(sa.metrics).sort()) {
+        if (metrics && !metrics.includes(metric)) continue;
+        const x = sa.metrics[metric]!;
+        const cells = matches.map((m, k): DeltaCell => {
+          const y = m?.metrics[metric];
+          if (m && y === undefined) notes.add(`${where}: metric ${metric} is only in ${name(0)}, not in ${name(k + 1)}`);
+          if (y === undefined) return { value: null, abs: null, rel: null, stats: null };
+          const abs = y - x;
+          const field = PER_QUERY_METRICS[metric];
+          return { value: y, abs, rel: x === 0 ? null : abs / Math.abs(x), stats: field ? (stats[k]?.[field] ?? null) : null };
+        });
+        if (cells.every((c) => c.value === null)) continue;
+        rows.push({ task, split: sa.split, subset: sa.subset, metric, base: x, others: cells });
+      }
+      stats.forEach((s, k) => {
+        if (s) series.push({ task, split: sa.split, subset: sa.subset, side: k + 1, apDiffs: s.apDiffs, stats: s.ap });
+      });
+    }
+    others.forEach((set, k) => {
+      const b = set.results.get(task);
+      if (!b) return;
+      for (const sb of b.scores) {
+        if (!a.scores.some((s) => s.split === sb.split && s.subset === sb.subset)) {
+          notes.add(`${task} ${sb.split}${sb.subset === "default" ? "" : `/${sb.subset}`} is only in ${name(k + 1)}, not in ${name(0)}`);
+        }
+      }
+    });
+  }
+  if (rows.length === 0) {
+    const list = (s: ResultSet) => [...s.results.values()].map((r) => `${r.task} (${r.scores.map((x) => x.split).join(", ")})`).join("; ");
+    throw new BenchError(
+      `${stage}: nothing to compare: no task, split and metric in common${metrics ? ` among --metric ${metrics.join(",")}` : ""}. ` +
+        sets.map((s, i) => `${name(i)} has ${list(s)}`).join("; "),
+      ExitCode.Input,
+    );
+  }
+  return { sides: sets.map((s) => s.label), rows, notes: [...notes], series };
+
+  function significance(a: LoadedResult, b: LoadedResult, split: string, subset: string, side: number) {
+    const where = `${a.task} ${split}`;
+    if (!a.perQueryPath || !b.perQueryPath) {
+      const missing = [!a.perQueryPath ? 0 : -1, !b.perQueryPath ? side : -1].filter((i) => i >= 0).map(name);
+      notes.add(`significance skipped for ${where}: no per-query data (${a.task}.per_query.jsonl beside the result file) in ${missing.join(" and ")}`);
+      return null;
+    }
+    const qa = forSplit(readSidecar(a.perQueryPath), a, split, subset);
+    const qb = forSplit(readSidecar(b.perQueryPath), b, split, subset);
+    const why = typeof qa === "string" ? qa : typeof qb === "string" ? qb : null;
+    const checked = why ?? consistency(qa as QueryScore[], a, split, subset) ?? consistency(qb as QueryScore[], b, split, subset);
+    const paired = checked ?? pairQueries(qa as QueryScore[], qb as QueryScore[]);
+    if (typeof paired === "string") {
+      notes.add(`significance skipped for ${where} (${name(0)} vs ${name(side)}): ${paired}`);
+      return null;
+    }
+    const apDiffs = Float64Array.from(paired.ap).sort();
+    return { ap: pairedStats(paired.ap, resamples), rr: pairedStats(paired.rr, resamples), apDiffs };
+  }
+}
+
+// Which sidecar lines belong to this split: the "split" field when present, else the task's only split.
+function forSplit(qs: QueryScore[], r: LoadedResult, split: string, subset: string): QueryScore[] | string {
+  if (qs.some((q) => q.split !== undefined)) {
+    const sel = qs.filter((q) => q.split === split);
+    return sel.length > 0 ? sel : `${r.perQueryPath} has no rows for split ${split}`;
+  }
+  if (r.scores.length === 1 && r.scores[0]!.split === split && r.scores[0]!.subset === subset) return qs;
+  return `${r.perQueryPath} has no "split" field but ${r.path} holds several splits/subsets`;
+}
+
+// The sidecar must reproduce the file's map/mrr; 1e-6 allows for the 6-decimal rounding of mteb ≥1.12.76 files.
+function consistency(qs: QueryScore[], r: LoadedResult, split: string, subset: string): string | null {
+  if (qs.length === 0) return `${r.perQueryPath} is empty`;
+  const scores = r.scores.find((s) => s.split === split && s.subset === subset)!.metrics;
+  for (const [metric, field] of Object.entries(PER_QUERY_METRICS)) {
+    const v = scores[metric];
+    const m = mean(qs.map((q) => q[field]));
+    if (v !== undefined && Number.isFinite(v) && Math.abs(m - v) > 1e-6) {
+      return `${r.perQueryPath}: per-query ${field} values average to ${m}, but ${r.path} says ${metric} = ${v} (stale or foreign sidecar?)`;
+    }
+  }
+  return null;
+}

@@ -1,0 +1,128 @@
+/**
+ * `bench compare --plot FILE.svg`: per-query AP differences (side − A) sorted ascending, one panel per task/split
+ * and side, with the zero line, the mean (dashed) and its bootstrap 95% CI (band) marked. Hand-written SVG 1.1,
+ * no dependency; rsvg-convert and browsers render it.
+ */
+import type { PairedSeries } from "./compare-sets.js";
+import { fmtDelta, sideLetter } from "./render-report.js";
+
+const WIDTH = 860;
+const PANEL_H = 380;
+const M = { left: 78, right: 24, top: 64, bottom: 56 };
+const POS = "#2b8a3e";
+const NEG = "#c92a2a";
+const CI_FILL = "#1c7ed6";
+
+/** Renders all series as one SVG document (series must be non-empty). */
+export function renderPlotSvg(series: PairedSeries[], sides: string[]): string {
+  const height = PANEL_H * series.length;
+  const panels = series.map((s, i) => panel(s, sides, i * PANEL_H)).join("\n");
+  return [
+    `<?xml version="1.0" encoding="UTF-8"?>`,
+    `<svg xmlns="http://www.w3.org/2000/svg" version="1.1" width="${WIDTH}" height="${height}" viewBox="0 0 ${WIDTH} ${height}" font-family="DejaVu Sans, Arial, sans-serif" font-size="12">`,
+    `<rect x="0" y="0" width="${WIDTH}" height="${height}" fill="#ffffff"/>`,
+    panels,
+    `</svg>`,
+    "",
+  ].join("\n");
+}
+
+function panel(s: PairedSeries, sides: string[], y0: number): string {
+  const d = s.apDiffs;
+  const n = d.length;
+  const L = sideLetter(s.side);
+  const { ci95, meanDiff, p } = s.stats;
+  const pw = WIDTH - M.left - M.right;
+  const ph = PANEL_H - M.top - M.bottom;
+  let lo = Math.min(0, d[0]!, ci95[0]);
+  let hi = Math.max(0, d[n - 1]!, ci95[1]);
+  if (hi - lo < 1e-9) [lo, hi] = [-0.05, 0.05];
+  const ticks = niceTicks(lo, hi);
+  lo = Math.min(lo, ticks[0]!);
+  hi = Math.max(hi, ticks[ticks.length - 1]!);
+  const top = y0 + M.top;
+  const yOf = (v: number) => top + ((hi - v) / (hi - lo)) * ph;
+  const xOf = (i: number) => M.left + (i / n) * pw;
+  const zero = yOf(0);
+
+  // One path per sign keeps the file small for thousands of queries.
+  let pos = "";
+  let neg = "";
+  for (let i = 0; i < n; i++) {
+    const v = d[i]!;
+    if (v === 0) continue;
+    const seg = `M${r(xOf(i))} ${r(zero)}H${r(xOf(i + 1))}V${r(yOf(v))}H${r(xOf(i))}Z`;
+    if (v > 0) pos += seg;
+    else neg += seg;
+  }
+  const out: string[] = [`<g id="panel-${esc(s.task)}-${esc(s.split)}-${L}">`];
+  const title = `${s.task} ${s.split}${s.subset === "default" ? "" : `/${s.subset}`}: AP(${L}) − AP(A) per query, sorted (n = ${n})`;
+  const sub = `mean ${fmtDelta(meanDiff)}, 95% CI [${fmtDelta(ci95[0])}, ${fmtDelta(ci95[1])}], sign-flip p = ${p < 0.001 ? p.toExponential(1) : p.toFixed(3)}`;
+  out.push(`<text x="${M.left}" y="${y0 + 24}" font-size="15" font-weight="bold">${esc(title)}</text>`);
+  out.push(`<text x="${M.left}" y="${y0 + 44}" fill="#444">${esc(sub)}   (A = ${esc(clip(sides[0]!))}, ${L} = ${esc(clip(sides[s.side]!))})</text>`);
+  out.push(`<rect x="${M.left}" y="${top}" width="${pw}" height="${ph}" fill="none" stroke="#999"/>`);
+  for (const t of ticks) {
+    const y = r(yOf(t));
+    out.push(`<line x1="${M.left}" x2="${M.left + pw}" y1="${y}" y2="${y}" stroke="#eee"/>`);
+    out.push(`<line x1="${M.left - 5}" x2="${M.left}" y1="${y}" y2="${y}" stroke="#333"/>`);
+    out.push(`<text x="${M.left - 8}" y="${y + 4}" text-anchor="end">${esc(fmtTick(t))}</text>`);
+  }
+  for (const t of xTicks(n)) {
+    const x = r(xOf(t));
+    out.push(`<line x1="${x}" x2="${x}" y1="${top + ph}" y2="${top + ph + 5}" stroke="#333"/>`);
+    out.push(`<text x="${x}" y="${top + ph + 19}" text-anchor="middle">${t}</text>`);
+  }
+  out.push(`<rect class="ci" x="${M.left}" y="${r(yOf(ci95[1]))}" width="${pw}" height="${r(Math.max(1, yOf(ci95[0]) - yOf(ci95[1])))}" fill="${CI_FILL}" fill-opacity="0.22"/>`);
+  if (pos) out.push(`<path class="pos" d="${pos}" fill="${POS}"/>`);
+  if (neg) out.push(`<path class="neg" d="${neg}" fill="${NEG}"/>`);
+  out.push(`<line class="zero" x1="${M.left}" x2="${M.left + pw}" y1="${r(zero)}" y2="${r(zero)}" stroke="#222"/>`);
+  out.push(`<line class="mean" x1="${M.left}" x2="${M.left + pw}" y1="${r(yOf(meanDiff))}" y2="${r(yOf(meanDiff))}" stroke="${CI_FILL}" stroke-width="1.5" stroke-dasharray="6 4"/>`);
+  // Legend, top-left inside the plot (the sorted bars start low on the left, so the corner above them is free).
+  const lx = M.left + 10;
+  const ly = top + 14;
+  out.push(`<rect x="${lx - 4}" y="${ly - 11}" width="252" height="38" fill="#fff" fill-opacity="0.85" stroke="#ccc"/>`);
+  out.push(`<line x1="${lx}" x2="${lx + 26}" y1="${ly - 4}" y2="${ly - 4}" stroke="${CI_FILL}" stroke-width="1.5" stroke-dasharray="6 4"/>`);
+  out.push(`<text x="${lx + 32}" y="${ly}">mean ΔAP ${esc(fmtDelta(meanDiff))}</text>`);
+  out.push(`<rect x="${lx}" y="${ly + 6}" width="26" height="10" fill="${CI_FILL}" fill-opacity="0.22"/>`);
+  out.push(`<text x="${lx + 32}" y="${ly + 16}">bootstrap 95% CI of the mean</text>`);
+  const cy = top + ph / 2;
+  out.push(`<text x="${18}" y="${r(cy)}" text-anchor="middle" transform="rotate(-90 18 ${r(cy)})">ΔAP (${L} − A)</text>`);
+  out.push(`<text x="${M.left + pw / 2}" y="${top + ph + 40}" text-anchor="middle">queries, sorted by ΔAP</text>`);
+  out.push(`</g>`);
+  return out.join("\n");
+}
+
+/** Round tick values on a 1/2/5 × 10^k grid covering [lo, hi]. */
+export function niceTicks(lo: number, hi: number): number[] {
+  const raw = (hi - lo) / 6;
+  const mag = 10 ** Math.floor(Math.log10(raw));
+  const step = [1, 2, 5, 10].map((f) => f * mag).find((s) => s >= raw)!;
+  const out: number[] = [];
+  for (let t = Math.floor(lo / step) * step; t <= hi + step * 1e-9; t += step) out.push(Math.abs(t) < step * 1e-9 ? 0 : Number(t.toPrecision(12)));
+  if (out[out.length - 1]! < hi) out.push(Number((out[out.length - 1]! + step).toPrecision(12)));
+  return out;
+}
+
+function xTicks(n: number): number[] {
+  const step = niceTicks(0, n)[1]!;
+  const s = Math.max(1, Math.round(step));
+  const out: number[] = [];
+  for (let t = 0; t <= n; t += s) out.push(t);
+  return out;
+}
+
+function fmtTick(t: number): string {
+  return t === 0 ? "0" : (t > 0 ? "+" : "") + String(Number(t.toPrecision(6)));
+}
+
+function r(x: number): string {
+  return String(Math.round(x * 100) / 100);
+}
+
+function clip(s: string): string {
+  return s.length > 48 ? `…${s.slice(-47)}` : s;
+}
+
+function esc(s: string): string {
+  return s.replace(/&/g, "&amp;").replace(/</g, "&lt;").replace(/>/g, "&gt;").replace(/"/g, "&quot;");
+}

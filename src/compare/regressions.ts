@@ -1,0 +1,72 @@
+/**
+ * The regression gate's logic: every metric of the baseline must be present in the candidate and must not have
+ * fallen by more than the tolerance. All reranking metrics bench and mteb write (map, mrr, ndcg, recall,
+ * precision, nAUC, accuracy, hit_rate) are higher-is-better, so "fell" is baseline − candidate.
+ */
+import type { ResultSet } from "./result-set.js";
+
+/** A metric that fell by more than the tolerance (or became NaN). */
+export interface Regression {
+  task: string;
+  split: string;
+  subset: string;
+  metric: string;
+  baseline: number;
+  candidate: number;
+  /** candidate − baseline (negative), NaN when the candidate is NaN. */
+  delta: number;
+}
+
+/** What the gate found. */
+export interface GateResult {
+  /** Number of (task, split, subset, metric) values compared. */
+  compared: number;
+  regressions: Regression[];
+  /** Baseline entries with no counterpart in the candidate, as "task split metric" phrases. */
+  missing: string[];
+  /** Candidate tasks the baseline does not have (not an error). */
+  extraTasks: string[];
+  /** The largest drop among compared values (0 if nothing fell). */
+  largestDrop: number;
+}
+
+// Slack so that a drop written as exactly the tolerance (0.668 → 0.666 at 0.002) is not flagged by float rounding.
+const EPS = 1e-12;
+
+/** Compares candidate against baseline at `tolerance` (absolute, in metric units 0–1). */
+export function findRegressions(baseline: ResultSet, candidate: ResultSet, tolerance: number, metrics?: string[]): GateResult {
+  const out: GateResult = { compared: 0, regressions: [], missing: [], extraTasks: [], largestDrop: 0 };
+  for (const task of candidate.results.keys()) if (!baseline.results.has(task)) out.extraTasks.push(task);
+  for (const [task, b] of baseline.results) {
+    const c = candidate.results.get(task);
+    if (!c) {
+      out.missing.push(`task ${task} (${b.path})`);
+      continue;
+    }
+    for (const sb of b.scores) {
+      const where = `${task} ${sb.split}${sb.subset === "default" ? "" : `/${sb.subset}`}`;
+      const sc = c.scores.find((s) => s.split === sb.split && s.subset === sb.subset);
+      if (!sc) {
+        out.missing.push(`${where} (no such split in ${c.path})`);
+        continue;
+      }
+      for (const metric of Object.keys(sb.metrics).sort()) {
+        if (metrics && !metrics.includes(metric)) continue;
+        const x = sb.metrics[metric]!;
+        const y = sc.metrics[metric];
+        if (y === undefined) {
+          out.missing.push(`${where} ${metric} (not in ${c.path})`);
+          continue;
+        }
+        out.compared++;
+        if (Number.isNaN(x)) continue; // nothing to hold the candidate to
+        const drop = x - y;
+        if (Number.isNaN(y) || drop > tolerance + EPS) {
+          out.regressions.push({ task, split: sb.split, subset: sb.subset, metric, baseline: x, candidate: y, delta: y - x });
+        }
+        if (drop > out.largestDrop) out.largestDrop = drop;
+      }
+    }
+  }
+  return out;
+}
