@@ -20,8 +20,25 @@ function toPlain(v: unknown): unknown {
   return v;
 }
 
+/**
+ * Why the bytes are not a complete IPC payload, or null. A stream cut at a record-batch boundary parses
+ * "fine" with fewer rows, so require the end-of-stream marker 0xFFFFFFFF 00000000 that pyarrow (≥ 0.15, so
+ * every `datasets` version), arrow-js and arrow-rs write on close; a file needs its ARROW1 footer.
+ */
+export function truncation(bytes: Uint8Array, kind: "stream" | "file"): string | null {
+  const n = bytes.length;
+  if (kind === "file") {
+    const tail = Buffer.from(bytes.subarray(Math.max(0, n - 6))).toString("latin1");
+    return tail === "ARROW1" && n >= 12 ? null : "truncated: no ARROW1 magic at the end of the file";
+  }
+  const eos = [0xff, 0xff, 0xff, 0xff, 0, 0, 0, 0].every((b, i) => bytes[n - 8 + i] === b);
+  return eos ? null : "truncated: no end-of-stream marker (the file was cut short or is still being written)";
+}
+
 /** Decodes Arrow IPC bytes into validated rows; errors name the row index (0-based, across batches). */
 export function parseArrow(bytes: Uint8Array, path: string, kind: "stream" | "file"): RerankRow[] {
+  const cut = truncation(bytes, kind);
+  if (cut !== null) throw inputError(`data: cannot read ${path} as arrow ${kind}: ${cut}`);
   let table: Table;
   try {
     table = tableFromIPC(bytes);

@@ -3,7 +3,7 @@
  * C-MTEB/T2Reranking's dev shard is pyarrow-written parquet with `query: string`, `positive/negative:
  * list<string>` (spec §3, §5); hyparquet turns list columns into JS arrays.
  */
-import { parquetReadObjects } from "hyparquet";
+import { type FileMetaData, parquetMetadata, parquetReadObjects, parquetSchema } from "hyparquet";
 import { compressors } from "hyparquet-compressors";
 import { inputError } from "../errors.js";
 import type { RerankRow } from "./types.js";
@@ -15,11 +15,25 @@ const COLUMNS = ["query", "positive", "negative"];
 export async function parseParquet(bytes: Uint8Array, path: string): Promise<RerankRow[]> {
   // hyparquet wants an ArrayBuffer covering exactly the file.
   const ab = bytes.buffer.slice(bytes.byteOffset, bytes.byteOffset + bytes.byteLength) as ArrayBuffer;
+  const cannot = (err: unknown): Error => inputError(`data: cannot read ${path} as parquet: ${oneLine(err)}`);
+  let metadata: FileMetaData;
+  let names: string[];
+  try {
+    metadata = parquetMetadata(ab);
+    names = parquetSchema(metadata).children.map((c) => c.element.name);
+  } catch (err) {
+    throw cannot(err);
+  }
+  for (const col of COLUMNS) {
+    if (!names.includes(col)) {
+      throw inputError(`data: ${path}: parquet column "${col}" missing (columns: ${names.join(", ") || "none"}); expected query, positive, negative`);
+    }
+  }
   let records: Record<string, unknown>[];
   try {
-    records = await parquetReadObjects({ file: ab, columns: COLUMNS, compressors });
+    records = await parquetReadObjects({ file: ab, metadata, columns: COLUMNS, compressors });
   } catch (err) {
-    throw inputError(`data: cannot read ${path} as parquet: ${oneLine(err)}`);
+    throw cannot(err);
   }
   return records.map((rec, i) => validateRow(rec, `${path} row ${i}`));
 }
