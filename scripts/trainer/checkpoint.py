@@ -1,0 +1,82 @@
+"""Training checkpoints: everything needed to continue a run exactly (weights, optimizer, scheduler, grad
+scaler, every RNG state, data position), written atomically so a SIGKILL never leaves a torn file."""
+import os
+import random
+
+import numpy as np
+import torch
+
+from model import atomic_torch_save
+
+CHECKPOINT_VERSION = 1
+
+# hyperparameters that must not change between a run and its resumption
+TRAINING_KEYS = (
+    "learning_rate", "num_train_epochs", "max_steps", "per_device_train_batch_size", "gradient_accumulation_steps",
+    "train_group_size", "query_max_length", "max_length", "use_inbatch_negative", "bf16", "fp16", "warmup_ratio",
+    "warmup_steps", "lr_scheduler_type", "seed", "max_grad_norm", "weight_decay", "adam_epsilon",
+    "head_lr_multiplier", "temperature", "divide_by_query_length", "colbert_dim", "padding",
+)
+
+
+def checkpoint_path(output_dir):
+    """Where the (single, latest) checkpoint of a run lives."""
+    return os.path.join(output_dir, "checkpoint", "checkpoint.pt")
+
+
+def rng_states(sampler_rng):
+    """All random states that influence training: torch CPU/CUDA, the group sampler, global random, numpy."""
+    return {
+        "torch": torch.get_rng_state(),
+        "cuda": torch.cuda.get_rng_state_all() if torch.cuda.is_available() else None,
+        "sampler": sampler_rng.getstate(),
+        "python": random.getstate(),
+        "numpy": np.random.get_state(),
+    }
+
+
+def restore_rng_states(states, sampler_rng):
+    torch.set_rng_state(states["torch"])
+    if states["cuda"] is not None and torch.cuda.is_available():
+        torch.cuda.set_rng_state_all(states["cuda"])
+    sampler_rng.setstate(states["sampler"])
+    random.setstate(states["python"])
+    np.random.set_state(states["numpy"])
+
+
+def save_checkpoint(output_dir, *, model, optimizer, scheduler, scaler, sampler_rng, position, hparams, fingerprint):
+    """position = {"step", "epoch", "micro"}: optimizer steps done and the next micro-batch of that epoch."""
+    path = checkpoint_path(output_dir)
+    os.makedirs(os.path.dirname(path), exist_ok=True)
+    atomic_torch_save(
+        {
+            "version": CHECKPOINT_VERSION,
+            "position": dict(position),
+            "model": model.state_dict(),
+            "optimizer": optimizer.state_dict(),
+            "scheduler": scheduler.state_dict(),
+            "scaler": scaler.state_dict() if scaler is not None else None,
+            "rng": rng_states(sampler_rng),
+            "hparams": {k: hparams[k] for k in TRAINING_KEYS},
+            "data_fingerprint": fingerprint,
+        },
+        path,
+    )
+    return path
+
+
+def load_checkpoint(output_dir, hparams, fingerprint):
+    """Reads the checkpoint and checks it belongs to this run (same data, same training hyperparameters)."""
+    path = checkpoint_path(output_dir)
+    if not os.path.exists(path):
+        raise ValueError(f"{path}: no checkpoint to resume from")
+    ck = torch.load(path, map_location="cpu")
+    if ck.get("version") != CHECKPOINT_VERSION:
+        raise ValueError(f"{path}: checkpoint version {ck.get('version')}, expected {CHECKPOINT_VERSION}")
+    if ck["data_fingerprint"] != fingerprint:
+        raise ValueError(f"{path}: the training data differs from the data this checkpoint was trained on")
+    diff = [f"{k}: checkpoint {ck['hparams'].get(k)!r} vs now {hparams[k]!r}"
+            for k in TRAINING_KEYS if ck["hparams"].get(k) != hparams[k]]
+    if diff:
+        raise ValueError(f"{path}: hyperparameters differ from the checkpointed run: " + "; ".join(diff))
+    return ck

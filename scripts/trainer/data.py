@@ -1,0 +1,128 @@
+"""Training data: the token-id files `bench train` (Node) writes, and open-retrievals' group sampling (spec §4b).
+
+Files in the data directory (all .npy, little-endian):
+  queries.ids.npy int32 (all query tokens, concatenated)  queries.offsets.npy int64 [n_queries + 1]
+  docs.ids.npy    int32                                   docs.offsets.npy    int64 [n_docs + 1]
+  rows.npy int64: per row [query, n_pos, pos..., n_neg, neg...]   rows.offsets.npy int64 [n_rows + 1]
+  meta.json: {"format": "bench-train-data/1", "pad_token_id", "query_max_length", "max_length", ...}
+Token sequences are already truncated by the tokenizer (special tokens included); here they are only padded.
+"""
+import hashlib
+import json
+import math
+import os
+
+import numpy as np
+import torch
+
+DATA_FORMAT = "bench-train-data/1"
+FILES = ("queries.ids.npy", "queries.offsets.npy", "docs.ids.npy", "docs.offsets.npy", "rows.npy", "rows.offsets.npy")
+
+
+class TokenTable:
+    """A ragged table of token sequences: ids[offsets[i]:offsets[i+1]]."""
+
+    def __init__(self, ids, offsets, name):
+        if offsets.ndim != 1 or len(offsets) < 1 or offsets[0] != 0 or offsets[-1] != len(ids):
+            raise ValueError(f"{name}: offsets must start at 0 and end at {len(ids)} (the number of ids)")
+        if np.any(np.diff(offsets) <= 0):
+            raise ValueError(f"{name}: every sequence needs at least one token")
+        self.ids, self.offsets = ids, offsets
+
+    def __len__(self):
+        return len(self.offsets) - 1
+
+    def get(self, i):
+        return self.ids[self.offsets[i] : self.offsets[i + 1]]
+
+
+class TrainData:
+    """Rows (query, positives, negatives) over token tables; rows without a positive or a negative are dropped,
+    as open-retrievals' RetrievalTrainDataset does."""
+
+    def __init__(self, data_dir):
+        meta_path = os.path.join(data_dir, "meta.json")
+        with open(meta_path, encoding="utf-8") as f:
+            self.meta = json.load(f)
+        if self.meta.get("format") != DATA_FORMAT:
+            raise ValueError(f"{meta_path}: format {self.meta.get('format')!r}, expected {DATA_FORMAT!r}")
+        arr = {}
+        for name in FILES:
+            path = os.path.join(data_dir, name)
+            if not os.path.exists(path):
+                raise ValueError(f"{path}: missing (the data directory is written by `bench train`)")
+            arr[name] = np.load(path, allow_pickle=False)
+        self.queries = TokenTable(arr["queries.ids.npy"], arr["queries.offsets.npy"], "queries")
+        self.docs = TokenTable(arr["docs.ids.npy"], arr["docs.offsets.npy"], "docs")
+        flat, offs = arr["rows.npy"], arr["rows.offsets.npy"]
+        self.rows = []
+        self.dropped = 0
+        for r in range(len(offs) - 1):
+            rec = flat[offs[r] : offs[r + 1]].tolist()
+            q, npos = rec[0], rec[1]
+            pos = rec[2 : 2 + npos]
+            nneg = rec[2 + npos]
+            neg = rec[3 + npos : 3 + npos + nneg]
+            if len(rec) != 3 + npos + nneg:
+                raise ValueError(f"rows.npy: row {r} is malformed")
+            if not pos or not neg:
+                self.dropped += 1
+                continue
+            self.rows.append((q, pos, neg))
+        self.fingerprint = fingerprint(data_dir)
+        self.pad_id = int(self.meta["pad_token_id"])
+
+
+def fingerprint(data_dir):
+    """sha256 over the token files, so a resumed run can prove it reads the same data."""
+    h = hashlib.sha256()
+    for name in FILES:
+        with open(os.path.join(data_dir, name), "rb") as f:
+            h.update(name.encode() + b"\0" + f.read())
+    return h.hexdigest()
+
+
+def sample_group(rng, pos, neg, group_size):
+    """open-retrievals/FlagEmbedding: one positive by random.choice, group_size-1 negatives by random.sample,
+    from the negatives repeated ceil((G-1)/len) times when there are too few. Returns (pos, [negs])."""
+    p = rng.choice(pos)
+    k = group_size - 1
+    if len(neg) < k:
+        negs = rng.sample(neg * math.ceil(k / len(neg)), k)
+    else:
+        negs = rng.sample(neg, k)
+    return p, negs
+
+
+def epoch_order(n, seed, epoch):
+    """The row order of one epoch: a permutation that depends only on (seed, epoch), so resuming needs no state."""
+    g = torch.Generator().manual_seed(seed * 1000003 + epoch)
+    return torch.randperm(n, generator=g).tolist()
+
+
+def pad_batch(seqs, max_len, pad_id, padding):
+    """Pads to max_len ('max_length', the recipe) or to the longest sequence ('longest'). Returns (ids, mask)."""
+    longest = max(len(s) for s in seqs)
+    if longest > max_len:
+        raise ValueError(f"a sequence has {longest} tokens, more than the maximum {max_len}")
+    width = max_len if padding == "max_length" else longest
+    ids = torch.full((len(seqs), width), pad_id, dtype=torch.long)
+    mask = torch.zeros((len(seqs), width), dtype=torch.long)
+    for i, s in enumerate(seqs):
+        ids[i, : len(s)] = torch.from_numpy(np.asarray(s, dtype=np.int64))
+        mask[i, : len(s)] = 1
+    return ids, mask
+
+
+def make_batch(data, row_indices, rng, group_size, query_max_length, max_length, padding):
+    """One batch: queries [B, Q], positives [B, L], negatives [B*(G-1), L] in open-retrievals' flattened order."""
+    qs, ps, ns = [], [], []
+    for r in row_indices:
+        q, pos, neg = data.rows[r]
+        p, negs = sample_group(rng, pos, neg, group_size)
+        qs.append(data.queries.get(q))
+        ps.append(data.docs.get(p))
+        ns.extend(data.docs.get(n) for n in negs)
+    q_ids, q_mask = pad_batch(qs, query_max_length, data.pad_id, padding)
+    d_ids, d_mask = pad_batch(ps + ns, max_length, data.pad_id, padding)
+    return q_ids, q_mask, d_ids, d_mask

@@ -1,0 +1,151 @@
+"""The ColBERT model: an HF encoder plus bge-m3's colbert_linear head (spec §4a/§4b), loaded from and saved
+to a Hugging Face-style directory (config.json, model.safetensors | pytorch_model.bin, colbert_linear.pt)."""
+import json
+import os
+
+import torch
+import torch.nn as nn
+import torch.nn.functional as F
+
+from encoder import Encoder, EncoderConfig
+from safetensors_io import load_safetensors, save_safetensors
+
+_PREFIXES = ("bert.", "roberta.")
+# persistent buffers some transformers versions saved; they hold no learned values
+_IGNORED = ("embeddings.position_ids",)
+
+
+class ColBERT(nn.Module):
+    """encode(ids, mask) = normalize(colbert_linear(h[:, 1:]) * mask[:, 1:, None]): CLS dropped, pads zero."""
+
+    def __init__(self, encoder, colbert_dim):
+        super().__init__()
+        self.encoder = encoder
+        self.colbert_linear = nn.Linear(encoder.config.hidden_size, colbert_dim)
+
+    def encode(self, input_ids, attention_mask):
+        h = self.encoder(input_ids, attention_mask)
+        e = self.colbert_linear(h[:, 1:]) * attention_mask[:, 1:, None].to(h.dtype)
+        return F.normalize(e, p=2, dim=-1)
+
+
+def _strip_prefix(state, source):
+    out = {}
+    for k, v in state.items():
+        for p in _PREFIXES:
+            if k.startswith(p):
+                k = k[len(p) :]
+                break
+        if k in out:
+            raise ValueError(f"{source}: weight {k} appears twice (with and without a prefix)")
+        out[k] = v
+    return out
+
+
+def read_weights(model_dir):
+    """Returns ({hf_name: tensor}, file) from model.safetensors or pytorch_model.bin, or (None, None)."""
+    st = os.path.join(model_dir, "model.safetensors")
+    if os.path.exists(st):
+        return _strip_prefix(load_safetensors(st), st), st
+    pt = os.path.join(model_dir, "pytorch_model.bin")
+    if os.path.exists(pt):
+        state = torch.load(pt, map_location="cpu")
+        return _strip_prefix(state, pt), pt
+    return None, None
+
+
+def load_encoder_state(encoder, state, source):
+    """Copies `state` into `encoder` by HF name; any missing or unexpected key is an error listing them."""
+    own = encoder.state_dict()
+    state = {k: v for k, v in state.items() if k not in _IGNORED}
+    missing = sorted(set(own) - set(state))
+    unexpected = sorted(set(state) - set(own))
+    if missing or unexpected:
+        raise ValueError(
+            f"{source}: weights do not match the {encoder.config.model_type} config: "
+            f"missing {missing or 'none'}; unexpected {unexpected or 'none'}"
+        )
+    for k, v in state.items():
+        if tuple(v.shape) != tuple(own[k].shape):
+            raise ValueError(f"{source}: weight {k} has shape {list(v.shape)}, the config needs {list(own[k].shape)}")
+    encoder.load_state_dict({k: v.to(torch.float32) for k, v in state.items()}, strict=True)
+
+
+def load_colbert(model_dir, colbert_dim=-1, seed=0):
+    """Builds the model from `model_dir`. Returns (model, info) where info says which parts were random."""
+    cfg_path = os.path.join(model_dir, "config.json")
+    with open(cfg_path, encoding="utf-8") as f:
+        c = EncoderConfig(json.load(f), cfg_path)
+    state, wfile = read_weights(model_dir)
+    with_pooler = state is None or any(k.startswith("pooler.") for k in state)
+    encoder = Encoder(c, with_pooler=with_pooler)
+    gen = torch.Generator().manual_seed(seed)
+    if state is None:
+        encoder.init_weights(gen)
+    else:
+        load_encoder_state(encoder, state, wfile)
+    lin_path = os.path.join(model_dir, "colbert_linear.pt")
+    lin_state = torch.load(lin_path, map_location="cpu") if os.path.exists(lin_path) else None
+    if lin_state is not None:
+        if sorted(lin_state) != ["bias", "weight"]:
+            raise ValueError(f"{lin_path}: expected keys bias, weight; found {sorted(lin_state)}")
+        dim = lin_state["weight"].shape[0]
+        if colbert_dim > 0 and colbert_dim != dim:
+            raise ValueError(f"{lin_path}: the head has {dim} outputs but colbert_dim {colbert_dim} was asked for")
+    else:
+        dim = c.hidden_size if colbert_dim <= 0 else colbert_dim
+    model = ColBERT(encoder, dim)
+    if lin_state is not None:
+        model.colbert_linear.load_state_dict({k: v.to(torch.float32) for k, v in lin_state.items()})
+    else:
+        # open-retrievals: Xavier-uniform weight when no colbert_linear.pt ships with the model (spec §4b)
+        with torch.no_grad():
+            w = torch.empty_like(model.colbert_linear.weight)
+            bound = (6.0 / (w.shape[0] + w.shape[1])) ** 0.5
+            model.colbert_linear.weight.copy_(w.uniform_(-bound, bound, generator=gen))
+            b = model.colbert_linear.bias
+            b.copy_(torch.empty_like(b).uniform_(-(1 / w.shape[1]) ** 0.5, (1 / w.shape[1]) ** 0.5, generator=gen))
+    info = {
+        "encoder_weights": wfile if wfile else "random init (config.json only)",
+        "colbert_linear": lin_path if lin_state is not None else "xavier-uniform init",
+        "colbert_dim": dim,
+        "model_type": c.model_type,
+    }
+    return model, info
+
+
+def save_model_dir(model, out_dir):
+    """Writes config.json, model.safetensors (HF names, fp32) and colbert_linear.pt into out_dir."""
+    os.makedirs(out_dir, exist_ok=True)
+    cfg = dict(model.encoder.config.raw)
+    _write_json(os.path.join(out_dir, "config.json"), cfg)
+    state = {k: v.float() for k, v in model.encoder.state_dict().items()}
+    save_safetensors(state, os.path.join(out_dir, "model.safetensors"))
+    lin = {k: v.detach().float().clone() for k, v in model.colbert_linear.state_dict().items()}
+    atomic_torch_save(lin, os.path.join(out_dir, "colbert_linear.pt"))
+
+
+def atomic_torch_save(obj, path):
+    """torch.save to a temp file in the same directory, fsync, then rename (never a half-written file)."""
+    tmp = f"{path}.{os.getpid()}.tmp"
+    try:
+        with open(tmp, "wb") as f:
+            torch.save(obj, f)
+            f.flush()
+            os.fsync(f.fileno())
+        os.replace(tmp, path)
+    except BaseException:
+        if os.path.exists(tmp):
+            os.remove(tmp)
+        raise
+
+
+def _write_json(path, obj):
+    tmp = f"{path}.{os.getpid()}.tmp"
+    with open(tmp, "w", encoding="utf-8") as f:
+        json.dump(obj, f, indent=2, ensure_ascii=False)
+        f.write("\n")
+    os.replace(tmp, path)
+
+
+write_json_atomic = _write_json

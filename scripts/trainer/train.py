@@ -1,0 +1,190 @@
+"""ColBERT fine-tuning loop (open-retrievals recipe, spec §4b) in plain PyTorch ≥ 1.13 + numpy.
+
+Prints one JSON object per line on stdout (events: start, log, checkpoint, interrupted, done) for `bench train`;
+everything else goes to stderr. SIGINT/SIGTERM: finish the current optimizer step, checkpoint, exit 130.
+"""
+import contextlib
+import json
+import math
+import os
+import random
+import signal
+import sys
+import time
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+
+import numpy as np  # noqa: E402
+import torch  # noqa: E402
+
+from args import parse  # noqa: E402
+from checkpoint import load_checkpoint, save_checkpoint  # noqa: E402
+from data import TrainData, epoch_order, make_batch  # noqa: E402
+from encoder import Attention  # noqa: E402
+from export import write_model_dir  # noqa: E402
+from loss import colbert_loss  # noqa: E402
+from manifest import rewrite_log_until, write_manifest  # noqa: E402
+from model import load_colbert  # noqa: E402
+from schedule import lr_multiplier, warmup_steps_for  # noqa: E402
+
+
+def emit(event, **fields):
+    sys.stdout.write(json.dumps({"event": event, **fields}) + "\n")
+    sys.stdout.flush()
+
+
+class Stop:
+    requested = False
+
+    @staticmethod
+    def handler(signum, frame):
+        Stop.requested = True
+
+
+def build_optimizer(model, a):
+    """AdamW; the backbone at learning_rate, the colbert head at learning_rate x head_lr_multiplier."""
+    head = list(model.colbert_linear.parameters())
+    body = list(model.encoder.parameters())
+    return torch.optim.AdamW(
+        [{"params": body, "lr": a.learning_rate}, {"params": head, "lr": a.learning_rate * a.head_lr_multiplier}],
+        lr=a.learning_rate, eps=a.adam_epsilon, weight_decay=a.weight_decay,
+    )
+
+
+def autocast_ctx(a, device):
+    if a.bf16:
+        return torch.autocast(device_type=device.type, dtype=torch.bfloat16)
+    if a.fp16:
+        return torch.autocast(device_type="cuda", dtype=torch.float16)
+    return contextlib.nullcontext()
+
+
+def make_scaler(a):
+    if not a.fp16:
+        return None
+    if hasattr(torch, "amp") and hasattr(torch.amp, "GradScaler"):
+        return torch.amp.GradScaler("cuda")
+    return torch.cuda.amp.GradScaler()
+
+
+def main(argv=None):
+    a = parse(argv)
+    if a.threads > 0:
+        torch.set_num_threads(a.threads)
+    device = torch.device("cuda" if a.device == "auto" and torch.cuda.is_available() else ("cpu" if a.device == "auto" else a.device))
+    if a.fp16 and device.type != "cuda":
+        raise SystemExit("trainer: --fp16 needs a CUDA device (use --bf16 or fp32 on CPU)")
+    if a.attention != "auto":
+        if a.attention == "sdpa" and not hasattr(torch.nn.functional, "scaled_dot_product_attention"):
+            raise SystemExit(f"trainer: --attention sdpa needs torch ≥ 2.0 (this is {torch.__version__})")
+        Attention.use_sdpa = a.attention == "sdpa"
+    hp = vars(a)
+    data = TrainData(a.data_dir)
+    n = len(data.rows)
+    micro_per_epoch = n // a.per_device_train_batch_size  # drop_last, as the recipe
+    updates_per_epoch = micro_per_epoch // a.gradient_accumulation_steps
+    if updates_per_epoch < 1:
+        raise SystemExit(f"trainer: {n} usable rows give no full step of batch {a.per_device_train_batch_size} x accumulation {a.gradient_accumulation_steps}")
+    total = a.max_steps if a.max_steps > 0 else math.ceil(a.num_train_epochs * updates_per_epoch)
+    warmup = warmup_steps_for(total, a.warmup_ratio, a.warmup_steps)
+
+    torch.manual_seed(a.seed)
+    random.seed(a.seed)
+    np.random.seed(a.seed)
+    sampler_rng = random.Random(a.seed)
+    model, info = load_colbert(a.model_dir, a.colbert_dim, a.seed)
+    model.to(device)
+    model.encoder.gradient_checkpointing = a.gradient_checkpointing
+    opt = build_optimizer(model, a)
+    sched = torch.optim.lr_scheduler.LambdaLR(opt, lambda s: lr_multiplier(s, warmup, total, a.lr_scheduler_type))
+    scaler = make_scaler(a)
+    pos = {"step": 0, "epoch": 0, "micro": 0}
+    log_path = os.path.join(a.output_dir, "train_log.jsonl")
+    os.makedirs(a.output_dir, exist_ok=True)
+    if a.resume:
+        ck = load_checkpoint(a.output_dir, hp, data.fingerprint)
+        model.load_state_dict(ck["model"])
+        opt.load_state_dict(ck["optimizer"])
+        sched.load_state_dict(ck["scheduler"])
+        if scaler is not None and ck["scaler"] is not None:
+            scaler.load_state_dict(ck["scaler"])
+        pos = dict(ck["position"])
+        from checkpoint import restore_rng_states
+        restore_rng_states(ck["rng"], sampler_rng)
+        rewrite_log_until(log_path, pos["step"])  # steps after the checkpoint are redone, log them once
+    elif os.path.exists(log_path):
+        os.remove(log_path)
+    emit("start", total_steps=total, start_step=pos["step"], rows=n, rows_dropped=data.dropped, warmup_steps=warmup,
+         device=str(device), threads=torch.get_num_threads(), torch=torch.__version__, sdpa=bool(Attention.use_sdpa),
+         random_init=info["encoder_weights"].startswith("random"), model=info)
+    signal.signal(signal.SIGINT, Stop.handler)
+    signal.signal(signal.SIGTERM, Stop.handler)
+
+    def checkpoint():
+        p = save_checkpoint(a.output_dir, model=model, optimizer=opt, scheduler=sched, scaler=scaler,
+                            sampler_rng=sampler_rng, position=pos, hparams=hp, fingerprint=data.fingerprint)
+        emit("checkpoint", step=pos["step"], path=p)
+
+    B, G = a.per_device_train_batch_size, a.train_group_size
+    model.train()
+    window = {"loss": 0.0, "steps": 0, "t": time.time()}
+    order = epoch_order(n, a.seed, pos["epoch"])
+    with open(log_path, "a", encoding="utf-8") as log:
+        while pos["step"] < total:
+            if pos["micro"] >= updates_per_epoch * a.gradient_accumulation_steps:
+                pos["epoch"] += 1
+                pos["micro"] = 0
+                order = epoch_order(n, a.seed, pos["epoch"])
+            lr = opt.param_groups[0]["lr"]
+            step_loss = 0.0
+            for _ in range(a.gradient_accumulation_steps):
+                rows = order[pos["micro"] * B : (pos["micro"] + 1) * B]
+                q_ids, q_mask, d_ids, d_mask = (t.to(device, non_blocking=True) for t in make_batch(
+                    data, rows, sampler_rng, G, a.query_max_length, a.max_length, a.padding))
+                with autocast_ctx(a, device):
+                    q = model.encode(q_ids, q_mask)
+                    d = model.encode(d_ids, d_mask)
+                    loss, _ = colbert_loss(q, d[:B], d[B:], a.temperature, a.use_inbatch_negative, q_mask, a.divide_by_query_length)
+                loss = loss / a.gradient_accumulation_steps
+                (scaler.scale(loss) if scaler is not None else loss).backward()
+                step_loss += loss.item()
+                pos["micro"] += 1
+            if scaler is not None:
+                scaler.unscale_(opt)
+            grad_norm = float(torch.nn.utils.clip_grad_norm_(model.parameters(), a.max_grad_norm))
+            if scaler is not None:
+                scaler.step(opt)
+                scaler.update()
+            else:
+                opt.step()
+            opt.zero_grad(set_to_none=True)
+            sched.step()
+            pos["step"] += 1
+            window["loss"] += step_loss
+            window["steps"] += 1
+            if pos["step"] % a.logging_steps == 0 or pos["step"] == total:
+                dt = max(time.time() - window["t"], 1e-9)
+                rec = {"step": pos["step"], "epoch": pos["epoch"], "loss": window["loss"] / window["steps"],
+                       "learning_rate": lr, "grad_norm": grad_norm,
+                       "samples_per_second": window["steps"] * B * a.gradient_accumulation_steps / dt}
+                log.write(json.dumps(rec) + "\n")
+                log.flush()
+                emit("log", total_steps=total, **rec)
+                window = {"loss": 0.0, "steps": 0, "t": time.time()}
+            if Stop.requested:
+                checkpoint()
+                emit("interrupted", step=pos["step"])
+                return 130
+            if a.save_steps > 0 and pos["step"] % a.save_steps == 0 and pos["step"] < total:
+                checkpoint()
+    model.eval()
+    model.to("cpu")
+    name = a.name or os.path.basename(os.path.abspath(a.output_dir))
+    write_model_dir(model, a.output_dir, a.tokenizer_dir or a.model_dir, name, a.query_max_length, a.max_length, a.onnx_opset)
+    write_manifest(a.output_dir, hp, info, data, total)
+    emit("done", step=pos["step"], output_dir=a.output_dir)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
