@@ -17,12 +17,17 @@ async function main(argv: string[]): Promise<void> {
         y
           .option("task", { type: "string", describe: "Registered task to split (see tasks/), e.g. T2Reranking" })
           .option("input", { type: "string", describe: "Dataset file: .jsonl/.json, .arrow (HF datasets cache), .parquet" })
-          .option("test-size", { type: "number", default: 0.1, describe: "Fraction (0,1) or absolute count (integer ≥ 1) of rows for the test part" })
-          .option("seed", { type: "number", default: 42, describe: "Seed for numpy's default_rng (SeedSequence + PCG64)" })
+          .option("test-size", {
+            type: "string",
+            default: "0.1",
+            describe: "Fraction in (0,1) (like a Python float: 0.1, 1e-1) or row count (digits only, like a Python int: 613)",
+          })
+          .option("seed", { type: "string", default: "42", describe: "Seed for numpy's default_rng (SeedSequence + PCG64); any integer ≥ 0, kept as text so every digit counts" })
           .option("out", { type: "string", demandOption: true, describe: "Output directory" })
           .conflicts("task", "input")
           .check((a) => {
-            if (!a.task && !a.input) throw new Error("give --task or --input");
+            // A BenchError, so .fail rethrows it as a usage error (exit 2) rather than an internal one.
+            if (!a.task && !a.input) throw new BenchError("usage: give --task or --input (see bench --help)", ExitCode.Usage);
             return true;
           }),
       async (a) => {
