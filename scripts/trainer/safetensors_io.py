@@ -15,7 +15,7 @@ import torch
 _READ = {
     "F32": (np.dtype("<f4"), torch.float32),
     "F16": (np.dtype("<f2"), torch.float16),
-    "BF16": (np.dtype("<u2"), torch.bfloat16),  # numpy has no bfloat16: read the bits, reinterpret in torch
+    "BF16": (np.dtype("<i2"), torch.bfloat16),  # numpy has no bfloat16: read the bits, reinterpret in torch
     "F64": (np.dtype("<f8"), torch.float64),
     "I64": (np.dtype("<i8"), torch.int64),
     "I32": (np.dtype("<i4"), torch.int32),
@@ -73,7 +73,7 @@ def load_safetensors(path):
         arr = np.frombuffer(body[begin:end], dtype=np_dtype, count=count).astype(np_dtype.newbyteorder("="))
         t = torch.from_numpy(arr.reshape(shape))
         if torch_dtype == torch.bfloat16:
-            t = t.view(torch.int16).view(torch.bfloat16)
+            t = t.view(torch.bfloat16)
         out[name] = t
     return out
 

@@ -187,4 +187,8 @@ def main(argv=None):
 
 
 if __name__ == "__main__":
-    sys.exit(main())
+    try:
+        sys.exit(main())
+    except (ValueError, OSError) as e:  # bad input: one JSON line Node turns into a BenchError
+        emit("error", message=str(e))
+        sys.exit(3)

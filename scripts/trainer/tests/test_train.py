@@ -1,0 +1,67 @@
+import json
+import os
+import shutil
+import subprocess
+import sys
+import tempfile
+import unittest
+
+import helpers
+
+TRAIN = os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "train.py")
+
+
+def run(data, out, *extra):
+    args = [sys.executable, TRAIN, "--model_dir", helpers.TINY, "--data_dir", data, "--output_dir", out,
+            "--learning_rate", "1e-3", "--per_device_train_batch_size", "4", "--train_group_size", "3",
+            "--max_steps", "6", "--save_steps", "3", "--logging_steps", "1", "--query_max_length", "8",
+            "--max_length", "12", "--threads", "1", *extra]
+    p = subprocess.run(args, capture_output=True, text=True, env={**os.environ, "PYTHONDONTWRITEBYTECODE": "1"})
+    if p.returncode != 0:
+        raise AssertionError(f"trainer exited {p.returncode}: {p.stderr[-2000:]}")
+    return [json.loads(ln) for ln in p.stdout.splitlines()]
+
+
+def read(path):
+    with open(path, "rb") as f:
+        return f.read()
+
+
+class TrainTest(unittest.TestCase):
+    def test_seeded_runs_and_resume_are_bit_identical(self):
+        with tempfile.TemporaryDirectory() as d:
+            data = os.path.join(d, "data")
+            helpers.synthetic(data, n_rows=12)
+            a, b, c = (os.path.join(d, x) for x in "abc")
+            ev_a = run(data, a)
+            run(data, b)
+            self.assertEqual(read(os.path.join(a, "model.safetensors")), read(os.path.join(b, "model.safetensors")))
+            self.assertEqual(read(os.path.join(a, "colbert_linear.pt"))[-256:], read(os.path.join(b, "colbert_linear.pt"))[-256:])
+            # a's checkpoint is from step 3 (none is written at the end): resuming it must redo steps 4-6 exactly
+            os.makedirs(c)
+            shutil.copytree(os.path.join(a, "checkpoint"), os.path.join(c, "checkpoint"))
+            with open(os.path.join(c, "train_log.jsonl"), "w") as f:
+                f.write(read(os.path.join(a, "train_log.jsonl")).decode())
+            ev_c = run(data, c, "--resume")
+            self.assertEqual(ev_c[0]["start_step"], 3)
+            self.assertEqual(read(os.path.join(a, "model.safetensors")), read(os.path.join(c, "model.safetensors")))
+            log_c = [json.loads(ln) for ln in read(os.path.join(c, "train_log.jsonl")).decode().splitlines()]
+            self.assertEqual([r["step"] for r in log_c], [1, 2, 3, 4, 5, 6])
+            self.assertEqual([e["loss"] for e in ev_a if e["event"] == "log"], [r["loss"] for r in log_c])
+            for name in ("config.json", "model.onnx", "bench_model.json", "tokenizer.json", "manifest.json"):
+                self.assertTrue(os.path.exists(os.path.join(a, name)), name)
+            with open(os.path.join(a, "bench_model.json")) as f:
+                bm = json.load(f)
+            self.assertEqual((bm["output"], bm["output_layout"], bm["normalized"], bm["dim"]), ("colbert_vecs", "tokens_without_cls", True, 128))
+
+    def test_resume_refuses_other_hyperparameters(self):
+        with tempfile.TemporaryDirectory() as d:
+            data = os.path.join(d, "data")
+            helpers.synthetic(data, n_rows=12)
+            run(data, os.path.join(d, "a"))
+            with self.assertRaisesRegex(AssertionError, "learning_rate: checkpoint 0.001 vs now 0.002"):
+                run(data, os.path.join(d, "a"), "--resume", "--learning_rate", "2e-3")
+
+
+if __name__ == "__main__":
+    unittest.main()
