@@ -1,0 +1,73 @@
+/**
+ * Current-mteb result files (spec §2.5): `<dir>/<org__model>/<revision|no_revision_available>/<Task>.json` as
+ * TaskResult.to_disk writes it in mteb 1.12.76+ … 1.39.x (json.dump(indent=2), pydantic field order, every float in
+ * `scores` rounded to 6 decimals with Python's round), plus the single-line model_meta.json beside it.
+ * mteb_version is "1.39.7", the last 1.x release: bench reproduces that version's reranking metric set
+ * (map, mrr, nAUC_*, recall_at_10) on the RerankingEvaluator path, so the file claims the version whose numbers it has.
+ */
+import { join } from "node:path";
+import type { ModelInfo } from "../models/types.js";
+import { type PyJson, PyFloat, pyJsonDumps, pyRound } from "./py-json.js";
+import type { ResultFile, WriteResultsInput } from "./types.js";
+import { metricEntries, safeSegment } from "./validate.js";
+
+/** The mteb version whose metric set and file layout bench reproduces. */
+export const MTEB_VERSION = "1.39.7";
+
+/** mteb's ModelMeta.model_name_as_path: "/" → "__". */
+export function modelNameAsPath(name: string): string {
+  return safeSegment(name.replaceAll("/", "__"), "model name");
+}
+
+/** The <Task>.json text and its path. */
+export function mtebTaskResult(input: WriteResultsInput): ResultFile {
+  const { task, model, scores, outputDir } = input;
+  const dir = join(outputDir, modelNameAsPath(model.name), safeSegment(model.revision ?? "no_revision_available", "model revision"));
+  const entry: Record<string, PyJson> = {};
+  for (const [k, v] of metricEntries(scores)) entry[k] = new PyFloat(pyRound(v, 6));
+  entry.main_score = new PyFloat(pyRound(scores[task.mainScore] as number, 6));
+  entry.hf_subset = "default";
+  entry.languages = task.languages;
+  const doc: PyJson = {
+    dataset_revision: task.revision,
+    task_name: task.name,
+    mteb_version: MTEB_VERSION,
+    scores: { [task.split]: [entry] },
+    evaluation_time: new PyFloat(input.evaluationTime),
+    kg_co2_emissions: null,
+  };
+  return { path: join(dir, `${safeSegment(task.name, "task name")}.json`), text: pyJsonDumps(doc, { indent: 2 }) };
+}
+
+/** model_meta.json: json.dump(ModelMeta.to_dict()) of the 1.39.x fields, in field order; unknown → null. */
+export function mtebModelMeta(input: WriteResultsInput): ResultFile {
+  const m: ModelInfo = input.model;
+  const isCrossEncoder = m.modelType === "cross-encoder" ? true : ["dense", "late-interaction", "lexical"].includes(m.modelType) ? false : null;
+  const meta: PyJson = {
+    name: m.name,
+    revision: m.revision,
+    release_date: null,
+    languages: null,
+    n_parameters: m.nParameters,
+    memory_usage_mb: null,
+    // ModelMeta.max_tokens is a float field in 1.39 (pydantic writes 512.0).
+    max_tokens: m.maxTokens === null ? null : new PyFloat(m.maxTokens),
+    embed_dim: m.embedDim,
+    license: null,
+    open_weights: null,
+    public_training_code: null,
+    public_training_data: null,
+    framework: m.framework,
+    reference: null,
+    similarity_fn_name: m.similarityFn,
+    use_instructions: null,
+    training_datasets: null,
+    adapted_from: null,
+    superseded_by: null,
+    is_cross_encoder: isCrossEncoder,
+    modalities: ["text"],
+    loader: null,
+  };
+  const dir = join(input.outputDir, modelNameAsPath(m.name), safeSegment(m.revision ?? "no_revision_available", "model revision"));
+  return { path: join(dir, "model_meta.json"), text: pyJsonDumps(meta) };
+}
