@@ -6,13 +6,14 @@ import { test } from "node:test";
 import assert from "node:assert/strict";
 import { spawnSync } from "node:child_process";
 import { createHash } from "node:crypto";
-import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { createRequire } from "node:module";
 import { tmpdir } from "node:os";
 import { dirname, join, resolve } from "node:path";
 import { fileURLToPath, pathToFileURL } from "node:url";
 import { permutation } from "../../src/split/permutation.js";
 import { indicesSha256 } from "../../src/split/indices-hash.js";
+import { parquetBytes } from "../data/fixtures.js";
 
 const repoRoot = resolve(dirname(fileURLToPath(import.meta.url)), "../..");
 const cli = join(repoRoot, "src/cli.ts");
@@ -26,7 +27,11 @@ interface Row {
 }
 
 function run(cwd: string, ...args: string[]): { code: number | null; stderr: string } {
-  const r = spawnSync(process.execPath, ["--import", tsxLoader, cli, "split", ...args], { cwd, encoding: "utf8" });
+  return runEnv(cwd, process.env, ...args);
+}
+
+function runEnv(cwd: string, env: NodeJS.ProcessEnv, ...args: string[]): { code: number | null; stderr: string } {
+  const r = spawnSync(process.execPath, ["--import", tsxLoader, cli, "split", ...args], { cwd, env, encoding: "utf8" });
   return { code: r.status, stderr: r.stderr };
 }
 
@@ -141,6 +146,36 @@ test("bench split: bad input exits non-zero with one split:/data:/usage: line an
     assert.ok(!existsSync(join(dir, "o")), `${args.join(" ")} left an output directory`);
   }
   assert.deepEqual(readdirSync(dir).sort(), ["afile", "empty.json", "in.jsonl"]);
+});
+
+test("bench split --task T2Reranking reads the pinned parquet from the hub cache and records task + revision", (t) => {
+  const dir = tempDir();
+  t.after(() => rmSync(dir, { recursive: true, force: true }));
+  const task = JSON.parse(readFileSync(join(repoRoot, "tasks/T2Reranking.json"), "utf8")) as {
+    dataset: { hub: string; revision: string; file: string };
+  };
+  const { hub, revision, file } = task.dataset;
+  // A real parquet file where huggingface_hub's cache layout puts the pinned snapshot (no network needed).
+  const cache = join(dir, "hf-cache");
+  const target = join(cache, `datasets--${hub.replace("/", "--")}`, "snapshots", revision, file);
+  mkdirSync(dirname(target), { recursive: true });
+  const rows = makeRows(30).map((r) => ({ ...r, query: Array.isArray(r.query) ? r.query.join(" ") : r.query }));
+  const bytes = parquetBytes(rows, "SNAPPY");
+  writeFileSync(target, bytes);
+  const env = { ...process.env, HF_HUB_CACHE: cache, HF_HUB_OFFLINE: "1" };
+  const r = runEnv(dir, env, "--task", "T2Reranking", "--out", "o");
+  assert.equal(r.code, 0, r.stderr);
+  const meta = JSON.parse(readFileSync(join(dir, "o/split.json"), "utf8"));
+  assert.deepEqual(meta.source, {
+    task: "T2Reranking",
+    revision,
+    format: "parquet",
+    sha256: createHash("sha256").update(bytes).digest("hex"),
+  });
+  assert.equal(meta.n_test, 3);
+  assert.deepEqual(meta.test_indices, permutation(30, 42).slice(0, 3));
+  const testRows = readFileSync(join(dir, "o/test.jsonl"), "utf8").trim().split("\n").map((l) => JSON.parse(l) as Row);
+  assert.deepEqual(testRows, meta.test_indices.map((i: number) => rows[i]));
 });
 
 test("bench split on real data: ../shared/data/t2ranking-dev100.jsonl (n=100 → 10 test rows)", (t) => {
