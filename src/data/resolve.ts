@@ -16,13 +16,16 @@ export const defaultTaskName = "ZhSampleReranking";
 export interface ResolveOptions {
   task?: string;
   input?: string;
+  /** The tasks/ directory to read (default: the repo's, see tasks/registry.ts); for tests and embedding. */
+  tasksDir?: string;
 }
 
 /** Loads the dataset of a task or an input file; for tasks, source.task and source.revision are set. */
 export async function resolveDataset(opts: ResolveOptions): Promise<LoadedDataset> {
   if (opts.task !== undefined && opts.input !== undefined) throw usageError("usage: give either a task or an input file, not both");
   if (opts.input !== undefined) return loadDatasetFile(opts.input);
-  const task = getTask(opts.task ?? defaultTaskName);
+  const dir = opts.tasksDir ?? tasksDir();
+  const task = getTask(opts.task ?? defaultTaskName, dir);
   const ref = task.dataset;
   let path: string;
   let revision: string | null;
@@ -32,7 +35,7 @@ export async function resolveDataset(opts: ResolveOptions): Promise<LoadedDatase
     path = await hubDownload({ repoType: "dataset", repoId: ref.hub, revision: ref.revision, filename: ref.file });
     revision = ref.revision;
   } else {
-    path = join(tasksDir(), ref.local);
+    path = join(dir, ref.local);
     revision = null;
   }
   const ds = await loadDatasetFile(path);

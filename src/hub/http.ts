@@ -27,6 +27,7 @@ function cleanEtag(v: string | null): string | null {
 /** Describes a fetch failure by its underlying cause (ECONNREFUSED, ENOTFOUND, …). */
 export function networkReason(err: unknown): string {
   const cause = (err as { cause?: { code?: string; message?: string } }).cause;
+  if (cause?.code === "UND_ERR_SOCKET") return "the connection closed before the body was complete (UND_ERR_SOCKET)";
   return cause?.code ?? cause?.message ?? (err as Error).message ?? String(err);
 }
 

@@ -28,7 +28,8 @@ export interface TaskMetadata {
   eval_split: string;
   eval_langs: string[];
   main_score: "map" | "mrr";
-  reference: string;
+  /** Paper or dataset URL; null for data written for bench itself (the embedded sample task). */
+  reference: string | null;
 }
 
 const TOP_KEYS = ["name", "description", "type", "dataset", "eval_split", "eval_langs", "main_score", "reference"];
@@ -64,8 +65,9 @@ export function parseTaskMetadata(json: unknown, file: string): TaskMetadata {
   if (!Array.isArray(langs) || langs.length === 0 || !langs.every((l) => typeof l === "string" && l !== "")) {
     fail("eval_langs", "must be a non-empty array of strings");
   }
-  const reference = str(json, "reference");
-  if (!/^https?:\/\//.test(reference)) fail("reference", "must be an http(s) URL");
+  if (json.reference === undefined) fail("reference", "is required (an http(s) URL, or null for data written for bench)");
+  const reference = json.reference === null ? null : str(json, "reference");
+  if (reference !== null && !/^https?:\/\//.test(reference)) fail("reference", "must be an http(s) URL or null");
   const ds = json.dataset;
   if (!isObject(ds)) return fail("dataset", 'must be an object: {"hub","revision","file"} or {"local"}');
   const hasHub = "hub" in ds;
