@@ -1,11 +1,12 @@
 /**
  * Recall at k for one reranking query: the share of the query's positives ranked in the top k.
  *
- * mteb 1.39.x reports `recall_at_10` for reranking tasks (spec §2.4). Its 1.39.7 RerankingEvaluator source
- * (embeddings-benchmark/mteb @ d2c704c15a6312264822be11986372cc1f7e6c6b) was not among the versions the search
- * tools hold (they hold 07392b09… and a later 1.x without recall), so this follows the definition every mteb
- * recall_at_k uses (pytrec_eval/trec_eval `recall_k`: relevant docs retrieved in the top k / all relevant docs),
- * with the ranking from rank.ts (stable, positives first on ties). Treat it as bench's own metric until checked.
+ * Spec §2.4 says mteb 1.39.0+ reports `recall_at_10` (and nAUC_recall_at_10_*) for reranking. That could not be
+ * confirmed from source: mteb 1.39.7 (embeddings-benchmark/mteb @ d2c704c15a6312264822be11986372cc1f7e6c6b) is not
+ * among the stored versions, and the latest stored 1.x RerankingEvaluator.py (the one that already calls
+ * model.similarity; read via the search tools) returns only map, mrr and their nAUCs. So the definition here is the
+ * one every mteb recall_at_k uses (pytrec_eval/trec_eval `recall_k`: relevant docs in the top k / all relevant docs),
+ * ranked by rank.ts (stable, positives first on ties). evaluateReranking({recall: false}) leaves it out.
  */
 
 /** |top-k ∩ relevant| / |relevant|; 0 when there is no relevant document. */

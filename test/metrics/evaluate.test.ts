@@ -1,5 +1,8 @@
 import assert from "node:assert/strict";
+import { existsSync, readFileSync } from "node:fs";
+import { dirname, join, resolve } from "node:path";
 import { test } from "node:test";
+import { fileURLToPath } from "node:url";
 import type { RerankRow } from "../../src/data/types.js";
 import { BenchError } from "../../src/errors.js";
 import { evaluateReranking } from "../../src/metrics/evaluate.js";
@@ -16,7 +19,10 @@ class CharOverlapReranker implements Reranker {
     this.requests = requests;
     return requests.map(({ query, docs }) => {
       const q = new Set(query);
-      return docs.map((d) => [...d].filter((c) => q.has(c)).length / d.length);
+      return docs.map((d) => {
+        const chars = [...d]; // code points, as Python's len() and iteration
+        return chars.filter((c) => q.has(c)).length / chars.length;
+      });
     });
   }
   async close(): Promise<void> {}
@@ -100,6 +106,12 @@ test("constant scorer: AP depends on the positive share, MRR is 1.0 under 1.1.1 
   assert.equal(ev.scores.recall_at_10, 1.0); // positives come first inside the tie, so every one is in the top 10
 });
 
+test("recall: false leaves recall_at_10 and its nAUCs out (the 1.12-era metric set)", async () => {
+  const ev = await evaluateReranking(ROWS, new CharOverlapReranker(), { recall: false });
+  assert.deepEqual(Object.keys(ev.scores), ["map", "mrr", "nAUC_map_max", "nAUC_map_std", "nAUC_map_diff1", "nAUC_mrr_max", "nAUC_mrr_std", "nAUC_mrr_diff1"]);
+  assert.equal(ev.scores.map, 0.5238095238095238);
+});
+
 test("scores are rounded to float32 before ranking: values equal in float32 tie", async () => {
   const a = 0.1;
   const b = 0.1 + 1e-12; // distinct doubles, identical float32
@@ -135,4 +147,36 @@ test("no evaluable row and empty query lists are input errors", async () => {
   const is = (re: RegExp) => (e: unknown) => e instanceof BenchError && e.exitCode === 3 && re.test(e.message);
   await assert.rejects(evaluateReranking([{ query: "q", positive: [], negative: ["n"] }], m), is(/^eval: no row has both a positive and a negative/));
   await assert.rejects(evaluateReranking([{ query: [], positive: ["p"], negative: ["n"] }], m), is(/^eval: row 0 has an empty query list/));
+});
+
+const SHARED = resolve(dirname(fileURLToPath(import.meta.url)), "../..", "../shared");
+const DEV100 = join(SHARED, "data", "t2ranking-dev100.jsonl");
+
+test("100 real T2Reranking dev rows: bit-identical to the numpy/sklearn transcription", async (t) => {
+  if (!existsSync(DEV100)) {
+    t.skip(`SKIPPED: ${DEV100} is missing (the read-only ../shared reference checkout is not present); cannot check real data`);
+    return;
+  }
+  const rows = readFileSync(DEV100, "utf8")
+    .split("\n")
+    .filter((l) => l.trim() !== "")
+    .map((l) => JSON.parse(l) as RerankRow);
+  const ev = await evaluateReranking(rows, new CharOverlapReranker());
+  assert.equal(ev.nEvaluated, 95);
+  assert.equal(ev.nDropped, 5);
+  assert.equal(ev.tieWarnings, 0);
+  assert.deepEqual(ev.scores, {
+    map: 0.5691135688952186,
+    mrr: 0.6359899749373433,
+    nAUC_map_max: -0.08335248944438899,
+    nAUC_map_std: -0.14478135297922728,
+    nAUC_map_diff1: -0.2930059697667534,
+    nAUC_mrr_max: -0.06191629599250639,
+    nAUC_mrr_std: -0.1104868462205587,
+    nAUC_mrr_diff1: -0.210566321041547,
+    recall_at_10: 0.7584494837500838,
+    nAUC_recall_at_10_max: 0.18426542514738362,
+    nAUC_recall_at_10_std: 0.3599925626144909,
+    nAUC_recall_at_10_diff1: 0.21471879376561312,
+  });
 });
