@@ -8,7 +8,7 @@ import { fmtDelta, sideLetter } from "./render-report.js";
 
 const WIDTH = 860;
 const PANEL_H = 380;
-const M = { left: 78, right: 24, top: 64, bottom: 56 };
+const M = { left: 78, right: 24, top: 84, bottom: 56 };
 const POS = "#2b8a3e";
 const NEG = "#c92a2a";
 const CI_FILL = "#1c7ed6";
@@ -37,9 +37,11 @@ function panel(s: PairedSeries, sides: string[], y0: number): string {
   let lo = Math.min(0, d[0]!, ci95[0]);
   let hi = Math.max(0, d[n - 1]!, ci95[1]);
   if (hi - lo < 1e-9) [lo, hi] = [-0.05, 0.05];
-  const ticks = niceTicks(lo, hi);
-  lo = Math.min(lo, ticks[0]!);
-  hi = Math.max(hi, ticks[ticks.length - 1]!);
+  // 5% headroom so bars and the zero line never sit on the frame; only ticks inside the range are drawn.
+  const pad = (hi - lo) * 0.05;
+  lo -= pad;
+  hi += pad;
+  const ticks = niceTicks(lo, hi).filter((t) => t >= lo && t <= hi);
   const top = y0 + M.top;
   const yOf = (v: number) => top + ((hi - v) / (hi - lo)) * ph;
   const xOf = (i: number) => M.left + (i / n) * pw;
@@ -48,10 +50,11 @@ function panel(s: PairedSeries, sides: string[], y0: number): string {
   // One path per sign keeps the file small for thousands of queries.
   let pos = "";
   let neg = "";
+  const gap = n <= 100 ? 0.1 : 0; // separate bars while they are wide enough to see
   for (let i = 0; i < n; i++) {
     const v = d[i]!;
     if (v === 0) continue;
-    const seg = `M${r(xOf(i))} ${r(zero)}H${r(xOf(i + 1))}V${r(yOf(v))}H${r(xOf(i))}Z`;
+    const seg = `M${r(xOf(i + gap))} ${r(zero)}H${r(xOf(i + 1 - gap))}V${r(yOf(v))}H${r(xOf(i + gap))}Z`;
     if (v > 0) pos += seg;
     else neg += seg;
   }
@@ -62,39 +65,42 @@ function panel(s: PairedSeries, sides: string[], y0: number): string {
   out.push(`<text x="${M.left}" y="${y0 + 44}" fill="#444">${esc(sub)}   (A = ${esc(clip(sides[0]!))}, ${L} = ${esc(clip(sides[s.side]!))})</text>`);
   out.push(`<rect x="${M.left}" y="${top}" width="${pw}" height="${ph}" fill="none" stroke="#999"/>`);
   for (const t of ticks) {
-    const y = r(yOf(t));
-    out.push(`<line x1="${M.left}" x2="${M.left + pw}" y1="${y}" y2="${y}" stroke="#eee"/>`);
-    out.push(`<line x1="${M.left - 5}" x2="${M.left}" y1="${y}" y2="${y}" stroke="#333"/>`);
-    out.push(`<text x="${M.left - 8}" y="${y + 4}" text-anchor="end">${esc(fmtTick(t))}</text>`);
+    const y = yOf(t);
+    out.push(`<line x1="${M.left}" x2="${M.left + pw}" y1="${r(y)}" y2="${r(y)}" stroke="#eee"/>`);
+    out.push(`<line x1="${M.left - 5}" x2="${M.left}" y1="${r(y)}" y2="${r(y)}" stroke="#333"/>`);
+    out.push(`<text x="${M.left - 8}" y="${r(y + 4)}" text-anchor="end">${esc(fmtTick(t))}</text>`);
   }
-  for (const t of xTicks(n)) {
-    const x = r(xOf(t));
+  for (const [at, label] of xTicks(n)) {
+    const x = r(xOf(at));
     out.push(`<line x1="${x}" x2="${x}" y1="${top + ph}" y2="${top + ph + 5}" stroke="#333"/>`);
-    out.push(`<text x="${x}" y="${top + ph + 19}" text-anchor="middle">${t}</text>`);
+    out.push(`<text x="${x}" y="${top + ph + 19}" text-anchor="middle">${label}</text>`);
   }
-  out.push(`<rect class="ci" x="${M.left}" y="${r(yOf(ci95[1]))}" width="${pw}" height="${r(Math.max(1, yOf(ci95[0]) - yOf(ci95[1])))}" fill="${CI_FILL}" fill-opacity="0.22"/>`);
   if (pos) out.push(`<path class="pos" d="${pos}" fill="${POS}"/>`);
   if (neg) out.push(`<path class="neg" d="${neg}" fill="${NEG}"/>`);
+  out.push(`<rect class="ci" x="${M.left}" y="${r(yOf(ci95[1]))}" width="${pw}" height="${r(Math.max(1, yOf(ci95[0]) - yOf(ci95[1])))}" fill="${CI_FILL}" fill-opacity="0.35"/>`);
   out.push(`<line class="zero" x1="${M.left}" x2="${M.left + pw}" y1="${r(zero)}" y2="${r(zero)}" stroke="#222"/>`);
   out.push(`<line class="mean" x1="${M.left}" x2="${M.left + pw}" y1="${r(yOf(meanDiff))}" y2="${r(yOf(meanDiff))}" stroke="${CI_FILL}" stroke-width="1.5" stroke-dasharray="6 4"/>`);
-  // Legend, top-left inside the plot (the sorted bars start low on the left, so the corner above them is free).
-  const lx = M.left + 10;
-  const ly = top + 14;
-  out.push(`<rect x="${lx - 4}" y="${ly - 11}" width="252" height="38" fill="#fff" fill-opacity="0.85" stroke="#ccc"/>`);
+  // Legend in its own row above the plot, so it never covers bars.
+  const lx = M.left;
+  const ly = y0 + 66;
   out.push(`<line x1="${lx}" x2="${lx + 26}" y1="${ly - 4}" y2="${ly - 4}" stroke="${CI_FILL}" stroke-width="1.5" stroke-dasharray="6 4"/>`);
-  out.push(`<text x="${lx + 32}" y="${ly}">mean ΔAP ${esc(fmtDelta(meanDiff))}</text>`);
-  out.push(`<rect x="${lx}" y="${ly + 6}" width="26" height="10" fill="${CI_FILL}" fill-opacity="0.22"/>`);
-  out.push(`<text x="${lx + 32}" y="${ly + 16}">bootstrap 95% CI of the mean</text>`);
+  out.push(`<text x="${lx + 32}" y="${ly}">mean ΔAP</text>`);
+  out.push(`<rect x="${lx + 110}" y="${ly - 9}" width="26" height="10" fill="${CI_FILL}" fill-opacity="0.35"/>`);
+  out.push(`<text x="${lx + 142}" y="${ly}">bootstrap 95% CI of the mean</text>`);
+  out.push(`<rect x="${lx + 350}" y="${ly - 9}" width="10" height="10" fill="${POS}"/>`);
+  out.push(`<text x="${lx + 366}" y="${ly}">${L} better</text>`);
+  out.push(`<rect x="${lx + 440}" y="${ly - 9}" width="10" height="10" fill="${NEG}"/>`);
+  out.push(`<text x="${lx + 456}" y="${ly}">A better</text>`);
   const cy = top + ph / 2;
   out.push(`<text x="${18}" y="${r(cy)}" text-anchor="middle" transform="rotate(-90 18 ${r(cy)})">ΔAP (${L} − A)</text>`);
-  out.push(`<text x="${M.left + pw / 2}" y="${top + ph + 40}" text-anchor="middle">queries, sorted by ΔAP</text>`);
+  out.push(`<text x="${M.left + pw / 2}" y="${top + ph + 40}" text-anchor="middle">${n <= 20 ? "query rank" : "queries"}, sorted by ΔAP</text>`);
   out.push(`</g>`);
   return out.join("\n");
 }
 
 /** Round tick values on a 1/2/5 × 10^k grid covering [lo, hi]. */
 export function niceTicks(lo: number, hi: number): number[] {
-  const raw = (hi - lo) / 6;
+  const raw = (hi - lo) / 8;
   const mag = 10 ** Math.floor(Math.log10(raw));
   const step = [1, 2, 5, 10].map((f) => f * mag).find((s) => s >= raw)!;
   const out: number[] = [];
@@ -103,11 +109,12 @@ export function niceTicks(lo: number, hi: number): number[] {
   return out;
 }
 
-function xTicks(n: number): number[] {
-  const step = niceTicks(0, n)[1]!;
-  const s = Math.max(1, Math.round(step));
-  const out: number[] = [];
-  for (let t = 0; t <= n; t += s) out.push(t);
+// Few queries: one tick per bar, at its centre, labelled by rank 1…n. Many: round boundaries 0…n.
+function xTicks(n: number): Array<[number, number]> {
+  if (n <= 20) return Array.from({ length: n }, (_, i) => [i + 0.5, i + 1]);
+  const step = Math.max(1, Math.round(niceTicks(0, n)[1]!));
+  const out: Array<[number, number]> = [];
+  for (let t = 0; t <= n; t += step) out.push([t, t]);
   return out;
 }
 

@@ -86,7 +86,9 @@ function statsNote(c: Comparison): string | null {
 
 /** Plain-text table (no ANSI colours), legend above, notes below. */
 export function renderTable(c: Comparison): string {
-  const t = new Table({ head: header(c), style: { head: [], border: [] } });
+  const h = header(c);
+  const colAligns = h.map((_, i) => (i < 3 ? "left" : "right") as "left" | "right");
+  const t = new Table({ head: h, colAligns, style: { head: [], border: [], compact: true } });
   for (const r of c.rows) t.push(cells(c, r));
   const foot = [statsNote(c), ...c.notes.map((n) => `note: ${n}`)].filter((x): x is string => x !== null);
   return [...legend(c), t.toString(), ...foot].join("\n") + "\n";

@@ -1,0 +1,126 @@
+import { test } from "node:test";
+import assert from "node:assert/strict";
+import { join } from "node:path";
+import { writeFileSync } from "node:fs";
+import { compareSets } from "../../src/compare/compare-sets.js";
+import { renderJson, renderMarkdown, renderTable } from "../../src/compare/render-report.js";
+import { loadResultSet } from "../../src/compare/result-set.js";
+import { avg, perQuery, perQueryJsonl, put, tempDir, writeBenchMteb, writeV111, writeV111x, writeV2 } from "./fixtures.js";
+
+const load = (p: string) => loadResultSet(p, "compare");
+
+// Two sides over the same 40 queries; B gains 0.1 AP on every query (a large consistent shift).
+function shifted(): { a: string; b: string; apA: number[]; apB: number[] } {
+  const apA = Array.from({ length: 40 }, (_, i) => 0.2 + (i % 7) * 0.05);
+  const apB = apA.map((x) => x + 0.1);
+  const rr = (i: number) => [1, 0.5, 1 / 3][i % 3]!;
+  const a = tempDir();
+  const b = tempDir();
+  writeBenchMteb(a, "T2Reranking", { map: avg(apA), mrr: avg(apA.map((_, i) => rr(i))) }, perQuery(40, (i) => apA[i]!, rr));
+  writeBenchMteb(b, "T2Reranking", { map: avg(apB), mrr: avg(apB.map((_, i) => rr(i))) }, perQuery(40, (i) => apB[i]!, rr));
+  return { a, b, apA, apB };
+}
+
+test("identical sides: every delta 0, significance p = 1", () => {
+  const { a } = shifted();
+  const c = compareSets([load(a), load(a)], "compare");
+  assert.deepEqual(
+    c.rows.map((r) => r.metric),
+    ["map", "mrr", "nAUC_map_max", "nAUC_mrr_max"],
+  );
+  for (const r of c.rows) {
+    const cell = r.others[0]!;
+    if (!Number.isNaN(r.base)) assert.equal(cell.abs, 0);
+    if (r.metric === "map" || r.metric === "mrr") {
+      assert.equal(cell.stats!.p, 1);
+      assert.deepEqual(cell.stats!.ci95, [0, 0]);
+    } else assert.equal(cell.stats, null);
+  }
+  assert.deepEqual(c.notes, []);
+  assert.equal(c.series.length, 1);
+});
+
+test("a consistent +0.1 AP shift: delta, relative delta, tight CI around 0.1, p < 0.01; MRR unchanged p = 1", () => {
+  const { a, b, apA } = shifted();
+  const c = compareSets([load(a), load(b)], "compare");
+  const map = c.rows.find((r) => r.metric === "map")!;
+  const cell = map.others[0]!;
+  assert.ok(Math.abs(cell.abs! - 0.1) < 1e-12);
+  assert.ok(Math.abs(cell.rel! - 0.1 / avg(apA)) < 1e-12);
+  assert.ok(cell.stats!.p < 0.01);
+  assert.ok(Math.abs(cell.stats!.ci95[0] - 0.1) < 1e-9 && Math.abs(cell.stats!.ci95[1] - 0.1) < 1e-9);
+  assert.equal(c.rows.find((r) => r.metric === "mrr")!.others[0]!.stats!.p, 1);
+  const s = c.series[0]!;
+  assert.equal(s.apDiffs.length, 40);
+  assert.ok(s.apDiffs.every((d) => Math.abs(d - 0.1) < 1e-12));
+});
+
+test("missing per-query data on one side: significance skipped, said once", () => {
+  const { a } = shifted();
+  const b = tempDir();
+  writeBenchMteb(b, "T2Reranking", { map: 0.5, mrr: 0.5 });
+  const c = compareSets([load(a), load(b)], "compare");
+  assert.ok(c.rows.every((r) => r.others[0]!.stats === null));
+  const skipped = c.notes.filter((n) => n.startsWith("significance skipped"));
+  assert.equal(skipped.length, 1);
+  assert.match(skipped[0]!, /no per-query data \(T2Reranking\.per_query\.jsonl beside the result file\) in B \(/);
+  const table = renderTable(c);
+  assert.equal(table.split("significance skipped").length - 1, 1, "the table says it once");
+  assert.doesNotMatch(table, /95% CI/);
+});
+
+test("per-query files that do not pair: different queries, different rows, stale sidecar", () => {
+  const { a, b } = shifted();
+  const sidecarB = join(b, "bm25", "no_revision_available", "T2Reranking.per_query.jsonl");
+  const good = perQuery(40, (i) => 0.3 + (i % 7) * 0.05, (i) => [1, 0.5, 1 / 3][i % 3]!);
+
+  writeFileSync(sidecarB, perQueryJsonl(good.map((q) => (q.row === 17 ? { ...q, query: "另一个查询" } : q))));
+  let c = compareSets([load(a), load(b)], "compare");
+  assert.match(c.notes.join("\n"), /significance skipped for T2Reranking test .*row 17: the query texts differ/);
+
+  writeFileSync(sidecarB, perQueryJsonl(good.map((q) => (q.row === 0 ? { ...q, row: 100 } : q))));
+  c = compareSets([load(a), load(b)], "compare");
+  assert.match(c.notes.join("\n"), /row 0 has per-query scores on one side only/);
+
+  writeFileSync(sidecarB, perQueryJsonl(good.map((q) => ({ ...q, ap: 0 }))));
+  c = compareSets([load(a), load(b)], "compare");
+  assert.match(c.notes.join("\n"), /per-query ap values average to 0, but .* says map = 0\.44375 \(stale or foreign sidecar\?\)/);
+  assert.equal(c.series.length, 0);
+});
+
+test("malformed per-query lines are input errors naming file and line", () => {
+  const { a, b } = shifted();
+  writeFileSync(join(b, "bm25", "no_revision_available", "T2Reranking.per_query.jsonl"), '{"row": 0, "query": "q", "ap": 0.5, "rr": 1}\n{"row": 1, "query": "q", "ap": 1.5, "rr": 1}\n');
+  assert.throws(() => compareSets([load(a), load(b)], "compare"), /compare: .*T2Reranking\.per_query\.jsonl line 2: field "ap": expected a number in \[0, 1\], got 1\.5/);
+});
+
+test("mismatched tasks, splits and metrics between sides are noted; nothing in common is an error", () => {
+  const a = tempDir();
+  const b = tempDir();
+  writeBenchMteb(a, "T2Reranking", { map: 0.5, mrr: 0.6 });
+  writeBenchMteb(a, "MMarcoReranking", { map: 0.3, mrr: 0.4 });
+  writeV111(b, "T2Reranking", { map: 0.55, mrr: 0.6 });
+  writeV111(b, "CustomReranking", { map: 0.55, mrr: 0.6 });
+  const c = compareSets([load(a), load(b)], "compare");
+  assert.deepEqual(c.rows.map((r) => `${r.task} ${r.metric}`), ["T2Reranking map", "T2Reranking mrr"]);
+  const notes = c.notes.join("\n");
+  assert.match(notes, /task MMarcoReranking is only in A/);
+  assert.match(notes, /task CustomReranking is only in B/);
+  assert.match(notes, /T2Reranking test: metric nAUC_map_max is only in A/);
+
+  const d = tempDir();
+  writeV111x(d, "T2Reranking", { map: 0.5, mrr: 0.6 }); // split dev, not test
+  assert.throws(() => compareSets([load(a), load(d)], "compare"), /compare: nothing to compare: .*A \(.*\) has .*T2Reranking \(test\).*B \(.*\) has T2Reranking \(dev\)/);
+
+  const v2 = tempDir();
+  writeV2(v2, "T2Reranking", { map_at_1000: 0.5, mrr_at_10: 0.6 });
+  // mteb 2.x's map_at_1000 (trec_eval AP) is not 1.x's map (sklearn AP): not paired up.
+  assert.throws(() => compareSets([load(d), load(v2)], "compare"), /nothing to compare/);
+  const e = compareSets([load(d), load(d), load(v2)], "compare");
+  assert.deepEqual(e.rows.map((r) => [r.metric, r.others.map((o) => o.value)]), [
+    ["map", [0.5, null]],
+    ["mrr", [0.6, null]],
+    ["nAUC_map_max", [Number.NaN, null]],
+  ]);
+  assert.match(e.notes.join("\n"), /T2Reranking dev: metric map is only in A .*, not in C/);
+});
