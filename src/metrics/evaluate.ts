@@ -57,7 +57,11 @@ export interface EvaluateOptions {
   recall?: boolean;
 }
 
-/** Scores `rows` with `model` and computes map, mrr (@10), recall_at_10 and the nAUC abstention metrics. */
+/**
+ * Scores `rows` with `model` and computes map, mrr (@10), recall_at_10 and the nAUC abstention metrics.
+ * Non-finite scores (the model's output is wrong: exit 3) and score lists of the wrong shape (a Reranker bug: exit 4)
+ * throw BenchError("eval: model <name> returned … for row <i> …").
+ */
 export async function evaluateReranking(rows: readonly RerankRow[], model: Reranker, opts: EvaluateOptions = {}): Promise<RerankingEvaluation> {
   const t0 = performance.now();
   const name = model.info.name;
@@ -105,9 +109,9 @@ export async function evaluateReranking(rows: readonly RerankRow[], model: Reran
       if (list.length !== nDocs) throw new BenchError(`eval: model ${name} returned ${list.length} scores for row ${i} (expected ${nDocs}: ${r.positive.length} positive + ${r.negative.length} negative)`, ExitCode.Internal);
       for (let d = 0; d < nDocs; d++) {
         const v = list[d];
-        if (typeof v !== "number" || !Number.isFinite(v)) throw new BenchError(`eval: model ${name} returned ${String(v)} for row ${i} (document ${d}); scores must be finite numbers`, ExitCode.Internal);
+        if (typeof v !== "number" || !Number.isFinite(v)) throw new BenchError(`eval: model ${name} returned ${String(v)} for row ${i} (document ${d}); scores must be finite numbers`);
         const f = Math.fround(v);
-        if (!Number.isFinite(f)) throw new BenchError(`eval: model ${name} returned ${v} for row ${i} (document ${d}), which overflows float32`, ExitCode.Internal);
+        if (!Number.isFinite(f)) throw new BenchError(`eval: model ${name} returned ${v} for row ${i} (document ${d}), which overflows float32`);
         if (f > scores[d]) scores[d] = f;
       }
     }
