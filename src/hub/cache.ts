@@ -44,9 +44,19 @@ export function readRef(folder: string, revision: string): string | null {
   return isCommitSha(commit) ? commit : null;
 }
 
+/** Marker huggingface_hub writes when the hub said a file does not exist at a commit: .no_exist/<commit>/<filename>. */
+export function noExistPath(folder: string, commit: string, filename: string): string {
+  return join(folder, ".no_exist", commit, ...filename.split("/"));
+}
+
+/** The commit a revision means offline: itself when it is a sha, else what refs/<revision> says. */
+export function cachedCommit(folder: string, revision: string): string | null {
+  return isCommitSha(revision) ? revision : readRef(folder, revision);
+}
+
 /** The cached file for (revision, filename) if present, resolving branch refs offline; else null. */
 export function findCached(folder: string, revision: string, filename: string): string | null {
-  const commit = isCommitSha(revision) ? revision : readRef(folder, revision);
+  const commit = cachedCommit(folder, revision);
   if (commit === null) return null;
   const p = snapshotPath(folder, commit, filename);
   return existsSync(p) ? p : null; // existsSync follows the symlink: a dangling one is a miss

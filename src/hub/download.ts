@@ -12,8 +12,10 @@ import { dirname, join, relative } from "node:path";
 import { BenchError } from "../errors.js";
 import { warn } from "../log.js";
 import { writeFileAtomic } from "../util/atomic-write.js";
-import { type RepoType, findCached, hubCacheDir, hubToken, isCommitSha, isOffline, repoFolder, snapshotPath } from "./cache.js";
-import { HubNetworkError, hubGet, networkReason } from "./http.js";
+import { type RepoType, cachedCommit, findCached, hubCacheDir, hubToken, isCommitSha, isOffline, noExistPath, repoFolder, snapshotPath } from "./cache.js";
+import { HubNetworkError, HubNotFoundError, hubGet, networkReason } from "./http.js";
+
+export { HubNotFoundError } from "./http.js";
 import { Progress } from "./progress.js";
 
 /** What to download. `endpoint`, `token`, `cacheDir` default to HF_ENDPOINT, HF_TOKEN, HF_HUB_CACHE. */
@@ -43,6 +45,11 @@ export async function hubDownload(req: HubFileRequest): Promise<string> {
   const cached = findCached(folder, revision, filename);
   // A pinned commit never changes: a cached copy is final. Branches are re-resolved unless offline.
   if (cached && (isCommitSha(revision) || isOffline())) return cached;
+  // A 404 remembered for this commit (by us or huggingface_hub): optional-file probes stay offline-safe.
+  const knownCommit = isCommitSha(revision) || isOffline() ? cachedCommit(folder, revision) : null;
+  if (knownCommit && existsSync(noExistPath(folder, knownCommit, filename))) {
+    throw new HubNotFoundError(`hub: 404 not found (cached in .no_exist): ${describe}`, true, knownCommit);
+  }
   if (isOffline()) {
     const where = snapshotPath(folder, isCommitSha(revision) ? revision : "<commit>", filename);
     throw new BenchError(`hub: HF_HUB_OFFLINE is set and ${describe} is not cached; place the file at ${where}`);
@@ -56,6 +63,13 @@ export async function hubDownload(req: HubFileRequest): Promise<string> {
     if (err instanceof HubNetworkError && cached) {
       warn(`${err.message}; using the cached copy ${cached}`);
       return cached;
+    }
+    if (err instanceof HubNotFoundError && err.entryMissing) {
+      const commit = err.commit ?? (isCommitSha(revision) ? revision : null);
+      if (commit !== null) {
+        writeFileAtomic(noExistPath(folder, commit, filename), "");
+        if (!isCommitSha(revision) && revision !== commit) writeFileAtomic(join(folder, "refs", ...revision.split("/")), commit);
+      }
     }
     if (err instanceof HubNetworkError) {
       const where = snapshotPath(folder, isCommitSha(revision) ? revision : "<commit>", filename);

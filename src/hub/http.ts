@@ -35,6 +35,21 @@ export function networkReason(err: unknown): string {
 export class HubNetworkError extends BenchError {}
 
 /**
+ * A 404. `entryMissing` is true when the repo and revision exist but the file does not (X-Error-Code
+ * EntryNotFound, or an X-Repo-Commit on the 404), so callers probing optional files can tell it apart.
+ */
+export class HubNotFoundError extends BenchError {
+  constructor(
+    message: string,
+    readonly entryMissing: boolean,
+    /** Commit the hub resolved the revision to (X-Repo-Commit), when it said. */
+    readonly commit: string | null,
+  ) {
+    super(message);
+  }
+}
+
+/**
  * GETs `url`, following up to 10 redirects; `describe` names the wanted file for 404 messages.
  * Throws BenchError on 401/403 (mentioning HF_TOKEN), 404 and other non-200 statuses.
  */
@@ -68,14 +83,20 @@ export async function hubGet(url: string, token: string | undefined, describe: s
     }
     if (res.status === 200) return { commit, etag, linkedSize, response: res };
     await res.body?.cancel();
+    // The hub names the failure in X-Error-Code (RepositoryNotFound, RevisionNotFound, EntryNotFound, GatedRepo).
+    const code = res.headers.get("x-error-code");
+    const tag = code ? ` (${code})` : "";
     if (res.status === 401 || res.status === 403) {
       const hint = token
         ? "HF_TOKEN is set but was refused: check that it is valid and has access to this repo (gated repos need their terms accepted)"
-        : "the repo may be private or gated: set HF_TOKEN to a token with read access";
-      throw new BenchError(`hub: ${res.status} ${res.statusText} for ${describe} (${current}); ${hint}`);
+        : "the repo may not exist, or be private or gated: set HF_TOKEN to a token with read access";
+      throw new BenchError(`hub: ${res.status} ${res.statusText}${tag} for ${describe} (${current}); ${hint}`);
     }
     if (res.status === 404) {
-      throw new BenchError(`hub: 404 not found: ${describe} (${current}); check the repo id, the revision and the file name`);
+      const repoCommit = res.headers.get("x-repo-commit");
+      const entryMissing = code === "EntryNotFound" || (code === null && repoCommit !== null);
+      const msg = `hub: 404 not found${tag}: ${describe} (${current}); check the repo id, the revision and the file name`;
+      throw new HubNotFoundError(msg, entryMissing, repoCommit);
     }
     throw new BenchError(`hub: HTTP ${res.status} ${res.statusText} for ${describe} (${current})`);
   }

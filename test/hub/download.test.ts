@@ -5,7 +5,7 @@ import { existsSync, lstatSync, mkdirSync, readFileSync, readdirSync, readlinkSy
 import { createServer } from "node:net";
 import { join } from "node:path";
 import { ExitCode } from "../../src/errors.js";
-import { hubDownload, hubDownloadFiles, hubFileUrl } from "../../src/hub/download.js";
+import { HubNotFoundError, hubDownload, hubDownloadFiles, hubFileUrl } from "../../src/hub/download.js";
 import { benchError, tempDir } from "../data/fixtures.js";
 import { type FakeHub, type ServedFile, startFakeHub } from "./server.js";
 
@@ -138,10 +138,30 @@ test("401 without a token and 403 with a wrong one mention HF_TOKEN; the right t
   assert.equal(hub.cdnRequests.at(-1)!.auth, undefined);
 });
 
-test("404 names repo, revision and file", async () => {
+test("404 names repo, revision and file, is a HubNotFoundError, and is remembered in .no_exist (also offline)", async () => {
+  const cacheDir = freshCache();
+  const req = { repoType: "dataset" as const, repoId: "org/t2", revision: C1, filename: "nope.parquet", cacheDir };
+  const notFound = new RegExp(`^hub: 404 not found \\(EntryNotFound\\): dataset org/t2 revision ${C1} file nope\\.parquet \\(.*\\); check the repo id, the revision and the file name$`);
+  await assert.rejects(hubDownload(req), (e: unknown) => benchError(notFound)(e) && e instanceof HubNotFoundError && e.entryMissing && e.commit === C1);
+  assert.ok(existsSync(join(cacheDir, "datasets--org--t2", ".no_exist", C1, "nope.parquet")), "huggingface_hub's .no_exist marker");
+  const n = hub.hubRequests.length;
+  await assert.rejects(hubDownload(req), (e: unknown) => e instanceof HubNotFoundError && /^hub: 404 not found \(cached in \.no_exist\)/.test(e.message));
+  // A branch: the 404's X-Repo-Commit is recorded in refs/, so the offline probe also answers "absent".
+  await assert.rejects(hubDownload({ ...req, revision: "main", filename: "optional.json" }), HubNotFoundError);
+  assert.equal(hub.hubRequests.length, n + 1);
+  process.env.HF_HUB_OFFLINE = "1";
+  try {
+    await assert.rejects(hubDownload({ ...req, revision: "main", filename: "optional.json" }), (e: unknown) => e instanceof HubNotFoundError && e.entryMissing);
+    assert.equal(hub.hubRequests.length, n + 1);
+  } finally {
+    delete process.env.HF_HUB_OFFLINE;
+  }
+});
+
+test("an unknown repo (401 RepositoryNotFound, as the hub answers) says it may not exist", async () => {
   await assert.rejects(
-    hubDownload({ repoType: "dataset", repoId: "org/t2", revision: C1, filename: "nope.parquet", cacheDir: freshCache() }),
-    benchError(new RegExp(`^hub: 404 not found: dataset org/t2 revision ${C1} file nope\\.parquet \\(.*\\); check the repo id, the revision and the file name$`)),
+    hubDownload({ repoType: "model", repoId: "org/nope", revision: "main", filename: "model.onnx", cacheDir: freshCache() }),
+    (e: unknown) => benchError(/^hub: 401 Unauthorized \(RepositoryNotFound\) for model org\/nope .*the repo may not exist, or be private or gated: set HF_TOKEN/)(e) && !(e instanceof HubNotFoundError),
   );
 });
 

@@ -69,7 +69,13 @@ export async function startFakeHub(files: ServedFile[]): Promise<FakeHub> {
       return (rev === f.commit || rev === "main") && rest.map(decodeURIComponent).join("/") === f.filename;
     });
     const f = files[i];
-    if (!f) return void res.writeHead(404, { "x-error-code": "EntryNotFound" }).end("Entry not found");
+    if (!f) {
+      // Like the hub: a missing file in an existing repo is a 404 EntryNotFound carrying the commit; an unknown
+      // repo is a 401 RepositoryNotFound (the hub does not reveal whether private repos exist).
+      const repo = files.find((g) => url.startsWith(`/${g.repoType === "dataset" ? "datasets/" : ""}${g.repoId}/resolve/`));
+      if (!repo) return void res.writeHead(401, { "x-error-code": "RepositoryNotFound" }).end("Repository not found");
+      return void res.writeHead(404, { "x-error-code": "EntryNotFound", "x-repo-commit": repo.commit }).end("Entry not found");
+    }
     if (f.token !== undefined) {
       if (!req.headers.authorization) return void res.writeHead(401).end("Unauthorized");
       if (req.headers.authorization !== `Bearer ${f.token}`) return void res.writeHead(403).end("Forbidden");
