@@ -28,6 +28,8 @@ export interface EncoderSpec {
   seed: number;
   /** Uniform weight range ±scale. */
   scale?: number;
+  /** Zero LayerNorm and projection biases, so token vectors point in unrelated directions (negative dots occur). */
+  zeroBias?: boolean;
 }
 
 /** mulberry32: a small deterministic PRNG so generated models are the same on every run. */
@@ -43,6 +45,7 @@ function rng(seed: number): () => number {
 }
 
 class Graph {
+  zeroBias = false;
   nodes: InstanceType<typeof onnx.NodeProto>[] = [];
   inits: InstanceType<typeof onnx.TensorProto>[] = [];
   private n = 0;
@@ -87,12 +90,16 @@ class Graph {
   }
 }
 
+function bias(g: Graph, n: number, p: string): string {
+  return g.zeroBias ? g.consts([n], 0) : g.random([n], p);
+}
+
 function layerNorm(g: Graph, x: string, hidden: number): string {
-  return g.op("LayerNormalization", [x, g.consts([hidden], 1), g.random([hidden], "ln_b")], { axis: -1, epsilon: 1e-12 });
+  return g.op("LayerNormalization", [x, g.consts([hidden], 1), bias(g, hidden, "ln_b")], { axis: -1, epsilon: 1e-12 });
 }
 
 function linear(g: Graph, x: string, nIn: number, nOut: number): string {
-  return g.op("Add", [g.op("MatMul", [x, g.random([nIn, nOut])]), g.random([nOut], "b")]);
+  return g.op("Add", [g.op("MatMul", [x, g.random([nIn, nOut])]), bias(g, nOut, "b")]);
 }
 
 function l2normalize(g: Graph, x: string): string {
@@ -104,6 +111,7 @@ function l2normalize(g: Graph, x: string): string {
 /** Builds the encoder graph and returns the serialized model bytes. */
 export function buildEncoderOnnx(spec: EncoderSpec): Uint8Array {
   const g = new Graph(rng(spec.seed), spec.scale ?? 0.5);
+  g.zeroBias = spec.zeroBias ?? false;
   const { hidden: H, heads: NH } = spec;
   const dh = H / NH;
   const ids = "input_ids";

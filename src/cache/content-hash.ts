@@ -1,0 +1,51 @@
+/**
+ * The content hash of a model: sha256 over the files that determine its outputs (the ONNX graph, its external
+ * data, the tokenizer files), each named and hashed. File hashes are memoised by (path, size, mtime, inode) in
+ * the cache directory so a multi-GB model is not re-read on every run; a changed file changes size or mtime.
+ */
+import { existsSync, readdirSync, readFileSync, statSync } from "node:fs";
+import { join, resolve } from "node:path";
+import { writeFileAtomic } from "../util/atomic-write.js";
+import { sha256File, sha256Hex } from "../util/sha256.js";
+
+const TOKENIZER_FILES = ["tokenizer.json", "tokenizer_config.json", "special_tokens_map.json"];
+
+/** Files of `dir` that feed the model's outputs: `onnxFile`, its external data, tokenizer files. */
+export function modelFiles(dir: string, onnxFile: string): string[] {
+  const stem = onnxFile.replace(/\.onnx$/, "");
+  const data = readdirSync(dir).filter(
+    (f) => f !== onnxFile && (f.startsWith(`${onnxFile}_data`) || f.startsWith(`${onnxFile}.data`) || f === `${stem}.data` || f.endsWith(".onnx_data") || f.endsWith(".onnx.data")),
+  );
+  return [onnxFile, ...data.sort(), ...TOKENIZER_FILES.filter((f) => existsSync(join(dir, f)))];
+}
+
+type Memo = Record<string, { size: number; mtimeMs: number; ino: number; sha256: string }>;
+
+/** sha256 of one file, memoised in `memoFile` (null = no memo). */
+export async function fileSha256(path: string, memoFile: string | null): Promise<string> {
+  const abs = resolve(path);
+  const st = statSync(abs);
+  let memo: Memo = {};
+  if (memoFile && existsSync(memoFile)) {
+    try {
+      memo = JSON.parse(readFileSync(memoFile, "utf8")) as Memo;
+    } catch {
+      memo = {}; // a damaged memo only costs a re-hash
+    }
+  }
+  const m = memo[abs];
+  if (m && m.size === st.size && m.mtimeMs === st.mtimeMs && m.ino === st.ino) return m.sha256;
+  const sha256 = await sha256File(abs);
+  if (memoFile) {
+    memo[abs] = { size: st.size, mtimeMs: st.mtimeMs, ino: st.ino, sha256 };
+    writeFileAtomic(memoFile, JSON.stringify(memo));
+  }
+  return sha256;
+}
+
+/** Hex sha256 of "name sha256\n" lines over `modelFiles(dir, onnxFile)`. */
+export async function modelContentHash(dir: string, onnxFile: string, memoFile: string | null): Promise<string> {
+  const lines: string[] = [];
+  for (const f of modelFiles(dir, onnxFile)) lines.push(`${f} ${await fileSha256(join(dir, f), memoFile)}\n`);
+  return sha256Hex(lines.join(""));
+}

@@ -1,0 +1,76 @@
+/**
+ * The only module that imports onnxruntime-node. It opens a CPU session with intra-op threads = the machine's
+ * parallelism (toolchain notes §4: sequential execution, explicit thread count) and runs int64 feeds to float
+ * outputs as flat typed arrays, so the rest of bench never touches ORT types.
+ */
+import { availableParallelism } from "node:os";
+import * as ort from "onnxruntime-node";
+import { inputError } from "../errors.js";
+
+/** A flat row-major float tensor. */
+export interface FloatTensor {
+  data: Float32Array;
+  dims: number[];
+}
+
+/** A flat row-major int64 tensor. */
+export interface Int64Tensor {
+  data: BigInt64Array;
+  dims: number[];
+}
+
+/** An open inference session. */
+export interface EncoderSession {
+  readonly inputNames: readonly string[];
+  readonly outputNames: readonly string[];
+  /** Declared shape of an output (symbolic dims as strings), or null when the graph does not say. */
+  outputShape(name: string): (number | string)[] | null;
+  /** Runs the graph and returns the requested float outputs. */
+  run(feeds: Record<string, Int64Tensor>, outputs: readonly string[]): Promise<Record<string, FloatTensor>>;
+  release(): Promise<void>;
+}
+
+/** onnxruntime-node's version, recorded in results. */
+export const ortVersion: string = ort.env.versions.common ?? "unknown";
+
+/** Default intra-op threads: every core the process may use. */
+export function defaultThreads(): number {
+  return availableParallelism();
+}
+
+/** Opens `path` (external data files are found next to it by ORT) on the CPU execution provider. */
+export async function openSession(path: string, threads: number = defaultThreads()): Promise<EncoderSession> {
+  let session: ort.InferenceSession;
+  try {
+    session = await ort.InferenceSession.create(path, {
+      executionProviders: ["cpu"],
+      intraOpNumThreads: threads,
+      interOpNumThreads: 1,
+      executionMode: "sequential",
+      graphOptimizationLevel: "all",
+    });
+  } catch (err) {
+    throw inputError(`encode: onnxruntime cannot load ${path}: ${(err as Error).message}`);
+  }
+  return {
+    inputNames: session.inputNames,
+    outputNames: session.outputNames,
+    outputShape(name) {
+      const meta = session.outputMetadata.find((m) => m.name === name);
+      return meta && meta.isTensor ? meta.shape.map((d) => (typeof d === "string" ? d : Number(d))) : null;
+    },
+    async run(feeds, outputs) {
+      const ortFeeds: Record<string, ort.Tensor> = {};
+      for (const [name, t] of Object.entries(feeds)) ortFeeds[name] = new ort.Tensor("int64", t.data, t.dims);
+      const result = await session.run(ortFeeds, outputs as string[]);
+      const out: Record<string, FloatTensor> = {};
+      for (const name of outputs) {
+        const t = result[name];
+        if (t.type !== "float32") throw inputError(`encode: ${path}: output ${name} is ${t.type}, expected float32`);
+        out[name] = { data: t.data as Float32Array, dims: t.dims.map(Number) };
+      }
+      return out;
+    },
+    release: () => session.release(),
+  };
+}

@@ -1,0 +1,157 @@
+/**
+ * ONNX rerankers (ColBERT, dense, cross-encoder) behind the Reranker interface: a model directory or hub id is
+ * resolved, its config read (or a bge-m3 export recognised), the tokenizer loaded, and the session opened
+ * lazily so a run served entirely from the vector cache never loads the graph.
+ */
+import { join } from "node:path";
+import { modelContentHash } from "../cache/content-hash.js";
+import { defaultCacheDir, VectorCache } from "../cache/vector-cache.js";
+import { inputError } from "../errors.js";
+import { checkInputs, checkOutput } from "../encode/feeds.js";
+import { defaultThreads, type EncoderSession, openSession, ortVersion } from "../encode/session.js";
+import { type EncodeStats, encodeSequences, newStats, type TextEncodeSpec } from "../encode/text-encoder.js";
+import { loadTokenizer, type TextTokenizer } from "../tokenize/tokenizer.js";
+import { progressDisplay } from "../util/progress.js";
+import { BGE_M3_OUTPUTS, bgeM3Config, type ModelConfig, readBenchModel, resolveModelDir } from "./model-dir.js";
+import { scoreEmbedding, scorePairs } from "./onnx-score.js";
+import type { ModelInfo, Progress, Reranker, ScoreRequest } from "./types.js";
+
+/** Options of `loadOnnxReranker` (the `bench eval` flags map onto the first five). */
+export interface OnnxRerankerOptions {
+  /** Texts (or pairs) per ORT run; default 32. Never changes a score. */
+  batchSize?: number;
+  /** Use the on-disk vector cache (default true; `--no-cache` sets false). */
+  cache?: boolean;
+  /** Reproduce open-retrievals' compute_score: both sides truncated/padded to 256, doc pads floor each max at 0. */
+  openRetrievalsCompat?: boolean;
+  /** Override the query truncation length. */
+  queryMaxLength?: number;
+  /** Override the document (cross-encoder: pair) truncation length. */
+  maxLength?: number;
+  /** Cache directory; default $BENCH_CACHE_DIR or ./.bench-cache. */
+  cacheDir?: string;
+  /** Pad every batch to the max length, as open-retrievals does (slower; for comparison). Never changes a score. */
+  padToMaxLength?: boolean;
+  /** ORT intra-op threads; default os.availableParallelism(). */
+  threads?: number;
+  /** Draw a progress bar on stderr when score() gets no onProgress callback (default true). */
+  progress?: boolean;
+  /** Documents (or pairs) per scoring chunk, bounding memory; default 2048. Never changes a score. */
+  chunkDocs?: number;
+  /** Hub endpoint / cache for ORG/NAME ids (default HF_ENDPOINT / HF_HUB_CACHE). */
+  hubEndpoint?: string;
+  hubCacheDir?: string;
+}
+
+/** A Reranker with its config and encode statistics exposed (for benchmarks and tests). */
+export interface OnnxReranker extends Reranker {
+  readonly config: ModelConfig;
+  readonly stats: EncodeStats;
+  readonly tokenizer: TextTokenizer;
+}
+
+const OPEN_RETRIEVALS_MAX_LENGTH = 256; // compute_score(max_length=256), spec §4b
+
+function positiveInt(v: number | undefined, flag: string): number | undefined {
+  if (v !== undefined && !(Number.isInteger(v) && v > 0)) throw inputError(`eval: ${flag} must be a positive integer, got ${v}`);
+  return v;
+}
+
+/** Loads a model directory or `ORG/NAME[@revision]` as a Reranker. */
+export async function loadOnnxReranker(dirOrHubId: string, opts: OnnxRerankerOptions = {}): Promise<OnnxReranker> {
+  const batchSize = positiveInt(opts.batchSize, "--batch-size") ?? 32;
+  const chunkDocs = positiveInt(opts.chunkDocs, "chunkDocs") ?? 2048;
+  const resolved = await resolveModelDir(dirOrHubId, { endpoint: opts.hubEndpoint, cacheDir: opts.hubCacheDir });
+  const { dir } = resolved;
+  const tokenizer = loadTokenizer(dir);
+  const threads = opts.threads ?? defaultThreads();
+  let session: EncoderSession | null = null;
+  let config = readBenchModel(dir, resolved.name);
+  if (config === null) {
+    session = await openSession(join(dir, "model.onnx"), threads);
+    if (!BGE_M3_OUTPUTS.every((o) => session?.outputNames.includes(o))) {
+      const outs = session.outputNames.join(", ");
+      await session.release();
+      throw inputError(`model: ${dir} has no bench_model.json and is not a bge-m3-style export (outputs ${outs}; expected ${BGE_M3_OUTPUTS.join(", ")}); see docs/model-format.md`);
+    }
+    const d = session.outputShape("colbert_vecs")?.[2];
+    config = bgeM3Config(resolved.name, resolved.revision, typeof d === "number" ? d : null);
+  } else if (config.revision === null) config = { ...config, revision: resolved.revision };
+  const cfg = config;
+  const compat = opts.openRetrievalsCompat ?? false;
+  const queryMax = positiveInt(opts.queryMaxLength, "--query-max-length") ?? (compat ? OPEN_RETRIEVALS_MAX_LENGTH : cfg.queryMaxLength);
+  const docMax = positiveInt(opts.maxLength, "--max-length") ?? (compat ? OPEN_RETRIEVALS_MAX_LENGTH : cfg.maxLength);
+  const padToMax = opts.padToMaxLength ?? false;
+  const useCache = opts.cache ?? true;
+  const cacheDir = opts.cacheDir ?? defaultCacheDir();
+  const contentHash = await modelContentHash(dir, cfg.onnxFile, useCache ? join(cacheDir, "file-hashes.json") : null);
+  const getSession = async (): Promise<EncoderSession> => {
+    if (session === null) session = await openSession(join(dir, cfg.onnxFile), threads);
+    checkInputs(session, cfg.inputs, `${dir}/${cfg.onnxFile}`);
+    checkOutput(session, cfg.output, `${dir}/${cfg.onnxFile}`);
+    return session;
+  };
+  const stats = newStats();
+  const extract = { kind: cfg.type, layout: cfg.outputLayout, normalized: cfg.normalized, pooling: cfg.pooling };
+  const spec = (maxLength: number): TextEncodeSpec => ({ inputs: cfg.inputs, output: cfg.output, extract, padId: tokenizer.padId, batchSize, padTo: padToMax ? maxLength : null });
+  const cacheFor = (role: string, prefix: string, maxLength: number): VectorCache | null =>
+    useCache ? new VectorCache(cacheDir, contentHash, JSON.stringify({ role, prefix, maxLength, output: cfg.output, extract, padTo: padToMax ? maxLength : null })) : null;
+
+  const encodeTexts = (role: string, prefix: string, maxLength: number) => {
+    const cache = cacheFor(role, prefix, maxLength);
+    return (texts: string[], tick: (n: number) => void) =>
+      encodeSequences(texts.map((t) => tokenizer.encode(prefix + t, maxLength)), texts, spec(maxLength), getSession, cache, stats, tick);
+  };
+  const encodePairs = () => {
+    const cache = cacheFor("pair", `${cfg.queryPrefix}\0${cfg.documentPrefix}`, docMax);
+    return (pairs: [string, string][], tick: (n: number) => void) => {
+      const enc = pairs.map(([q, d]) => tokenizer.encodePair(cfg.queryPrefix + q, cfg.documentPrefix + d, docMax));
+      const keys = pairs.map((p) => JSON.stringify(p));
+      return encodeSequences(enc.map((e) => e.ids), keys, spec(docMax), getSession, cache, stats, tick, enc.map((e) => e.typeIds));
+    };
+  };
+
+  const info: ModelInfo = {
+    name: cfg.name,
+    revision: cfg.revision,
+    modelType: { colbert: "late-interaction", dense: "dense", "cross-encoder": "cross-encoder" }[cfg.type],
+    similarityFn: { colbert: "MaxSim", dense: "cosine", "cross-encoder": null }[cfg.type],
+    framework: ["ONNX"],
+    nParameters: null,
+    embedDim: cfg.type === "cross-encoder" ? null : cfg.dim,
+    maxTokens: docMax,
+    extra: {
+      content_sha256: contentHash,
+      onnxruntime: ortVersion,
+      config_origin: cfg.origin,
+      settings: { type: cfg.type, output: cfg.output, output_layout: cfg.outputLayout, normalized: cfg.normalized, pooling: cfg.pooling, query_max_length: queryMax, max_length: docMax, query_prefix: cfg.queryPrefix, document_prefix: cfg.documentPrefix, open_retrievals_compat: compat, threads },
+    },
+  };
+
+  return {
+    info,
+    config: cfg,
+    stats,
+    tokenizer,
+    async score(requests: ScoreRequest[], onProgress?: Progress): Promise<number[][]> {
+      const display = onProgress || opts.progress === false ? null : progressDisplay(`encode ${cfg.name}`, cfg.type === "cross-encoder" ? "pairs" : "texts");
+      const progress = onProgress ?? ((d: number, t: number) => display?.update(d, t));
+      try {
+        if (cfg.type === "cross-encoder") return await scorePairs(requests, encodePairs(), chunkDocs, progress);
+        return await scoreEmbedding(
+          requests,
+          encodeTexts("query", cfg.queryPrefix, queryMax),
+          encodeTexts("document", cfg.documentPrefix, docMax),
+          { kind: cfg.type, floorBelowTokens: compat && cfg.type === "colbert" ? docMax : null, chunkDocs },
+          progress,
+        );
+      } finally {
+        display?.stop();
+      }
+    },
+    async close() {
+      if (session) await session.release();
+      session = null;
+    },
+  };
+}
