@@ -5,6 +5,7 @@
 import yargs from "yargs";
 import { hideBin } from "yargs/helpers";
 import { BenchError, ExitCode } from "./errors.js";
+import { HYPERPARAMETERS } from "./train/options.js";
 
 async function main(argv: string[]): Promise<void> {
   await yargs(argv)
@@ -49,10 +50,29 @@ async function main(argv: string[]): Promise<void> {
           .option("data", { type: "string", describe: "Evaluate this file (e.g. test.jsonl from `bench split`) as task CustomReranking, split test" })
           .option("output", { type: "string", default: "results", describe: "Results directory" })
           .option("format", { choices: ["mteb", "mteb-1.1.1"] as const, default: "mteb" as const, describe: "Result file layout (spec §2.5)" })
-          .conflicts("task", "data"),
+          .option("batch-size", { type: "number", describe: "Neural models: texts (or pairs) per ONNX run (default 32; never changes a score)" })
+          .option("cache", { type: "boolean", default: true, describe: "Neural models: reuse token vectors from the on-disk cache (.bench-cache/ or $BENCH_CACHE_DIR); --no-cache disables" })
+          .option("open-retrievals-compat", { type: "boolean", default: false, describe: "ColBERT: reproduce open-retrievals' compute_score (both sides padded to 256, doc pads floor each max at 0)" })
+          .option("query-max-length", { type: "number", describe: "Neural models: override the query truncation length" })
+          .option("max-length", { type: "number", describe: "Neural models: override the document (cross-encoder: pair) truncation length" })
+          .conflicts("task", "data")
+          .example("$0 eval", "bm25 on the embedded sample task, results in results/")
+          .example("$0 eval --task T2Reranking --model BAAI/bge-m3", "the real task from the hub (pinned revision)")
+          .example("$0 eval --data split/test.jsonl --model ckpt/ --format mteb-1.1.1", "as open-retrievals' eval script writes it"),
       async (a) => {
         const { evalCommand } = await import("./commands/eval.js");
-        await evalCommand({ model: a.model, task: a.task, data: a.data, output: a.output, format: a.format });
+        await evalCommand({
+          model: a.model,
+          task: a.task,
+          data: a.data,
+          output: a.output,
+          format: a.format,
+          batchSize: a["batch-size"],
+          cache: a.cache,
+          openRetrievalsCompat: a["open-retrievals-compat"],
+          queryMaxLength: a["query-max-length"],
+          maxLength: a["max-length"],
+        });
       },
     )
     .command(
@@ -81,6 +101,30 @@ async function main(argv: string[]): Promise<void> {
       async (a) => {
         const { checkCommand } = await import("./commands/check.js");
         await checkCommand({ baseline: a.baseline, candidate: a.candidate, tolerance: a.tolerance, metrics: a.metric });
+      },
+    )
+    .command(
+      "train",
+      "Fine-tune a ColBERT model (open-retrievals recipe) with the PyTorch trainer in scripts/trainer; --out becomes a model directory for `bench eval`",
+      (y) => {
+        const t = y
+          .option("model", { type: "string", describe: "Base: a directory with config.json + tokenizer.json (no weights → random init), or ORG/NAME[@revision]" })
+          .option("data", { type: "string", describe: "Training data (train.jsonl from `bench split`, or any JSONL/JSON/Arrow/Parquet reranking file)" })
+          .option("out", { type: "string", demandOption: true, describe: "Output model directory (checkpoints, log, manifest, model.onnx)" })
+          .option("resume", { type: "boolean", default: false, describe: "Continue the run in --out from its last checkpoint" })
+          .option("python", { type: "string", describe: "Python with torch + numpy (default: $BENCH_PYTHON, python3, /usr/bin/python3)" })
+          .option("name", { type: "string", describe: "Model name written into bench_model.json (default: --out's basename)" })
+          .parserConfiguration({ "camel-case-expansion": false });
+        for (const [k, [kind, def, describe]] of Object.entries(HYPERPARAMETERS)) {
+          t.option(k, { type: kind === "int" ? "number" : kind, alias: k.replace(/_/g, "-"), describe: `${describe} (default ${String(def)})` });
+        }
+        return t;
+      },
+      async (a) => {
+        const { trainCommand } = await import("./commands/train.js");
+        const hp: Record<string, unknown> = {};
+        for (const k of Object.keys(HYPERPARAMETERS)) hp[k] = a[k];
+        await trainCommand({ model: a.model, data: a.data, out: a.out, resume: a.resume, python: a.python, name: a.name, hyperparameters: hp });
       },
     )
     .strict()
