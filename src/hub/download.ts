@@ -37,11 +37,24 @@ export function hubFileUrl(endpoint: string, repoType: RepoType, repoId: string,
   return `${base}/${prefix}${repoId}/resolve/${encodeURIComponent(revision)}/${file}`;
 }
 
+/** Where a user must put the file by hand (a branch also needs refs/<branch> naming the commit). */
+function placeHint(folder: string, revision: string, filename: string): string {
+  if (isCommitSha(revision)) return `place the file at ${snapshotPath(folder, revision, filename)}`;
+  const ref = join(folder, "refs", ...revision.split("/"));
+  return `place the file at ${snapshotPath(folder, "<commit>", filename)} and write that commit sha to ${ref}`;
+}
+
 /** Downloads (or finds in the cache) one file and returns its local path (inside snapshots/). */
 export async function hubDownload(req: HubFileRequest): Promise<string> {
   const { repoType, repoId, revision, filename } = req;
   const folder = repoFolder(req.cacheDir ?? hubCacheDir(), repoType, repoId);
   const describe = `${repoType} ${repoId} revision ${revision} file ${filename}`;
+  // Names become cache paths: keep them inside the repo folder.
+  for (const [what, v] of [["repo id", repoId], ["revision", revision], ["file name", filename]]) {
+    if (v === "" || v.startsWith("/") || v.split(/[\\/]/).some((seg) => seg === ".." || seg === "")) {
+      throw new BenchError(`hub: invalid ${what} "${v}" for ${describe}`);
+    }
+  }
   const cached = findCached(folder, revision, filename);
   // A pinned commit never changes: a cached copy is final. Branches are re-resolved unless offline.
   if (cached && (isCommitSha(revision) || isOffline())) return cached;
@@ -50,10 +63,7 @@ export async function hubDownload(req: HubFileRequest): Promise<string> {
   if (knownCommit && existsSync(noExistPath(folder, knownCommit, filename))) {
     throw new HubNotFoundError(`hub: 404 not found (cached in .no_exist): ${describe}`, true, knownCommit);
   }
-  if (isOffline()) {
-    const where = snapshotPath(folder, isCommitSha(revision) ? revision : "<commit>", filename);
-    throw new BenchError(`hub: HF_HUB_OFFLINE is set and ${describe} is not cached; place the file at ${where}`);
-  }
+  if (isOffline()) throw new BenchError(`hub: HF_HUB_OFFLINE is set and ${describe} is not cached; ${placeHint(folder, revision, filename)}`);
   const endpoint = req.endpoint ?? process.env.HF_ENDPOINT ?? "https://huggingface.co";
   const url = hubFileUrl(endpoint, repoType, repoId, revision, filename);
   let got;
@@ -72,8 +82,7 @@ export async function hubDownload(req: HubFileRequest): Promise<string> {
       }
     }
     if (err instanceof HubNetworkError) {
-      const where = snapshotPath(folder, isCommitSha(revision) ? revision : "<commit>", filename);
-      throw new BenchError(`${err.message}; check the network (or HF_ENDPOINT), or place the file at ${where} and set HF_HUB_OFFLINE=1`);
+      throw new BenchError(`${err.message}; check the network (or HF_ENDPOINT), or ${placeHint(folder, revision, filename)} and set HF_HUB_OFFLINE=1`);
     }
     throw err;
   }

@@ -125,6 +125,23 @@ test("offline and not cached: one line naming the full path to place the file at
   }
 });
 
+test("offline with a branch revision: the hint also names refs/<branch>; path-escaping names are rejected", async () => {
+  const cacheDir = freshCache();
+  process.env.HF_HUB_OFFLINE = "1";
+  try {
+    const folder = join(cacheDir, "models--org--model");
+    await assert.rejects(
+      hubDownload({ repoType: "model", repoId: "org/model", revision: "main", filename: "model.onnx", cacheDir }),
+      benchError(new RegExp(`^hub: HF_HUB_OFFLINE is set and model org/model revision main file model\\.onnx is not cached; place the file at ${folder}/snapshots/<commit>/model\\.onnx and write that commit sha to ${folder}/refs/main$`)),
+    );
+  } finally {
+    delete process.env.HF_HUB_OFFLINE;
+  }
+  for (const [repoId, filename] of [["org/model", "../../x"], ["../x", "a"], ["org/model", "/etc/passwd"], ["org/model", ""]]) {
+    await assert.rejects(hubDownload({ repoType: "model", repoId: repoId!, revision: C2, filename: filename!, cacheDir }), benchError(/^hub: invalid (repo id|file name) /));
+  }
+});
+
 test("401 without a token and 403 with a wrong one mention HF_TOKEN; the right token works, also through a relative redirect", async () => {
   const cacheDir = freshCache();
   const req = { repoType: "dataset" as const, repoId: "org/private", revision: C1, filename: "d.jsonl", cacheDir };
