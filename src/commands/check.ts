@@ -63,7 +63,7 @@ function load(path: string, flag: string): ResultSet {
 }
 
 function regressionTable(rs: Regression[], tolerance: number): string {
-  const t = new Table({ head: ["task", "split", "metric", "baseline", "candidate", "Δ", "tolerance"], style: { head: [], border: [], compact: true } });
+  const t = new Table({ head: ["task", "split", "metric", "baseline", "candidate", "Δ", "tolerance"], colAligns: ["left", "left", "left", "right", "right", "right", "right"], style: { head: [], border: [], compact: true } });
   for (const r of rs) {
     t.push([r.task, r.subset === "default" ? r.split : `${r.split}/${r.subset}`, r.metric, fmt(r.baseline), fmt(r.candidate), fmt(r.delta, true), `−${tolerance}`]);
   }

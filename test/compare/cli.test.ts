@@ -34,9 +34,9 @@ test("bench check: 0 when nothing fell beyond the tolerance, 1 with a table when
   r = bench(["check", "--baseline", "base", "--candidate", "bad"], dir);
   assert.equal(r.code, 1, r.stderr);
   assert.match(r.stdout, /Regressions \(metrics that fell by more than 0\.002\):/);
-  assert.match(r.stdout, /│ T2Reranking\s+│ test\s+│ map\s+│ 0\.668000 │ 0\.665900 │ -0\.002100 │ −0\.002\s+│/);
-  assert.match(r.stdout, /│ MMarcoReranking │ test\s+│ mrr\s+│ 0\.400000 │ 0\.390000 │ -0\.010000 │/);
-  assert.doesNotMatch(r.stdout, /│ map\s+│ 0\.300000/, "unchanged metrics are not listed");
+  assert.match(r.stdout, /│ T2Reranking\s+│ test\s+│ map\s+│\s+0\.668000 │\s+0\.665900 │\s+-0\.002100 │\s+−0\.002 │/);
+  assert.match(r.stdout, /│ MMarcoReranking │ test\s+│ mrr\s+│\s+0\.400000 │\s+0\.390000 │\s+-0\.010000 │/);
+  assert.doesNotMatch(r.stdout, /│ map\s+│\s+0\.300000/, "unchanged metrics are not listed");
   assert.match(r.stderr, /^bench: check: 2 of 8 metrics fell by more than 0\.002 \(table above\)\n$/);
 
   // A looser tolerance lets the same candidate through; --metric restricts the gate.
