@@ -78,7 +78,7 @@ export function compareSets(sets: ResultSet[], stage: string, metrics?: string[]
         const b = others[k]!.results.get(task)!;
         return significance(a, b, sa.split, sa.subset, k + 1);
       });
-      for (const metric of Object.keys(sa.metrics).sort()) {
+      for (const metric of Object.keys(sa.metrics)) {
         if (metrics && !metrics.includes(metric)) continue;
         const x = sa.metrics[metric]!;
         const cells = matches.map((m, k): DeltaCell => {

@@ -50,7 +50,7 @@ export function findRegressions(baseline: ResultSet, candidate: ResultSet, toler
         out.missing.push(`${where} (no such split in ${c.path})`);
         continue;
       }
-      for (const metric of Object.keys(sb.metrics).sort()) {
+      for (const metric of Object.keys(sb.metrics)) {
         if (metrics && !metrics.includes(metric)) continue;
         const x = sb.metrics[metric]!;
         const y = sc.metrics[metric];
