@@ -124,3 +124,35 @@ test("mismatched tasks, splits and metrics between sides are noted; nothing in c
   ]);
   assert.match(e.notes.join("\n"), /T2Reranking dev: metric map is only in A .*, not in C/);
 });
+
+test("significance across layouts: bench's 1.1.1 files carry sidecars too", () => {
+  const apA = Array.from({ length: 20 }, (_, i) => (i % 4) * 0.25);
+  const apB = apA.map((x) => Math.max(0, x - 0.25));
+  const rr = () => 1;
+  const a = tempDir();
+  const b = tempDir();
+  writeBenchMteb(a, "CustomReranking", { map: avg(apA), mrr: 1 }, perQuery(20, (i) => apA[i]!, rr));
+  writeV111(b, "CustomReranking", { map: avg(apB), mrr: 1 }, perQuery(20, (i) => apB[i]!, rr));
+  const c = compareSets([load(a), load(b)], "compare", ["map"]);
+  assert.equal(c.rows.length, 1);
+  const s = c.rows[0]!.others[0]!.stats!;
+  assert.equal(s.n, 20);
+  assert.ok(s.meanDiff < 0 && s.ci95[1] < 0 && s.p < 0.01, JSON.stringify(s));
+});
+
+test("sidecars with a split field pick the split's rows", () => {
+  const a = tempDir();
+  writeBenchMteb(a, "T2Reranking", { map: 0.5, mrr: 1 });
+  put(
+    join(a, "bm25", "no_revision_available", "T2Reranking.per_query.jsonl"),
+    [
+      { row: 0, query: "q0", ap: 0.25, rr: 1, split: "test" },
+      { row: 1, query: "q1", ap: 0.75, rr: 1, split: "test" },
+      { row: 0, query: "q0", ap: 0.1, rr: 0.5, split: "dev" },
+    ]
+      .map((x) => JSON.stringify(x))
+      .join("\n"),
+  );
+  const c = compareSets([load(a), load(a)], "compare", ["map"]);
+  assert.equal(c.rows[0]!.others[0]!.stats!.n, 2);
+});
