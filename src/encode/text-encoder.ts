@@ -23,6 +23,8 @@ export interface TextEncodeSpec {
 
 /** Time and token counts spent in the session (for bench:encode's overhead figure). */
 export interface EncodeStats {
+  /** Time to open the ORT session (lazily, on the first cache miss). */
+  openMs: number;
   sessionMs: number;
   batches: number;
   realTokens: number;
@@ -32,7 +34,7 @@ export interface EncodeStats {
 
 /** A fresh zeroed stats record. */
 export function newStats(): EncodeStats {
-  return { sessionMs: 0, batches: 0, realTokens: 0, paddedTokens: 0, cacheHits: 0 };
+  return { openMs: 0, sessionMs: 0, batches: 0, realTokens: 0, paddedTokens: 0, cacheHits: 0 };
 }
 
 /**

@@ -86,7 +86,11 @@ export async function loadOnnxReranker(dirOrHubId: string, opts: OnnxRerankerOpt
   const cacheDir = opts.cacheDir ?? defaultCacheDir();
   const contentHash = await modelContentHash(dir, cfg.onnxFile, useCache ? join(cacheDir, "file-hashes.json") : null);
   const getSession = async (): Promise<EncoderSession> => {
-    if (session === null) session = await openSession(join(dir, cfg.onnxFile), threads);
+    if (session === null) {
+      const t0 = performance.now();
+      session = await openSession(join(dir, cfg.onnxFile), threads);
+      stats.openMs += performance.now() - t0;
+    }
     checkInputs(session, cfg.inputs, `${dir}/${cfg.onnxFile}`);
     checkOutput(session, cfg.output, `${dir}/${cfg.onnxFile}`);
     return session;
