@@ -14,7 +14,9 @@ const COLUMNS = ["query", "positive", "negative"];
 /** Decodes a parquet file's bytes into validated rows; errors name the row index (0-based, file order). */
 export async function parseParquet(bytes: Uint8Array, path: string): Promise<RerankRow[]> {
   // hyparquet wants an ArrayBuffer covering exactly the file.
-  const ab = bytes.buffer.slice(bytes.byteOffset, bytes.byteOffset + bytes.byteLength) as ArrayBuffer;
+  // (No copy when the Buffer already owns its whole ArrayBuffer, as readFile's large reads do.)
+  const whole = bytes.byteOffset === 0 && bytes.byteLength === bytes.buffer.byteLength;
+  const ab = (whole ? bytes.buffer : bytes.buffer.slice(bytes.byteOffset, bytes.byteOffset + bytes.byteLength)) as ArrayBuffer;
   const cannot = (err: unknown): Error => inputError(`data: cannot read ${path} as parquet: ${oneLine(err)}`);
   let metadata: FileMetaData;
   let names: string[];
