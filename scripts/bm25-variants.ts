@@ -2,7 +2,7 @@
  * Measures the bm25 design choices behind docs/bm25.md: Chinese term mode × statistics collection, then a small
  * k1/b grid for the chosen terms, on ../shared/data/t2ranking-dev100.jsonl (real T2Ranking text, not in the repo)
  * and on the embedded sample task, with the project's MTEB-exact evaluator (src/metrics/evaluate.ts).
- *   node --import tsx scripts/bm25-variants.ts [--grid]
+ *   node --import tsx scripts/bm25-variants.ts [--grid] [--ties]
  */
 import { existsSync } from "node:fs";
 import { dirname, resolve } from "node:path";
@@ -65,6 +65,34 @@ function paired(a: number[], b: number[]): string {
 
 const f4 = (x: number): string => x.toFixed(4);
 
+/**
+ * MRR@10 of the default bm25 with ties broken positives-first (the evaluator's rule, spec §2.3) and
+ * negatives-first (the pessimistic order), and how many queries differ: how much ties can matter.
+ */
+async function tieSpread(rows: RerankRow[]): Promise<string> {
+  const kept = rows.filter((r) => r.positive.length > 0 && r.negative.length > 0);
+  const model = createBm25();
+  let optimistic = 0;
+  let pessimistic = 0;
+  let differ = 0;
+  for (const r of kept) {
+    const docs = [...r.positive, ...r.negative];
+    const queries = typeof r.query === "string" ? [r.query] : r.query;
+    const lists = await model.score(queries.map((query, row) => ({ row, query, docs })));
+    const s = docs.map((_, d) => Math.max(...lists.map((l) => Math.fround(l[d]))));
+    const rr = (positivesFirst: boolean): number => {
+      const order = s.map((_, i) => i).sort((a, b) => s[b] - s[a] || (positivesFirst ? a - b : b - a));
+      const k = order.slice(0, 10).findIndex((i) => i < r.positive.length);
+      return k < 0 ? 0 : 1 / (k + 1);
+    };
+    const [o, p] = [rr(true), rr(false)];
+    optimistic += o;
+    pessimistic += p;
+    if (o !== p) differ++;
+  }
+  return `${f4(optimistic / kept.length)} | ${f4(pessimistic / kept.length)} | ${differ}`;
+}
+
 async function main(): Promise<void> {
   const data: Array<[string, RerankRow[]]> = [];
   for (const [name, path] of sets) {
@@ -90,6 +118,11 @@ async function main(): Promise<void> {
       }
       console.log(`| ${chinese} | ${stats} | ${cells.join(" | ")} | ${seconds.toFixed(2)} |`);
     }
+  }
+  if (process.argv.includes("--ties")) {
+    console.log("\n| data | MRR@10 ties positives-first | MRR@10 ties negatives-first | queries that differ |");
+    console.log("|---|---:|---:|---:|");
+    for (const [name, rows] of data) console.log(`| ${name} | ${await tieSpread(rows)} |`);
   }
   if (!process.argv.includes("--grid")) return;
   // k1/b sensitivity for the default terms and stats (the dev100 file is 95 queries: a small grid, read with care).
