@@ -66,6 +66,15 @@ export function compareSets(sets: ResultSet[], stage: string, metrics?: string[]
   });
 
   for (const [task, a] of base.results) {
+    others.forEach((set, k) => {
+      const b = set.results.get(task);
+      if (b && a.datasetRevision !== b.datasetRevision) {
+        notes.add(`${task}: dataset_revision differs (${name(0)}: ${a.datasetRevision}, ${name(k + 1)}: ${b.datasetRevision})`);
+      }
+      if (b && a.datasetSha256 && b.datasetSha256 && a.datasetSha256 !== b.datasetSha256) {
+        notes.add(`${task}: the runs read different data files (sha256 ${a.datasetSha256.slice(0, 12)}… vs ${b.datasetSha256.slice(0, 12)}…, from *.bench.json)`);
+      }
+    });
     for (const sa of a.scores) {
       const matches = others.map((set) => set.results.get(task)?.scores.find((s) => s.split === sa.split && s.subset === sa.subset));
       const where = `${task} ${sa.split}${sa.subset === "default" ? "" : `/${sa.subset}`}`;

@@ -2,7 +2,7 @@
  * A "side" of a comparison: every result file found under a path (one file, or a results directory in any
  * layout of spec §2.5, searched recursively), keyed by task, with the per-query sidecar beside each file.
  */
-import { existsSync, readdirSync, statSync } from "node:fs";
+import { existsSync, readFileSync, readdirSync, statSync } from "node:fs";
 import { basename, join, relative } from "node:path";
 import { BenchError, ExitCode } from "../errors.js";
 import { readResultFile, type ResultFile } from "./result-file.js";
@@ -10,6 +10,8 @@ import { readResultFile, type ResultFile } from "./result-file.js";
 /** A result file plus the path of its `<Task>.per_query.jsonl` sidecar, when there is one. */
 export interface LoadedResult extends ResultFile {
   perQueryPath: string | null;
+  /** dataset.sha256 from the `<Task>.bench.json` provenance beside it, when bench wrote the file. */
+  datasetSha256: string | null;
 }
 
 /** All results of one side, by task name. */
@@ -43,7 +45,7 @@ export function loadResultSet(path: string, stage: string): ResultSet {
       );
     }
     const sidecar = file.replace(/\.json$/, ".per_query.jsonl");
-    results.set(r.task, { ...r, perQueryPath: existsSync(sidecar) ? sidecar : null });
+    results.set(r.task, { ...r, perQueryPath: existsSync(sidecar) ? sidecar : null, datasetSha256: datasetHash(file.replace(/\.json$/, ".bench.json")) });
   }
   return { label: path, results };
 }
@@ -57,4 +59,15 @@ function findResultFiles(dir: string): string[] {
     else if (e.isFile() && isResultFileName(basename(p))) out.push(p);
   }
   return out;
+}
+
+// Provenance is informative only (it lets compare say "these runs read different data"): unreadable → null.
+function datasetHash(path: string): string | null {
+  if (!existsSync(path)) return null;
+  try {
+    const doc = JSON.parse(readFileSync(path, "utf8")) as { dataset?: { sha256?: unknown } };
+    return typeof doc.dataset?.sha256 === "string" ? doc.dataset.sha256 : null;
+  } catch {
+    return null;
+  }
 }

@@ -1,7 +1,7 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
 import { join } from "node:path";
-import { writeFileSync } from "node:fs";
+import { readFileSync, writeFileSync } from "node:fs";
 import { compareSets } from "../../src/compare/compare-sets.js";
 import { renderJson, renderMarkdown, renderTable } from "../../src/compare/render-report.js";
 import { loadResultSet } from "../../src/compare/result-set.js";
@@ -155,4 +155,22 @@ test("sidecars with a split field pick the split's rows", () => {
   );
   const c = compareSets([load(a), load(a)], "compare", ["map"]);
   assert.equal(c.rows[0]!.others[0]!.stats!.n, 2);
+});
+
+test("different dataset revisions or data files (bench.json provenance) are noted", () => {
+  const other = (notes: string[]) => notes.filter((n) => !n.startsWith("significance skipped"));
+  const a = tempDir();
+  const b = tempDir();
+  writeBenchMteb(a, "T2Reranking", { map: 0.5, mrr: 0.5 });
+  writeBenchMteb(b, "T2Reranking", { map: 0.5, mrr: 0.5 }, undefined, "bm25", "cd".repeat(32));
+  const c = compareSets([load(a), load(b)], "compare");
+  assert.deepEqual(other(c.notes), [`T2Reranking: the runs read different data files (sha256 abababababab… vs cdcdcdcdcdcd…, from *.bench.json)`]);
+  assert.deepEqual(other(compareSets([load(a), load(a)], "compare").notes), []);
+
+  const r = tempDir();
+  const file = writeBenchMteb(r, "T2Reranking", { map: 0.5, mrr: 0.5 });
+  writeFileSync(file, readFileSync(file, "utf8").replace('"dataset_revision": null', '"dataset_revision": "76631901a18387f85eaa53e5450019b87ad58ef9"'));
+  assert.deepEqual(other(compareSets([load(a), load(r)], "compare").notes), [
+    `T2Reranking: dataset_revision differs (A (${a}): null, B (${r}): 76631901a18387f85eaa53e5450019b87ad58ef9)`,
+  ]);
 });

@@ -14,6 +14,7 @@ function side(tasks: Record<string, Record<string, Record<string, number>>>): Re
       mtebVersion: "1.39.7",
       datasetRevision: null,
       perQueryPath: null,
+      datasetSha256: null,
       scores: Object.entries(splits).map(([split, metrics]) => ({ split, subset: "default", metrics })),
     });
   }
