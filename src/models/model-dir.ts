@@ -4,7 +4,7 @@
  */
 import { existsSync, readFileSync, statSync } from "node:fs";
 import { basename, dirname, join, resolve } from "node:path";
-import { BenchError, inputError } from "../errors.js";
+import { inputError } from "../errors.js";
 
 /** What bench_model.json says, camel-cased. */
 export interface ModelConfig {
@@ -137,7 +137,7 @@ export async function resolveModelDir(spec: string, opts: { endpoint?: string; c
   }
   const hub = parseHubId(spec);
   if (!hub) throw inputError(`model: ${spec} is neither a directory nor ORG/NAME[@revision]`);
-  const { hubDownload } = await import("../hub/download.js");
+  const { hubDownload, HubNotFoundError } = await import("../hub/download.js");
   const get = (filename: string) => hubDownload({ repoType: "model", repoId: hub.repoId, revision: hub.revision, filename, ...opts });
   let dir = "";
   for (const f of REQUIRED) dir = dirname(await get(f));
@@ -145,8 +145,8 @@ export async function resolveModelDir(spec: string, opts: { endpoint?: string; c
     try {
       await get(f);
     } catch (err) {
-      // Optional files are simply absent from many repos; anything but a 404 is a real failure.
-      if (!(err instanceof BenchError && /\b404\b/.test(err.message))) throw err;
+      // Optional files are simply absent from many repos; anything but "no such file" is a real failure.
+      if (!(err instanceof HubNotFoundError && err.entryMissing)) throw err;
     }
   }
   // The snapshot folder is named by the commit the revision resolved to: record that, not a moving branch.

@@ -40,7 +40,9 @@ export function progressDisplay(label: string, unit: string, stream: NodeJS.Writ
   }
   let lastLine = -Infinity;
   let last: [number, number] | null = null;
+  let printedDone = -1;
   const line = (done: number, total: number): void => {
+    printedDone = done;
     const r = rate(done);
     const pct = total > 0 ? ((100 * done) / total).toFixed(1) : "100.0";
     stream.write(`${label}: ${done}/${total} ${unit} (${pct}%), ${r.toFixed(1)} ${unit}/s, ETA ${fmtDuration((total - done) / r)}\n`);
@@ -52,7 +54,7 @@ export function progressDisplay(label: string, unit: string, stream: NodeJS.Writ
       if (performance.now() - lastLine >= 10_000) line(done, total);
     },
     stop() {
-      if (last && performance.now() - lastLine > 0) line(...last);
+      if (last && last[0] !== printedDone) line(...last);
     },
   };
 }
