@@ -115,6 +115,8 @@ function xTicks(n: number): Array<[number, number]> {
   const step = Math.max(1, Math.round(niceTicks(0, n)[1]!));
   const out: Array<[number, number]> = [];
   for (let t = 0; t <= n; t += step) out.push([t, t]);
+  // Mark the end (n) too unless the last round tick is too close to it for both labels to fit.
+  if (n - out[out.length - 1]![0] >= step / 2) out.push([n, n]);
   return out;
 }
 
