@@ -5,7 +5,7 @@
  */
 import Table from "cli-table3";
 import { BenchError, ExitCode, usageError } from "../errors.js";
-import { info } from "../log.js";
+import { info, warn } from "../log.js";
 import { findRegressions, type Regression } from "../compare/regressions.js";
 import { loadResultSet, type ResultSet } from "../compare/result-set.js";
 
@@ -30,6 +30,9 @@ export async function checkCommand(opts: CheckOptions): Promise<void> {
   const candidate = load(opts.candidate, "--candidate");
   const gate = findRegressions(baseline, candidate, opts.tolerance, opts.metrics);
   if (gate.extraTasks.length > 0) info(`check: candidate also has ${gate.extraTasks.join(", ")} (not in the baseline, not checked)`);
+  for (const task of gate.otherData) {
+    warn(`check: ${task}: baseline and candidate read different data files (dataset sha256 in their *.bench.json differ); the comparison may be meaningless`);
+  }
   if (gate.regressions.length > 0) process.stdout.write(regressionTable(gate.regressions, opts.tolerance));
   if (gate.missing.length > 0) {
     throw new BenchError(

@@ -28,6 +28,8 @@ export interface GateResult {
   extraTasks: string[];
   /** The largest drop among compared values (0 if nothing fell). */
   largestDrop: number;
+  /** Tasks whose two runs read different data (dataset sha256 from *.bench.json, when both sides have it). */
+  otherData: string[];
 }
 
 // Slack so that a drop written as exactly the tolerance (0.668 → 0.666 at 0.002) is not flagged by float rounding.
@@ -35,7 +37,7 @@ const EPS = 1e-12;
 
 /** Compares candidate against baseline at `tolerance` (absolute, in metric units 0–1). */
 export function findRegressions(baseline: ResultSet, candidate: ResultSet, tolerance: number, metrics?: string[]): GateResult {
-  const out: GateResult = { compared: 0, regressions: [], missing: [], extraTasks: [], largestDrop: 0 };
+  const out: GateResult = { compared: 0, regressions: [], missing: [], extraTasks: [], largestDrop: 0, otherData: [] };
   for (const task of candidate.results.keys()) if (!baseline.results.has(task)) out.extraTasks.push(task);
   for (const [task, b] of baseline.results) {
     const c = candidate.results.get(task);
@@ -43,6 +45,7 @@ export function findRegressions(baseline: ResultSet, candidate: ResultSet, toler
       out.missing.push(`task ${task} (${b.path})`);
       continue;
     }
+    if (b.datasetSha256 && c.datasetSha256 && b.datasetSha256 !== c.datasetSha256) out.otherData.push(task);
     for (const sb of b.scores) {
       const where = `${task} ${sb.split}${sb.subset === "default" ? "" : `/${sb.subset}`}`;
       const sc = c.scores.find((s) => s.split === sb.split && s.subset === sb.subset);

@@ -4,7 +4,7 @@ import { findRegressions } from "../../src/compare/regressions.js";
 import type { LoadedResult, ResultSet } from "../../src/compare/result-set.js";
 
 // In-memory sides: task → split → metrics.
-function side(tasks: Record<string, Record<string, Record<string, number>>>): ResultSet {
+function side(tasks: Record<string, Record<string, Record<string, number>>>, sha: string | null = null): ResultSet {
   const results = new Map<string, LoadedResult>();
   for (const [task, splits] of Object.entries(tasks)) {
     results.set(task, {
@@ -14,7 +14,7 @@ function side(tasks: Record<string, Record<string, Record<string, number>>>): Re
       mtebVersion: "1.39.7",
       datasetRevision: null,
       perQueryPath: null,
-      datasetSha256: null,
+      datasetSha256: sha,
       scores: Object.entries(splits).map(([split, metrics]) => ({ split, subset: "default", metrics })),
     });
   }
@@ -49,4 +49,11 @@ test("missing tasks, splits and metrics are reported, extra candidate tasks note
   const onlyMap = findRegressions(side({ T: { test: { map: 0.5, mrr: 0.5 } } }), cand, 0.002, ["map"]);
   assert.deepEqual(onlyMap.missing, []);
   assert.equal(onlyMap.compared, 1);
+});
+
+test("different data files (bench.json sha256) are reported, unknown provenance is not", () => {
+  const t = { T: { test: { map: 0.5 } } };
+  assert.deepEqual(findRegressions(side(t, "aa"), side(t, "bb"), 0.002).otherData, ["T"]);
+  assert.deepEqual(findRegressions(side(t, "aa"), side(t, "aa"), 0.002).otherData, []);
+  assert.deepEqual(findRegressions(side(t, "aa"), side(t, null), 0.002).otherData, []);
 });
