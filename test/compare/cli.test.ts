@@ -1,21 +1,11 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
-import { spawnSync } from "node:child_process";
 import { existsSync, readFileSync, writeFileSync } from "node:fs";
-import { createRequire } from "node:module";
-import { join, resolve } from "node:path";
-import { pathToFileURL } from "node:url";
+import { join } from "node:path";
+import { runCli } from "../helpers/cli.js";
 import { avg, perQuery, put, tempDir, writeBenchMteb, writeV111 } from "./fixtures.js";
 
-const repo = resolve(import.meta.dirname, "../..");
-const cli = join(repo, "src", "cli.ts");
-// `--import tsx` resolves from the cwd, and the tests run in temp dirs: give the loader's absolute URL.
-const tsx = pathToFileURL(createRequire(import.meta.url).resolve("tsx")).href;
-
-function bench(args: string[], cwd: string): { code: number | null; stdout: string; stderr: string } {
-  const r = spawnSync(process.execPath, ["--import", tsx, cli, ...args], { cwd, encoding: "utf8", env: { ...process.env, NO_COLOR: "1" } });
-  return { code: r.status, stdout: r.stdout, stderr: r.stderr };
-}
+const bench = (args: string[], cwd: string) => runCli(cwd, args);
 
 test("bench check: 0 when nothing fell beyond the tolerance, 1 with a table when something did", () => {
   const dir = tempDir();

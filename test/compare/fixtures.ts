@@ -2,13 +2,22 @@
  * Hand-made result directories in every layout `bench compare` reads (spec §2.5), written into temp dirs by the
  * tests. Values are illustrative; the shapes follow the spec's examples field by field.
  */
-import { mkdirSync, mkdtempSync, writeFileSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { mkdirSync, rmSync, writeFileSync } from "node:fs";
+import { after } from "node:test";
 import { dirname, join } from "node:path";
+import { tempDir as sharedTempDir } from "../helpers/cli.js";
 
-/** A fresh temp directory. */
+const made: string[] = [];
+// Every test file that imports this removes its temp dirs when its tests are done.
+after(() => {
+  for (const d of made) rmSync(d, { recursive: true, force: true });
+});
+
+/** A fresh temp directory, removed after the test file finishes. */
 export function tempDir(): string {
-  return mkdtempSync(join(tmpdir(), "bench-compare-"));
+  const d = sharedTempDir("bench-compare-");
+  made.push(d);
+  return d;
 }
 
 /** Writes text, creating parent directories; returns the path. */
