@@ -13,6 +13,7 @@ import { type EncodeStats, encodeSequences, newStats, type TextEncodeSpec } from
 import { loadTokenizer, type TextTokenizer } from "../tokenize/tokenizer.js";
 import { progressDisplay } from "../util/progress.js";
 import { BGE_M3_OUTPUTS, bgeM3Config, type ModelConfig, readBenchModel, resolveModelDir } from "./model-dir.js";
+import { countOnnxParameters } from "./onnx-params.js";
 import { scoreEmbedding, scorePairs } from "./onnx-score.js";
 import type { ModelInfo, Progress, Reranker, ScoreRequest } from "./types.js";
 
@@ -121,7 +122,7 @@ export async function loadOnnxReranker(dirOrHubId: string, opts: OnnxRerankerOpt
     modelType: { colbert: "late-interaction", dense: "dense", "cross-encoder": "cross-encoder" }[cfg.type],
     similarityFn: { colbert: "MaxSim", dense: "cosine", "cross-encoder": null }[cfg.type],
     framework: ["ONNX"],
-    nParameters: null,
+    nParameters: await countOnnxParameters(join(dir, cfg.onnxFile)),
     embedDim: cfg.type === "cross-encoder" ? null : cfg.dim,
     maxTokens: docMax,
     extra: {

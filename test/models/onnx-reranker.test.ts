@@ -84,6 +84,7 @@ test("bge-m3-style export (XLM-R Unigram, no bench_model.json) is recognised; Co
   assert.equal(rr.info.similarityFn, "MaxSim");
   assert.deepEqual(rr.info.framework, ["ONNX"]);
   assert.equal(rr.info.embedDim, 24);
+  assert.ok((rr.info.nParameters ?? 0) > (TINY_UNIGRAM_PIECES.length + 5) * 32, "nParameters counts the initializers");
   assert.equal(rr.info.maxTokens, 256);
   assert.equal(rr.config.origin, "detected bge-m3 export");
   assert.match(String(rr.info.extra?.content_sha256), /^[0-9a-f]{64}$/);
