@@ -1,6 +1,8 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
-import { padBatch } from "../../src/tokenize/batch.js";
+import { encodeBatch, padBatch } from "../../src/tokenize/batch.js";
+import { makeTokenizer } from "../../src/tokenize/tokenizer.js";
+import { wordPieceTokenizerJson } from "../helpers/onnx-builder.js";
 
 test("padBatch right-pads to the longest row with pad id, mask 0 and type 0", () => {
   const b = padBatch([[101, 5, 102], [101, 102]], 0, undefined, [[0, 0, 0], [0, 1]]);
@@ -16,4 +18,14 @@ test("padBatch pads to a fixed length and rejects rows that do not fit", () => {
   assert.deepEqual([...b.ids], [0n, 9n, 2n, 1n, 1n]);
   assert.deepEqual([...b.mask], [1n, 1n, 1n, 0n, 0n]);
   assert.throws(() => padBatch([[1, 2, 3]], 0, 2), /tokenize: a sequence of 3 tokens does not fit the padded length 2/);
+});
+
+test("encodeBatch: encode with specials + truncation, then pad (the trainer's batch helper)", () => {
+  const vocab = ["[PAD]", "[UNK]", "[CLS]", "[SEP]", "[MASK]", "中", "国", "人"];
+  const tok = makeTokenizer(wordPieceTokenizerJson(vocab), {}, "inline");
+  const b = encodeBatch(tok, ["中国人", "人"], 4);
+  assert.equal(b.length, 4);
+  // "中国人" → [CLS] 中 国 人 [SEP] is 5 > 4: content cut to 2, [SEP] kept.
+  assert.deepEqual([...b.ids], [2n, 5n, 6n, 3n, 2n, 7n, 3n, 0n]);
+  assert.deepEqual([...b.mask], [1n, 1n, 1n, 1n, 1n, 1n, 1n, 0n]);
 });
