@@ -47,8 +47,7 @@ function statColumns(c: Comparison): boolean[] {
   return c.sides.slice(1).map((_, k) => c.rows.some((r) => r.others[k]!.stats !== null));
 }
 
-function header(c: Comparison): string[] {
-  const withStats = statColumns(c);
+function header(c: Comparison, withStats: boolean[]): string[] {
   const h = ["task", "split", "metric", "A"];
   c.sides.slice(1).forEach((_, k) => {
     const L = sideLetter(k + 1);
@@ -58,8 +57,7 @@ function header(c: Comparison): string[] {
   return h;
 }
 
-function cells(c: Comparison, r: CompareRow): string[] {
-  const withStats = statColumns(c);
+function cells(r: CompareRow, withStats: boolean[]): string[] {
   const out = [r.task, splitName(r), r.metric, fmtValue(r.base)];
   r.others.forEach((cell, k) => {
     out.push(fmtValue(cell.value), fmtDelta(cell.abs), fmtRel(cell.rel));
@@ -86,10 +84,11 @@ function statsNote(c: Comparison): string | null {
 
 /** Plain-text table (no ANSI colours), legend above, notes below. */
 export function renderTable(c: Comparison): string {
-  const h = header(c);
+  const withStats = statColumns(c);
+  const h = header(c, withStats);
   const colAligns = h.map((_, i) => (i < 3 ? "left" : "right") as "left" | "right");
   const t = new Table({ head: h, colAligns, style: { head: [], border: [], compact: true } });
-  for (const r of c.rows) t.push(cells(c, r));
+  for (const r of c.rows) t.push(cells(r, withStats));
   const foot = [statsNote(c), ...c.notes.map((n) => `note: ${n}`)].filter((x): x is string => x !== null);
   return [...legend(c), t.toString(), ...foot].join("\n") + "\n";
 }
@@ -100,13 +99,14 @@ function mdEscape(s: string): string {
 
 /** GitHub-flavoured markdown: legend list, table, notes. */
 export function renderMarkdown(c: Comparison): string {
-  const h = header(c);
+  const withStats = statColumns(c);
+  const h = header(c, withStats);
   const lines = [
     ...legend(c).map((l) => `- ${mdEscape(l.replace(/ = (.*)$/, " = `$1`"))}`),
     "",
     `| ${h.map(mdEscape).join(" | ")} |`,
     `|${h.map((_, i) => (i < 3 ? "---" : "---:")).join("|")}|`,
-    ...c.rows.map((r) => `| ${cells(c, r).map(mdEscape).join(" | ")} |`),
+    ...c.rows.map((r) => `| ${cells(r, withStats).map(mdEscape).join(" | ")} |`),
   ];
   const s = statsNote(c);
   if (s) lines.push("", s);
