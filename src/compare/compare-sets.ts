@@ -82,8 +82,9 @@ export function compareSets(sets: ResultSet[], stage: string, metrics?: string[]
         if (!m && others[k]!.results.has(task)) notes.add(`${where} is only in ${name(0)}, not in ${name(k + 1)}`);
       });
       if (matches.every((m) => !m)) continue;
+      const wantStats = !metrics || metrics.some((x) => x in PER_QUERY_METRICS);
       const stats = matches.map((m, k) => {
-        if (!m) return null;
+        if (!m || !wantStats) return null;
         const b = others[k]!.results.get(task)!;
         return significance(a, b, sa.split, sa.subset, k + 1);
       });

@@ -174,3 +174,12 @@ test("different dataset revisions or data files (bench.json provenance) are note
     `T2Reranking: dataset_revision differs (A (${a}): null, B (${r}): 76631901a18387f85eaa53e5450019b87ad58ef9)`,
   ]);
 });
+
+test("--metric without map/mrr skips the paired tests (and says nothing about them)", () => {
+  const a = tempDir();
+  writeBenchMteb(a, "T2Reranking", { map: 0.5, mrr: 0.5 });
+  const c = compareSets([load(a), load(a)], "compare", ["nAUC_mrr_max"]);
+  assert.deepEqual(c.rows.map((r) => r.metric), ["nAUC_mrr_max"]);
+  assert.deepEqual(c.notes, []);
+  assert.deepEqual(c.series, []);
+});
