@@ -3,6 +3,7 @@ HF weights, colbert_linear.pt, tokenizer files, model.onnx with bge-m3's `colber
 import inspect
 import os
 import shutil
+import warnings
 
 import torch
 import torch.nn as nn
@@ -38,7 +39,9 @@ def export_onnx(model, path, opset=14):
         if "dynamo" in inspect.signature(torch.onnx.export).parameters:
             kwargs["dynamo"] = False  # torch ≥ 2.5: keep the TorchScript exporter, which supports dynamic_axes
         tmp = f"{path}.{os.getpid()}.tmp"
-        with torch.no_grad():
+        # torch 1.13 warns "shape inference of prim::Constant type is missing" for every export: harmless noise
+        with torch.no_grad(), warnings.catch_warnings():
+            warnings.simplefilter("ignore", UserWarning)
             torch.onnx.export(
                 ColbertVecs(model), (ids, mask), tmp,
                 input_names=["input_ids", "attention_mask"], output_names=["colbert_vecs"],

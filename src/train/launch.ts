@@ -1,0 +1,100 @@
+/**
+ * Runs the Python trainer as a child process: its stdout carries one JSON event per line (start, log,
+ * checkpoint, interrupted, done, error), its stderr is passed through. Ctrl-C is forwarded as SIGINT, so the
+ * trainer finishes the current step, writes a checkpoint and exits 130; a second Ctrl-C kills it.
+ */
+import { spawn } from "node:child_process";
+import { createInterface } from "node:readline";
+import { BenchError, ExitCode, inputError } from "../errors.js";
+import { info } from "../log.js";
+import { type TrainLogEvent, TrainProgress } from "./progress.js";
+
+/** A trainer event as parsed from stdout. */
+export type TrainerEvent = { event: string; [key: string]: unknown };
+
+/** How the run ended. */
+export interface TrainerResult {
+  events: TrainerEvent[];
+  finalStep: number;
+}
+
+/** Exit status the trainer uses after a clean stop on SIGINT/SIGTERM. */
+export const INTERRUPTED_EXIT = 130;
+
+/** Spawns `python trainer args…` and resolves when it finishes; rejects with a BenchError otherwise. */
+export function runTrainer(python: string, script: string, args: string[], opts: { quiet?: boolean; onEvent?: (e: TrainerEvent) => void } = {}): Promise<TrainerResult> {
+  const child = spawn(python, [script, ...args], {
+    stdio: ["ignore", "pipe", "pipe"],
+    env: { ...process.env, PYTHONDONTWRITEBYTECODE: "1", PYTHONUNBUFFERED: "1" },
+  });
+  const progress = new TrainProgress();
+  const events: TrainerEvent[] = [];
+  const stderrTail: string[] = [];
+  let finalStep = 0;
+  let interrupts = 0;
+  const onSigint = (): void => {
+    interrupts++;
+    if (interrupts === 1) {
+      progress.finish();
+      info("train: stopping after the current step and saving a checkpoint (Ctrl-C again to abort without saving)");
+      child.kill("SIGINT");
+    } else {
+      child.kill("SIGKILL");
+    }
+  };
+  process.on("SIGINT", onSigint);
+  createInterface({ input: child.stderr }).on("line", (line) => {
+    stderrTail.push(line);
+    if (stderrTail.length > 30) stderrTail.shift();
+    if (!opts.quiet) {
+      progress.finish();
+      process.stderr.write(`${line}\n`);
+    }
+  });
+  createInterface({ input: child.stdout }).on("line", (line) => {
+    let e: TrainerEvent;
+    try {
+      e = JSON.parse(line) as TrainerEvent;
+    } catch {
+      process.stderr.write(`${line}\n`); // not an event: a stray print, show it
+      return;
+    }
+    events.push(e);
+    opts.onEvent?.(e);
+    if (typeof e.step === "number") finalStep = e.step;
+    if (e.event === "start") {
+      progress.start(Number(e.start_step));
+      if (!opts.quiet) info(startMessage(e));
+    } else if (e.event === "log" && !opts.quiet) progress.update(e as unknown as TrainLogEvent);
+    else if (e.event === "checkpoint" && !opts.quiet) {
+      progress.finish();
+      info(`train: checkpoint at step ${e.step} → ${e.path}`);
+    }
+  });
+  return new Promise((resolvePromise, reject) => {
+    child.on("error", (err) => {
+      process.off("SIGINT", onSigint);
+      reject(inputError(`train: cannot start ${python}: ${err.message}`));
+    });
+    child.on("close", (code, signal) => {
+      process.off("SIGINT", onSigint);
+      progress.finish();
+      const last = events[events.length - 1];
+      if (code === 0 && last?.event === "done") return resolvePromise({ events, finalStep });
+      const error = events.find((e) => e.event === "error");
+      if (error) return reject(inputError(`train: ${String(error.message)}`));
+      if (code === INTERRUPTED_EXIT && events.some((e) => e.event === "interrupted")) {
+        return reject(new BenchError(`train: interrupted at step ${finalStep}; the checkpoint is saved, continue with --resume`, INTERRUPTED_EXIT));
+      }
+      const tail = stderrTail.slice(-12).join("\n");
+      reject(new BenchError(`train: the trainer ${signal ? `was killed by ${signal}` : `exited with code ${code}`} at step ${finalStep}${tail ? `:\n${tail}` : ""}`, ExitCode.Internal));
+    });
+  });
+}
+
+function startMessage(e: TrainerEvent): string {
+  const model = (e.model ?? {}) as Record<string, unknown>;
+  const init = e.random_init ? "random init (no weights in --model: config.json only)" : `weights ${String(model.encoder_weights)}`;
+  const from = Number(e.start_step) > 0 ? `resuming at step ${e.start_step} of ${e.total_steps}` : `${e.total_steps} steps`;
+  return `train: ${from}; ${e.rows} rows (${e.rows_dropped} without positive or negative dropped); ${init}; head ${String(model.colbert_linear)}; device ${e.device}, torch ${e.torch}, ${e.threads} threads${e.sdpa ? ", sdpa attention" : ""}`;
+}
