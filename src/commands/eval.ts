@@ -2,7 +2,7 @@
  * `bench eval`: load → (model) score → MTEB metrics → result files + a summary table on stdout.
  * With no arguments it evaluates bm25 on the embedded sample task, offline.
  */
-import { resolve } from "node:path";
+import { isAbsolute, relative, resolve } from "node:path";
 import { defaultTaskName, resolveDataset } from "../data/resolve.js";
 import type { LoadedDataset } from "../data/types.js";
 import { inputError } from "../errors.js";
@@ -13,7 +13,7 @@ import { renderSummary } from "../results/summary-table.js";
 import type { ResultFormat, ResultTask } from "../results/types.js";
 import { writeResults } from "../results/write-results.js";
 import { getTask } from "../tasks/registry.js";
-import { benchVersion, gitCommit } from "../util/build-info.js";
+import { benchVersion, gitCommit, packageRoot } from "../util/build-info.js";
 import { progressDisplay } from "../util/progress.js";
 
 /** Options of `bench eval` (see src/cli.ts for the flags). */
@@ -34,6 +34,12 @@ export interface EvalOutcome {
   nEvaluated: number;
   scores: Record<string, number | undefined>;
   resultPath: string;
+}
+
+/** Provenance paths inside the repo are written relative to it, so committed results do not name a machine's paths. */
+function displayPath(abs: string): string {
+  const rel = relative(packageRoot, abs);
+  return rel.startsWith("..") || isAbsolute(rel) ? abs : rel;
 }
 
 /** A file from `bench split` (or any file) is mteb's CustomReranking, split test, no revision (spec §2.2). */
@@ -70,7 +76,7 @@ export async function evalCommand(opts: EvalCommandOptions): Promise<EvalOutcome
         gitCommit: gitCommit(),
         createdAt: new Date().toISOString(),
         dataset: {
-          path: ds.source.path,
+          path: displayPath(ds.source.path),
           task: ds.source.task ?? null,
           revision: ds.source.revision ?? null,
           sha256: ds.source.sha256,
