@@ -1,0 +1,45 @@
+/** Shared by the train tests: the repo paths, a CLI runner, and whether Debian's torch can run the trainer. */
+import { spawn, spawnSync } from "node:child_process";
+import { createRequire } from "node:module";
+import { dirname, join, resolve } from "node:path";
+import { fileURLToPath, pathToFileURL } from "node:url";
+import { TORCH_HINT, probePython } from "../../src/train/python.js";
+
+export const repoRoot = resolve(dirname(fileURLToPath(import.meta.url)), "../..");
+export const cli = join(repoRoot, "src/cli.ts");
+export const tinyZh = join(repoRoot, "scripts/models/tiny-zh");
+export const PYTHON = "/usr/bin/python3";
+const tsxLoader = pathToFileURL(createRequire(import.meta.url).resolve("tsx")).href;
+
+/** null when /usr/bin/python3 imports torch + numpy, else the loud skip reason. */
+export function torchSkipReason(): string | null {
+  const p = probePython(PYTHON);
+  return "error" in p ? `SKIPPED: ${PYTHON} cannot import torch/numpy (${p.error}); install with: ${TORCH_HINT}` : null;
+}
+
+/** Runs `bench ARGS…` to completion in `cwd`. */
+export function bench(cwd: string, args: string[], env: NodeJS.ProcessEnv = {}): { code: number | null; stdout: string; stderr: string } {
+  const r = spawnSync(process.execPath, ["--import", tsxLoader, cli, ...args], {
+    cwd,
+    env: { ...process.env, BENCH_PYTHON: PYTHON, ...env },
+    encoding: "utf8",
+  });
+  return { code: r.status, stdout: r.stdout, stderr: r.stderr };
+}
+
+/** Starts `bench ARGS…` in its own process group (so the test can SIGKILL bench and the trainer together). */
+export function benchDetached(cwd: string, args: string[]) {
+  return spawn(process.execPath, ["--import", tsxLoader, cli, ...args], {
+    cwd,
+    env: { ...process.env, BENCH_PYTHON: PYTHON },
+    detached: true,
+    stdio: ["ignore", "ignore", "pipe"],
+  });
+}
+
+/** Runs /usr/bin/python3 with args; throws with stderr on failure. */
+export function python(args: string[], cwd = repoRoot): string {
+  const r = spawnSync(PYTHON, args, { cwd, encoding: "utf8", env: { ...process.env, PYTHONDONTWRITEBYTECODE: "1" } });
+  if (r.status !== 0) throw new Error(`${PYTHON} ${args.join(" ")} exited ${r.status}:\n${r.stderr}`);
+  return r.stdout;
+}
