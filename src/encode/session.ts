@@ -62,7 +62,13 @@ export async function openSession(path: string, threads: number = defaultThreads
     async run(feeds, outputs) {
       const ortFeeds: Record<string, ort.Tensor> = {};
       for (const [name, t] of Object.entries(feeds)) ortFeeds[name] = new ort.Tensor("int64", t.data, t.dims);
-      const result = await session.run(ortFeeds, outputs as string[]);
+      let result: ort.InferenceSession.OnnxValueMapType;
+      try {
+        result = await session.run(ortFeeds, outputs as string[]);
+      } catch (err) {
+        const shapes = Object.entries(feeds).map(([n, t]) => `${n} [${t.dims.join(", ")}]`).join(", ");
+        throw inputError(`encode: onnxruntime failed running ${path} on ${shapes}: ${(err as Error).message}`);
+      }
       const out: Record<string, FloatTensor> = {};
       for (const name of outputs) {
         const t = result[name];

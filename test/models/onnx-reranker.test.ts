@@ -203,6 +203,9 @@ test("dense: mean pooling over last_hidden_state and bge-m3 dense_vecs, cosine, 
     expected.push(row);
   }
   assertClose(got, expected, 1e-5);
+  const one = await loadOnnxReranker(dir, { ...quiet, cache: false, batchSize: 1 });
+  assert.deepEqual(await one.score(reqs), got, "mean pooling ignores padding: batch 1 and batch 3 agree bit for bit");
+  await one.close();
 
   const m3 = tinyUnigramDir("m3-dense", { seed: 8 }, { format: "bench-model/1", type: "dense", output: "dense_vecs", output_layout: "pooled", normalized: true, max_length: 128 });
   const rd = await loadOnnxReranker(m3, { ...quiet, cache: false });
@@ -256,5 +259,9 @@ test("a directory that is neither configured nor a bge-m3 export, and a wrong in
   await assert.rejects(rr.score(makeRequests(1, 1, 1, 10)), /encode: .*inputs are \[input_ids, attention_mask, token_type_ids\].*token_type_ids/);
   await rr.close();
   const noCfg = tinyUnigramDir("plain", { head: "tokens" });
-  await assert.rejects(loadOnnxReranker(noCfg, quiet), /model: .* has no bench_model\.json and is not a bge-m3-style export \(outputs last_hidden_state/);
+  // A graph whose embedding table is smaller than the tokenizer's vocabulary: ORT's Gather fails, and says where.
+  const small = await loadOnnxReranker(tinyUnigramDir("small-vocab", { vocab: 10 }), { ...quiet, cache: false });
+  await assert.rejects(small.score([{ row: 0, query: "快递", docs: ["北京"] }]), /^BenchError: encode: onnxruntime failed running .*model\.onnx on input_ids \[1, \d+\]/);
+  await small.close();
+  await assert.rejects(loadOnnxReranker(noCfg, { ...quiet, cache: false }), /model: .* has no bench_model\.json and is not a bge-m3-style export \(outputs last_hidden_state/);
 });
