@@ -104,8 +104,12 @@ export async function loadOnnxReranker(dirOrHubId: string, opts: OnnxRerankerOpt
 
   const encodeTexts = (role: string, prefix: string, maxLength: number) => {
     const cache = cacheFor(role, prefix, maxLength);
-    return (texts: string[], tick: (n: number) => void) =>
-      encodeSequences(texts.map((t) => tokenizer.encode(prefix + t, maxLength)), texts, spec(maxLength), getSession, cache, stats, tick);
+    return async (texts: string[], tick: (n: number) => void) => {
+      const v = await encodeSequences(texts.map((t) => tokenizer.encode(prefix + t, maxLength)), texts, spec(maxLength), getSession, cache, stats, tick);
+      // bench_model.json may leave dim out: record what the graph actually produced.
+      if (info.embedDim === null && v.length > 0) info.embedDim = v[0].dim;
+      return v;
+    };
   };
   const encodePairs = () => {
     const cache = cacheFor("pair", `${cfg.queryPrefix}\0${cfg.documentPrefix}`, docMax);
