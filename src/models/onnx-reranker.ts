@@ -107,6 +107,9 @@ export async function loadOnnxReranker(dirOrHubId: string, opts: OnnxRerankerOpt
     return async (texts: string[], tick: (n: number) => void) => {
       const v = await encodeSequences(texts.map((t) => tokenizer.encode(prefix + t, maxLength)), texts, spec(maxLength), getSession, cache, stats, tick);
       // bench_model.json may leave dim out: record what the graph actually produced.
+      if (v.length > 0 && cfg.dim !== null && v[0].dim !== cfg.dim) {
+        throw inputError(`model: ${dir}: output ${cfg.output} has vectors of size ${v[0].dim}, but bench_model.json says dim ${cfg.dim}`);
+      }
       if (info.embedDim === null && v.length > 0) info.embedDim = v[0].dim;
       return v;
     };

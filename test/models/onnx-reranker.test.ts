@@ -259,6 +259,9 @@ test("a directory that is neither configured nor a bge-m3 export, and a wrong in
   await assert.rejects(rr.score(makeRequests(1, 1, 1, 10)), /encode: .*inputs are \[input_ids, attention_mask, token_type_ids\].*token_type_ids/);
   await rr.close();
   const noCfg = tinyUnigramDir("plain", { head: "tokens" });
+  const wrongDim = await loadOnnxReranker(tinyUnigramDir("dim", {}, { format: "bench-model/1", type: "colbert", output: "colbert_vecs", output_layout: "tokens_without_cls", normalized: true, dim: 1024 }), { ...quiet, cache: false });
+  await assert.rejects(wrongDim.score([{ row: 0, query: "快递", docs: ["北京"] }]), /model: .*output colbert_vecs has vectors of size 24, but bench_model\.json says dim 1024/);
+  await wrongDim.close();
   // A graph whose embedding table is smaller than the tokenizer's vocabulary: ORT's Gather fails, and says where.
   const small = await loadOnnxReranker(tinyUnigramDir("small-vocab", { vocab: 10 }), { ...quiet, cache: false });
   await assert.rejects(small.score([{ row: 0, query: "快递", docs: ["北京"] }]), /^BenchError: encode: onnxruntime failed running .*model\.onnx on input_ids \[1, \d+\]/);
