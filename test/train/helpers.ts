@@ -43,3 +43,13 @@ export function python(args: string[], cwd = repoRoot): string {
   if (r.status !== 0) throw new Error(`${PYTHON} ${args.join(" ")} exited ${r.status}:\n${r.stderr}`);
   return r.stdout;
 }
+
+/** Like bench(), but without blocking this process's event loop (needed when the test itself serves HTTP). */
+export function benchAsync(cwd: string, args: string[], env: NodeJS.ProcessEnv = {}): Promise<{ code: number | null; stdout: string; stderr: string }> {
+  const child = spawn(process.execPath, ["--import", tsxLoader, cli, ...args], { cwd, env: { ...process.env, BENCH_PYTHON: PYTHON, ...env } });
+  let stdout = "";
+  let stderr = "";
+  child.stdout.on("data", (b: Buffer) => (stdout += b.toString()));
+  child.stderr.on("data", (b: Buffer) => (stderr += b.toString()));
+  return new Promise((ok) => child.on("close", (code) => ok({ code, stdout, stderr })));
+}

@@ -18,7 +18,7 @@ def run(data, out, *extra):
             "--max_length", "12", "--threads", "1", *extra]
     p = subprocess.run(args, capture_output=True, text=True, env={**os.environ, "PYTHONDONTWRITEBYTECODE": "1"})
     if p.returncode != 0:
-        raise AssertionError(f"trainer exited {p.returncode}: {p.stderr[-2000:]}")
+        raise AssertionError(f"trainer exited {p.returncode}: {p.stdout[-2000:]} {p.stderr[-2000:]}")
     return [json.loads(ln) for ln in p.stdout.splitlines()]
 
 
