@@ -106,4 +106,26 @@ test("bench train: loss falls, training MAP rises, ONNX = PyTorch, SIGKILL + --r
     const logB = readFileSync(join(dir, "B", "train_log.jsonl"), "utf8").trim().split("\n").map((l) => JSON.parse(l) as { step: number; loss: number });
     assert.deepEqual(logB.map((x) => x.step), log.map((x) => x.step));
   });
+
+  await t.test("Ctrl-C (SIGINT to bench): the trainer checkpoints and exits 130; --resume ends identical", async () => {
+    const child = benchDetached(dir, ["train", ...TRAIN_ARGS, "--out", "C"]);
+    let stderr = "";
+    let sent = false;
+    child.stderr.on("data", (b: Buffer) => {
+      stderr += b.toString();
+      if (!sent && /train \[.*\] 5\/30/.test(stderr)) {
+        sent = true;
+        child.kill("SIGINT"); // bench only, as a terminal's Ctrl-C reaches it; bench forwards it to the trainer
+      }
+    });
+    const [code] = (await once(child, "exit")) as [number | null];
+    assert.equal(code, 130, stderr);
+    assert.match(stderr, /stopping after the current step/);
+    const stopped = /interrupted at step (\d+); the checkpoint is saved, continue with --resume/.exec(stderr);
+    assert.ok(stopped, stderr);
+    const r = bench(dir, ["train", "--out", "C", "--resume"]);
+    assert.equal(r.code, 0, r.stderr);
+    assert.match(r.stderr, new RegExp(`resuming at step ${stopped[1]} of 30`));
+    assert.ok(readFileSync(join(dir, "A", "model.safetensors")).equals(readFileSync(join(dir, "C", "model.safetensors"))));
+  });
 });
