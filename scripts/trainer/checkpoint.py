@@ -1,5 +1,6 @@
 """Training checkpoints: everything needed to continue a run exactly (weights, optimizer, scheduler, grad
 scaler, every RNG state, data position), written atomically so a SIGKILL never leaves a torn file."""
+import inspect
 import os
 import random
 
@@ -70,7 +71,9 @@ def load_checkpoint(output_dir, hparams, fingerprint):
     path = checkpoint_path(output_dir)
     if not os.path.exists(path):
         raise ValueError(f"{path}: no checkpoint to resume from")
-    ck = torch.load(path, map_location="cpu")
+    # our own file, holding RNG states (numpy arrays, tuples): torch ≥ 2.6 defaults to weights_only=True
+    kwargs = {"weights_only": False} if "weights_only" in inspect.signature(torch.load).parameters else {}
+    ck = torch.load(path, map_location="cpu", **kwargs)
     if ck.get("version") != CHECKPOINT_VERSION:
         raise ValueError(f"{path}: checkpoint version {ck.get('version')}, expected {CHECKPOINT_VERSION}")
     if ck["data_fingerprint"] != fingerprint:

@@ -1,5 +1,6 @@
 """The ColBERT model: an HF encoder plus bge-m3's colbert_linear head (spec §4a/§4b), loaded from and saved
 to a Hugging Face-style directory (config.json, model.safetensors | pytorch_model.bin, colbert_linear.pt)."""
+import inspect
 import json
 import os
 
@@ -29,6 +30,14 @@ class ColBERT(nn.Module):
         return F.normalize(e, p=2, dim=-1)
 
 
+def load_tensors(path):
+    """torch.load of a weights file (pytorch_model.bin, colbert_linear.pt) from possibly untrusted sources:
+    weights_only=True where torch has it (≥ 1.13), so a pickle cannot run code."""
+    if "weights_only" in inspect.signature(torch.load).parameters:
+        return torch.load(path, map_location="cpu", weights_only=True)
+    return torch.load(path, map_location="cpu")
+
+
 def _strip_prefix(state, source):
     out = {}
     for k, v in state.items():
@@ -49,7 +58,7 @@ def read_weights(model_dir):
         return _strip_prefix(load_safetensors(st), st), st
     pt = os.path.join(model_dir, "pytorch_model.bin")
     if os.path.exists(pt):
-        state = torch.load(pt, map_location="cpu")
+        state = load_tensors(pt)
         return _strip_prefix(state, pt), pt
     return None, None
 
@@ -85,7 +94,7 @@ def load_colbert(model_dir, colbert_dim=-1, seed=0):
     else:
         load_encoder_state(encoder, state, wfile)
     lin_path = os.path.join(model_dir, "colbert_linear.pt")
-    lin_state = torch.load(lin_path, map_location="cpu") if os.path.exists(lin_path) else None
+    lin_state = load_tensors(lin_path) if os.path.exists(lin_path) else None
     if lin_state is not None:
         if sorted(lin_state) != ["bias", "weight"]:
             raise ValueError(f"{lin_path}: expected keys bias, weight; found {sorted(lin_state)}")
