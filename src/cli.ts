@@ -127,6 +127,19 @@ async function main(argv: string[]): Promise<void> {
         await trainCommand({ model: a.model, data: a.data, out: a.out, resume: a.resume, python: a.python, name: a.name, hyperparameters: hp });
       },
     )
+    .command(
+      "demo",
+      "Offline demo: split the embedded sample, evaluate bm25 and a tiny ColBERT, fine-tune the ColBERT on CPU, evaluate again, print before/after",
+      (y) =>
+        y
+          .option("out", { type: "string", describe: "Working directory (default: a new temp dir)" })
+          .option("steps", { type: "number", default: 60, describe: "Fine-tuning steps" })
+          .option("python", { type: "string", describe: "Python with torch + numpy (default: $BENCH_PYTHON, python3, /usr/bin/python3)" }),
+      async (a) => {
+        const { demoCommand } = await import("./commands/demo.js");
+        await demoCommand({ out: a.out, steps: a.steps, python: a.python });
+      },
+    )
     .strict()
     .demandCommand(1)
     .help()

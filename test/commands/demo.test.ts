@@ -1,0 +1,30 @@
+/** `bench demo` end to end (offline, CPU, Debian's torch): the before/after table and what fine-tuning learned. */
+import { test } from "node:test";
+import assert from "node:assert/strict";
+import { existsSync, mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { bench, torchSkipReason } from "../train/helpers.js";
+
+test("bench demo prints bm25 / tiny ColBERT before and after fine-tuning", (t) => {
+  const skip = torchSkipReason();
+  if (skip) return t.skip(skip);
+  const dir = mkdtempSync(join(tmpdir(), "bench-demo-test-"));
+  t.after(() => rmSync(dir, { recursive: true, force: true }));
+  const r = bench(dir, ["demo", "--out", "work", "--steps", "40"]);
+  assert.equal(r.code, 0, r.stderr);
+  const row = (label: string): number[] => {
+    const line = r.stdout.split("\n").find((l) => l.includes(label));
+    assert.ok(line, `no table row for ${label}:\n${r.stdout}`);
+    return [...line.matchAll(/\d\.\d{4}/g)].map((m) => Number(m[0]));
+  };
+  const bm25 = row("bm25");
+  const init = row("tiny-colbert, random init");
+  const tuned = row("tiny-colbert, fine-tuned");
+  assert.equal(bm25.length, 4);
+  t.diagnostic(`train-query MAP: random init ${init[2]} → fine-tuned ${tuned[2]} (bm25 ${bm25[2]})`);
+  assert.ok(tuned[2] > init[2] + 0.1, `fine-tuning did not raise training-query MAP: ${init[2]} → ${tuned[2]}`);
+  for (const f of ["split/train.jsonl", "split/test.jsonl", "tiny-colbert-trained/model.onnx", "tiny-colbert-init/model.onnx"]) {
+    assert.ok(existsSync(join(dir, "work", f)), f);
+  }
+});
