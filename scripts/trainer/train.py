@@ -18,7 +18,7 @@ import numpy as np  # noqa: E402
 import torch  # noqa: E402
 
 from args import parse  # noqa: E402
-from checkpoint import load_checkpoint, save_checkpoint  # noqa: E402
+from checkpoint import load_checkpoint, restore_rng_states, save_checkpoint  # noqa: E402
 from data import TrainData, epoch_order, make_batch  # noqa: E402
 from encoder import Attention  # noqa: E402
 from export import write_model_dir  # noqa: E402
@@ -109,7 +109,6 @@ def main(argv=None):
         if scaler is not None and ck["scaler"] is not None:
             scaler.load_state_dict(ck["scaler"])
         pos = dict(ck["position"])
-        from checkpoint import restore_rng_states
         restore_rng_states(ck["rng"], sampler_rng)
         rewrite_log_until(log_path, pos["step"])  # steps after the checkpoint are redone, log them once
     elif os.path.exists(log_path):
