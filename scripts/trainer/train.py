@@ -18,7 +18,7 @@ import numpy as np  # noqa: E402
 import torch  # noqa: E402
 
 from args import parse  # noqa: E402
-from checkpoint import load_checkpoint, restore_rng_states, save_checkpoint  # noqa: E402
+from checkpoint import checkpoint_path, load_checkpoint, restore_rng_states, save_checkpoint  # noqa: E402
 from data import TrainData, epoch_order, make_batch  # noqa: E402
 from encoder import Attention  # noqa: E402
 from export import write_model_dir  # noqa: E402
@@ -26,6 +26,11 @@ from loss import colbert_loss  # noqa: E402
 from manifest import rewrite_log_until, write_manifest  # noqa: E402
 from model import load_colbert  # noqa: E402
 from schedule import lr_multiplier, warmup_steps_for  # noqa: E402
+
+
+def finite(x):
+    """JSON has no NaN/Infinity (Node's JSON.parse rejects them): non-finite values become null."""
+    return x if isinstance(x, (int, float)) and math.isfinite(x) else None
 
 
 def emit(event, **fields):
@@ -101,6 +106,10 @@ def main(argv=None):
     pos = {"step": 0, "epoch": 0, "micro": 0}
     log_path = os.path.join(a.output_dir, "train_log.jsonl")
     os.makedirs(a.output_dir, exist_ok=True)
+    if a.resume and not os.path.exists(checkpoint_path(a.output_dir)):
+        # killed before its first checkpoint: nothing to continue, so start over (and say so)
+        print(f"trainer: --resume: no checkpoint in {a.output_dir} yet; starting from step 0", file=sys.stderr)
+        a.resume = False
     if a.resume:
         ck = load_checkpoint(a.output_dir, hp, data.fingerprint)
         model.load_state_dict(ck["model"])
@@ -163,8 +172,8 @@ def main(argv=None):
             window["steps"] += 1
             if pos["step"] % a.logging_steps == 0 or pos["step"] == total:
                 dt = max(time.time() - window["t"], 1e-9)
-                rec = {"step": pos["step"], "epoch": pos["epoch"], "loss": window["loss"] / window["steps"],
-                       "learning_rate": lr, "grad_norm": grad_norm,
+                rec = {"step": pos["step"], "epoch": pos["epoch"], "loss": finite(window["loss"] / window["steps"]),
+                       "learning_rate": lr, "grad_norm": finite(grad_norm),  # inf when fp16 overflowed (step skipped)
                        "samples_per_second": window["steps"] * B * a.gradient_accumulation_steps / dt}
                 log.write(json.dumps(rec) + "\n")
                 log.flush()

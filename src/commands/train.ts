@@ -87,6 +87,6 @@ export async function trainCommand(opts: TrainCommandOptions): Promise<string> {
   if (opts.resume) args.push("--resume");
   const result = await runTrainer(python.python, trainerScript(), args, { quiet: opts.quiet });
   const last = [...result.events].reverse().find((e) => e.event === "log");
-  info(`train: done at step ${result.finalStep}${last ? `, loss ${Number(last.loss).toPrecision(4)}` : ""}; model directory ${out} (evaluate with: bench eval --model ${opts.out})`);
+  info(`train: done at step ${result.finalStep}${last && typeof last.loss === "number" ? `, loss ${last.loss.toPrecision(4)}` : ""}; model directory ${out} (evaluate with: bench eval --model ${opts.out})`);
   return out;
 }

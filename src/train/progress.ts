@@ -7,9 +7,10 @@
 export interface TrainLogEvent {
   step: number;
   total_steps: number;
-  loss: number;
+  /** null when not finite (the trainer writes NaN/Infinity as null). */
+  loss: number | null;
   learning_rate: number;
-  grad_norm: number;
+  grad_norm: number | null;
   samples_per_second: number;
 }
 
@@ -28,7 +29,7 @@ export function progressLine(e: TrainLogEvent, eta: number): string {
   const width = 20;
   const filled = Math.round((width * e.step) / Math.max(1, e.total_steps));
   const bar = "#".repeat(filled) + "-".repeat(width - filled);
-  return `train [${bar}] ${e.step}/${e.total_steps} (${pct}%) loss ${e.loss.toPrecision(4)} lr ${e.learning_rate.toExponential(2)} ${e.samples_per_second.toFixed(1)} samples/s ETA ${formatDuration(eta)}`;
+  return `train [${bar}] ${e.step}/${e.total_steps} (${pct}%) loss ${e.loss === null ? "non-finite" : e.loss.toPrecision(4)} lr ${e.learning_rate.toExponential(2)} ${e.samples_per_second.toFixed(1)} samples/s ETA ${formatDuration(eta)}`;
 }
 
 /** Tracks the step rate since the (re)start and writes progress lines. */
