@@ -1,7 +1,7 @@
 /**
  * Runs the Python trainer as a child process: its stdout carries one JSON event per line (start, log,
  * checkpoint, interrupted, done, error), its stderr is passed through. Ctrl-C is forwarded as SIGINT, so the
- * trainer finishes the current step, writes a checkpoint and exits 130; a second Ctrl-C kills it.
+ * trainer finishes the current step, writes a checkpoint and exits 130; a second Ctrl-C kills it. SIGTERM likewise.
  */
 import { spawn } from "node:child_process";
 import { createInterface } from "node:readline";
@@ -42,7 +42,10 @@ export function runTrainer(python: string, script: string, args: string[], opts:
       child.kill("SIGKILL");
     }
   };
+  // SIGTERM (a CI cancel, `kill`) is forwarded the same way, so the trainer is never orphaned mid-step
+  const onSigterm = (): void => void child.kill("SIGTERM");
   process.on("SIGINT", onSigint);
+  process.on("SIGTERM", onSigterm);
   createInterface({ input: child.stderr }).on("line", (line) => {
     stderrTail.push(line);
     if (stderrTail.length > 30) stderrTail.shift();
@@ -74,10 +77,12 @@ export function runTrainer(python: string, script: string, args: string[], opts:
   return new Promise((resolvePromise, reject) => {
     child.on("error", (err) => {
       process.off("SIGINT", onSigint);
+      process.off("SIGTERM", onSigterm);
       reject(inputError(`train: cannot start ${python}: ${err.message}`));
     });
     child.on("close", (code, signal) => {
       process.off("SIGINT", onSigint);
+      process.off("SIGTERM", onSigterm);
       progress.finish();
       const last = events[events.length - 1];
       if (code === 0 && last?.event === "done") return resolvePromise({ events, finalStep });
