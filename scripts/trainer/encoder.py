@@ -192,8 +192,9 @@ class Encoder(nn.Module):
     def forward(self, input_ids, attention_mask):
         x = self.embeddings(input_ids)
         if Attention.use_sdpa:
-            # a boolean mask (True = attend) is the same math and keeps its meaning under fp16/bf16 autocast
-            add_mask = attention_mask[:, None, None, :].bool()
+            # a boolean mask (True = attend) is the same math and keeps its meaning under fp16/bf16 autocast;
+            # no mask at all when nothing is padded (as transformers' sdpa path), which lets torch pick flash attention
+            add_mask = None if bool(attention_mask.all()) else attention_mask[:, None, None, :].bool()
         else:
             # HF get_extended_attention_mask: 0 where attended, the dtype's most negative value where masked
             add_mask = (1.0 - attention_mask[:, None, None, :].to(x.dtype)) * torch.finfo(x.dtype).min
