@@ -5,6 +5,7 @@
 import { existsSync, statSync } from "node:fs";
 import { dirname, join, resolve } from "node:path";
 import { BenchError, inputError } from "../errors.js";
+import { parseHubId } from "../models/model-dir.js";
 
 /** The trainer's starting point. */
 export interface BaseModel {
@@ -15,7 +16,6 @@ export interface BaseModel {
   hasWeights: boolean;
 }
 
-const HUB_ID = /^([A-Za-z0-9][\w.-]*\/[\w.-]+)(?:@([\w./-]+))?$/;
 const WEIGHTS = ["model.safetensors", "pytorch_model.bin"];
 
 /** Checks a local base directory and reports whether it carries weights. */
@@ -35,9 +35,9 @@ function is404(err: unknown): boolean {
 /** Resolves BASE; hub models are fetched: config, tokenizer files, weights (safetensors, else .bin), colbert_linear.pt if any. */
 export async function resolveBaseModel(spec: string, opts: { endpoint?: string; cacheDir?: string } = {}): Promise<BaseModel> {
   if (existsSync(spec)) return localBase(spec);
-  const m = HUB_ID.exec(spec);
-  if (!m) throw inputError(`train: --model ${spec} is neither a directory nor ORG/NAME[@revision]`);
-  const [repoId, revision] = [m[1], m[2] ?? "main"];
+  const hub = parseHubId(spec);
+  if (!hub) throw inputError(`train: --model ${spec} is neither a directory nor ORG/NAME[@revision]`);
+  const { repoId, revision } = hub;
   const { hubDownload } = await import("../hub/download.js");
   const get = (filename: string) => hubDownload({ repoType: "model", repoId, revision, filename, ...opts });
   const optional = async (filename: string): Promise<string | null> => {
