@@ -3,7 +3,6 @@
 Prints one JSON object per line on stdout (events: start, log, checkpoint, interrupted, done) for `bench train`;
 everything else goes to stderr. SIGINT/SIGTERM: finish the current optimizer step, checkpoint, exit 130.
 """
-import contextlib
 import json
 import math
 import os
@@ -22,10 +21,10 @@ from checkpoint import checkpoint_path, load_checkpoint, restore_rng_states, sav
 from data import TrainData, epoch_order, make_batch  # noqa: E402
 from encoder import Attention  # noqa: E402
 from export import write_model_dir  # noqa: E402
-from loss import colbert_loss  # noqa: E402
 from manifest import rewrite_log_until, write_manifest  # noqa: E402
 from model import load_colbert  # noqa: E402
 from schedule import lr_multiplier, warmup_steps_for  # noqa: E402
+from step import StepConfig, build_optimizer, make_scaler, optimizer_step  # noqa: E402
 
 
 def finite(x):
@@ -44,32 +43,6 @@ class Stop:
     @staticmethod
     def handler(signum, frame):
         Stop.requested = True
-
-
-def build_optimizer(model, a):
-    """AdamW; the backbone at learning_rate, the colbert head at learning_rate x head_lr_multiplier."""
-    head = list(model.colbert_linear.parameters())
-    body = list(model.encoder.parameters())
-    return torch.optim.AdamW(
-        [{"params": body, "lr": a.learning_rate}, {"params": head, "lr": a.learning_rate * a.head_lr_multiplier}],
-        lr=a.learning_rate, eps=a.adam_epsilon, weight_decay=a.weight_decay,
-    )
-
-
-def autocast_ctx(a, device):
-    if a.bf16:
-        return torch.autocast(device_type=device.type, dtype=torch.bfloat16)
-    if a.fp16:
-        return torch.autocast(device_type="cuda", dtype=torch.float16)
-    return contextlib.nullcontext()
-
-
-def make_scaler(a):
-    if not a.fp16:
-        return None
-    if hasattr(torch, "amp") and hasattr(torch.amp, "GradScaler"):
-        return torch.amp.GradScaler("cuda")
-    return torch.cuda.amp.GradScaler()
 
 
 def main(argv=None):
@@ -100,9 +73,10 @@ def main(argv=None):
     model, info = load_colbert(a.model_dir, a.colbert_dim, a.seed)
     model.to(device)
     model.encoder.gradient_checkpointing = a.gradient_checkpointing
-    opt = build_optimizer(model, a)
+    opt = build_optimizer(model, a.learning_rate, a.head_lr_multiplier, a.adam_epsilon, a.weight_decay)
     sched = torch.optim.lr_scheduler.LambdaLR(opt, lambda s: lr_multiplier(s, warmup, total, a.lr_scheduler_type))
-    scaler = make_scaler(a)
+    precision = "bf16" if a.bf16 else "fp16" if a.fp16 else "fp32"
+    scaler = make_scaler(precision)
     pos = {"step": 0, "epoch": 0, "micro": 0}
     log_path = os.path.join(a.output_dir, "train_log.jsonl")
     os.makedirs(a.output_dir, exist_ok=True)
@@ -134,6 +108,7 @@ def main(argv=None):
         emit("checkpoint", step=pos["step"], path=p)
 
     B, G = a.per_device_train_batch_size, a.train_group_size
+    step_cfg = StepConfig(precision, a.temperature, a.use_inbatch_negative, a.divide_by_query_length, a.max_grad_norm, device)
     model.train()
     window = {"loss": 0.0, "steps": 0, "t": time.time()}
     order = epoch_order(n, a.seed, pos["epoch"])
@@ -144,28 +119,12 @@ def main(argv=None):
                 pos["micro"] = 0
                 order = epoch_order(n, a.seed, pos["epoch"])
             lr = opt.param_groups[0]["lr"]
-            step_loss = 0.0
-            for _ in range(a.gradient_accumulation_steps):
+            batches = []
+            for _ in range(a.gradient_accumulation_steps):  # groups are sampled in row order, as the recipe's loader
                 rows = order[pos["micro"] * B : (pos["micro"] + 1) * B]
-                q_ids, q_mask, d_ids, d_mask = (t.to(device, non_blocking=True) for t in make_batch(
-                    data, rows, sampler_rng, G, a.query_max_length, a.max_length, a.padding))
-                with autocast_ctx(a, device):
-                    q = model.encode(q_ids, q_mask)
-                    d = model.encode(d_ids, d_mask)
-                    loss, _ = colbert_loss(q, d[:B], d[B:], a.temperature, a.use_inbatch_negative, q_mask, a.divide_by_query_length)
-                loss = loss / a.gradient_accumulation_steps
-                (scaler.scale(loss) if scaler is not None else loss).backward()
-                step_loss += loss.item()
                 pos["micro"] += 1
-            if scaler is not None:
-                scaler.unscale_(opt)
-            grad_norm = float(torch.nn.utils.clip_grad_norm_(model.parameters(), a.max_grad_norm))
-            if scaler is not None:
-                scaler.step(opt)
-                scaler.update()
-            else:
-                opt.step()
-            opt.zero_grad(set_to_none=True)
+                batches.append(make_batch(data, rows, sampler_rng, G, a.query_max_length, a.max_length, a.padding))
+            step_loss, grad_norm = optimizer_step(model, opt, scaler, batches, step_cfg)
             sched.step()
             pos["step"] += 1
             window["loss"] += step_loss
