@@ -159,3 +159,8 @@ if __name__ == "__main__":
     except (ValueError, OSError) as e:  # bad input: one JSON line Node turns into a BenchError
         emit("error", message=str(e))
         sys.exit(3)
+    except SystemExit as e:
+        if not isinstance(e.code, str):
+            raise
+        emit("error", message=e.code[len("trainer: "):] if e.code.startswith("trainer: ") else e.code)
+        sys.exit(3)

@@ -32,6 +32,10 @@ test("bench train: usage and input errors", (t) => {
   assert.equal(r.code, 2);
   assert.match(r.stderr, /--train_group_size expects an integer/);
 
+  r = bench(dir, ["train", "--model", tinyZh, "--data", "train.jsonl", "--out", "gpu", "--fp16", "--device", "cpu", "--per_device_train_batch_size", "1"]);
+  assert.equal(r.code, 3, r.stderr);
+  assert.match(r.stderr, /bench: train: --fp16 needs a CUDA device/);
+
   r = bench(dir, ["train", "--out", "never-trained", "--resume"]);
   assert.equal(r.code, 3);
   assert.match(r.stderr, /--resume: .*run\.json not found/);
