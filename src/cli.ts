@@ -55,6 +55,11 @@ async function main(argv: string[]): Promise<void> {
           .option("open-retrievals-compat", { type: "boolean", default: false, describe: "ColBERT: reproduce open-retrievals' compute_score (both sides padded to 256, doc pads floor each max at 0)" })
           .option("query-max-length", { type: "number", describe: "Neural models: override the query truncation length" })
           .option("max-length", { type: "number", describe: "Neural models: override the document (cross-encoder: pair) truncation length" })
+          .option("backend", { choices: ["onnx", "torch"] as const, default: "onnx" as const, describe: "Model directories: onnx (onnxruntime, CPU) or torch (the trainer's ColBERT in a PyTorch worker, GPU or CPU; docs/torch-backend.md)" })
+          .option("device", { choices: ["cuda", "cpu"] as const, describe: "--backend torch: default cuda when the worker's torch sees a GPU, else cpu" })
+          .option("dtype", { choices: ["fp32", "bf16", "fp16"] as const, describe: "--backend torch: default fp32 on cpu, fp16 on cuda" })
+          .option("worker-timeout", { type: "number", default: 300, describe: "--backend torch: seconds to wait for each batch before the worker is declared hung and killed" })
+          .option("python", { type: "string", describe: "--backend torch: Python with torch (default: $BENCH_PYTHON, python3, /usr/bin/python3)" })
           .conflicts("task", "data")
           .example("$0 eval", "bm25 on the embedded sample task, results in results/")
           .example("$0 eval --task T2Reranking --model BAAI/bge-m3", "the real task from the hub (pinned revision)")
@@ -72,6 +77,11 @@ async function main(argv: string[]): Promise<void> {
           openRetrievalsCompat: a["open-retrievals-compat"],
           queryMaxLength: a["query-max-length"],
           maxLength: a["max-length"],
+          backend: a.backend,
+          device: a.device,
+          dtype: a.dtype,
+          workerTimeoutS: a["worker-timeout"],
+          python: a.python,
         });
       },
     )

@@ -28,6 +28,8 @@ export interface EncoderSession {
   /** Runs the graph and returns the requested float outputs. */
   run(feeds: Record<string, Int64Tensor>, outputs: readonly string[]): Promise<Record<string, FloatTensor>>;
   release(): Promise<void>;
+  /** Batches the encoder may send before awaiting the first reply (a worker process pipelines them); default 1. */
+  readonly maxInFlight?: number;
 }
 
 /** onnxruntime-node's version, recorded in results. */

@@ -8,7 +8,7 @@ import { padBatch } from "../tokenize/batch.js";
 import { type ExtractSpec, extractRow } from "./extract.js";
 import { type InputNames, makeFeeds } from "./feeds.js";
 import { lengthBatches } from "./length-batches.js";
-import type { EncoderSession } from "./session.js";
+import type { EncoderSession, FloatTensor } from "./session.js";
 
 /** Everything needed to turn token ids into vectors. */
 export interface TextEncodeSpec {
@@ -58,24 +58,43 @@ export async function encodeSequences(
   if (misses.length === 0) return out as CachedVectors[];
   const session = await getSession();
   const lengths = misses.map((i) => seqs[i].length);
-  for (const batch of lengthBatches(lengths, spec.batchSize)) {
+  const batches = lengthBatches(lengths, spec.batchSize);
+  // Up to session.maxInFlight batches are sent before the first reply is awaited, so a worker process computes
+  // the next batch while this one is unpacked and cached (ORT sessions keep the default of one).
+  const depth = Math.max(1, session.maxInFlight ?? 1);
+  const inFlight: { batch: number[]; length: number; sent: number; result: Promise<Record<string, FloatTensor>> }[] = [];
+  let next = 0;
+  let lastReply = 0;
+  const launch = (): void => {
+    const batch = batches[next++];
     const rows = batch.map((k) => seqs[misses[k]]);
     const padded = padBatch(rows, spec.padId, spec.padTo ?? undefined, typeIds && batch.map((k) => typeIds[misses[k]]));
-    const t0 = performance.now();
-    const result = await session.run(makeFeeds(spec.inputs, padded), [spec.output]);
-    stats.sessionMs += performance.now() - t0;
-    stats.batches++;
     stats.paddedTokens += padded.batch * padded.length;
+    const sent = performance.now();
+    const result = session.run(makeFeeds(spec.inputs, padded), [spec.output]);
+    result.catch(() => {}); // awaited below in order; this only stops an early rejection counting as unhandled
+    inFlight.push({ batch, length: padded.length, sent, result });
+  };
+  while (next < batches.length && inFlight.length < depth) launch();
+  while (inFlight.length > 0) {
+    const { batch, length, sent, result: pending } = inFlight.shift() as (typeof inFlight)[number];
+    const result = await pending;
+    // Session time = from when this batch could start (sent, or the previous reply) to its reply.
+    const now = performance.now();
+    stats.sessionMs += now - Math.max(sent, lastReply);
+    lastReply = now;
+    stats.batches++;
     const t = result[spec.output];
     batch.forEach((k, b) => {
       const i = misses[k];
       const n = seqs[i].length;
       stats.realTokens += n;
-      const v = { nTokens: n, ...extractRow(t, spec.output, spec.extract, b, n, padded.length) };
+      const v = { nTokens: n, ...extractRow(t, spec.output, spec.extract, b, n, length) };
       cache?.put(keys[i], v);
       out[i] = v;
     });
     tick(batch.length);
+    if (next < batches.length) launch();
   }
   return out as CachedVectors[];
 }

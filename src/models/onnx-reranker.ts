@@ -3,6 +3,7 @@
  * resolved, its config read (or a bge-m3 export recognised), the tokenizer loaded, and the session opened
  * lazily so a run served entirely from the vector cache never loads the graph.
  */
+import { existsSync } from "node:fs";
 import { join } from "node:path";
 import { modelContentHash } from "../cache/content-hash.js";
 import { defaultCacheDir, VectorCache } from "../cache/vector-cache.js";
@@ -14,11 +15,14 @@ import { loadTokenizer, type TextTokenizer } from "../tokenize/tokenizer.js";
 import { progressDisplay } from "../util/progress.js";
 import { BGE_M3_OUTPUTS, bgeM3Config, type ModelConfig, readBenchModel, resolveModelDir } from "./model-dir.js";
 import { countOnnxParameters } from "./onnx-params.js";
+import { type Backend, checkTorchOptions, startTorchBackend, type TorchBackendOptions, torchConfig, torchContentHash } from "./torch-backend.js";
 import { scoreEmbedding, scorePairs } from "./onnx-score.js";
 import type { ModelInfo, Progress, Reranker, ScoreRequest } from "./types.js";
 
 /** Options of `loadOnnxReranker` (the `bench eval` flags map onto the first five). */
-export interface OnnxRerankerOptions {
+export interface OnnxRerankerOptions extends TorchBackendOptions {
+  /** Encoder backend: onnx (default; onnxruntime on the CPU) or torch (the trainer's model in a PyTorch worker). */
+  backend?: Backend;
   /** Texts (or pairs) per ORT run; default 32. Never changes a score. */
   batchSize?: number;
   /** Use the on-disk vector cache (default true; `--no-cache` sets false). */
@@ -62,12 +66,18 @@ function positiveInt(v: number | undefined, flag: string): number | undefined {
 export async function loadOnnxReranker(dirOrHubId: string, opts: OnnxRerankerOptions = {}): Promise<OnnxReranker> {
   const batchSize = positiveInt(opts.batchSize, "--batch-size") ?? 32;
   const chunkDocs = positiveInt(opts.chunkDocs, "chunkDocs") ?? 2048;
+  const torch = opts.backend === "torch";
+  if (opts.backend !== undefined && opts.backend !== "onnx" && !torch) throw inputError(`eval: --backend must be onnx or torch, got ${String(opts.backend)}`);
+  if (torch) checkTorchOptions(opts);
+  if (torch && !existsSync(dirOrHubId)) throw inputError(`eval: --backend torch needs a local model directory (config.json, model.safetensors, colbert_linear.pt, tokenizer.json); ${dirOrHubId} is not one`);
   const resolved = await resolveModelDir(dirOrHubId, { endpoint: opts.hubEndpoint, cacheDir: opts.hubCacheDir });
   const { dir } = resolved;
   const tokenizer = loadTokenizer(dir);
   const threads = opts.threads ?? defaultThreads();
   let session: EncoderSession | null = null;
   let config = readBenchModel(dir, resolved.name);
+  // torch without bench_model.json: bge-m3's layout (docs/model-format.md defaults), nothing read from a graph.
+  if (config === null && torch) config = bgeM3Config(resolved.name, resolved.revision, null);
   if (config === null) {
     session = await openSession(join(dir, "model.onnx"), threads);
     if (!BGE_M3_OUTPUTS.every((o) => session?.outputNames.includes(o))) {
@@ -78,14 +88,20 @@ export async function loadOnnxReranker(dirOrHubId: string, opts: OnnxRerankerOpt
     const d = session.outputShape("colbert_vecs")?.[2];
     config = bgeM3Config(resolved.name, resolved.revision, typeof d === "number" ? d : null);
   } else if (config.revision === null) config = { ...config, revision: resolved.revision };
-  const cfg = config;
+  const cfg = torch ? torchConfig(config, dir) : config;
   const compat = opts.openRetrievalsCompat ?? false;
   const queryMax = positiveInt(opts.queryMaxLength, "--query-max-length") ?? (compat ? OPEN_RETRIEVALS_MAX_LENGTH : cfg.queryMaxLength);
   const docMax = positiveInt(opts.maxLength, "--max-length") ?? (compat ? OPEN_RETRIEVALS_MAX_LENGTH : cfg.maxLength);
   const padToMax = opts.padToMaxLength ?? false;
   const useCache = opts.cache ?? true;
   const cacheDir = opts.cacheDir ?? defaultCacheDir();
-  const contentHash = await modelContentHash(dir, cfg.onnxFile, useCache ? join(cacheDir, "file-hashes.json") : null);
+  const memo = useCache ? join(cacheDir, "file-hashes.json") : null;
+  const contentHash = torch ? await torchContentHash(dir, memo) : await modelContentHash(dir, cfg.onnxFile, memo);
+  // The worker starts now (not on the first cache miss): its device and dtype are part of the cache key.
+  const worker = torch ? await startTorchBackend(dir, threads, opts) : null;
+  if (worker) session = worker;
+  // torch and ONNX vectors never share cache entries: the key names the backend, device and dtype.
+  const backendKey = worker ? { backend: "torch", device: worker.info.device, dtype: worker.info.dtype } : {};
   const getSession = async (): Promise<EncoderSession> => {
     if (session === null) {
       const t0 = performance.now();
@@ -100,7 +116,7 @@ export async function loadOnnxReranker(dirOrHubId: string, opts: OnnxRerankerOpt
   const extract = { kind: cfg.type, layout: cfg.outputLayout, normalized: cfg.normalized, pooling: cfg.pooling };
   const spec = (maxLength: number): TextEncodeSpec => ({ inputs: cfg.inputs, output: cfg.output, extract, padId: tokenizer.padId, batchSize, padTo: padToMax ? maxLength : null });
   const cacheFor = (role: string, prefix: string, maxLength: number): VectorCache | null =>
-    useCache ? new VectorCache(cacheDir, contentHash, JSON.stringify({ role, prefix, maxLength, output: cfg.output, extract, padTo: padToMax ? maxLength : null })) : null;
+    useCache ? new VectorCache(cacheDir, contentHash, JSON.stringify({ role, prefix, maxLength, output: cfg.output, extract, padTo: padToMax ? maxLength : null, ...backendKey })) : null;
 
   const encodeTexts = (role: string, prefix: string, maxLength: number) => {
     const cache = cacheFor(role, prefix, maxLength);
@@ -128,13 +144,15 @@ export async function loadOnnxReranker(dirOrHubId: string, opts: OnnxRerankerOpt
     revision: cfg.revision,
     modelType: { colbert: "late-interaction", dense: "dense", "cross-encoder": "cross-encoder" }[cfg.type],
     similarityFn: { colbert: "MaxSim", dense: "cosine", "cross-encoder": null }[cfg.type],
-    framework: ["ONNX"],
-    nParameters: await countOnnxParameters(join(dir, cfg.onnxFile)),
+    framework: worker ? ["PyTorch"] : ["ONNX"],
+    nParameters: worker ? worker.info.nParameters : await countOnnxParameters(join(dir, cfg.onnxFile)),
     embedDim: cfg.type === "cross-encoder" ? null : cfg.dim,
     maxTokens: docMax,
     extra: {
       content_sha256: contentHash,
-      onnxruntime: ortVersion,
+      ...(worker
+        ? { backend: "torch", torch: worker.info.torch, device: worker.info.device, device_name: worker.info.deviceName, dtype: worker.info.dtype }
+        : { onnxruntime: ortVersion }),
       config_origin: cfg.origin,
       settings: { type: cfg.type, output: cfg.output, output_layout: cfg.outputLayout, normalized: cfg.normalized, pooling: cfg.pooling, query_max_length: queryMax, max_length: docMax, query_prefix: cfg.queryPrefix, document_prefix: cfg.documentPrefix, open_retrievals_compat: compat, threads },
     },

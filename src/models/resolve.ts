@@ -17,6 +17,12 @@ export interface NeuralModelOptions {
   openRetrievalsCompat?: boolean;
   queryMaxLength?: number;
   maxLength?: number;
+  /** Encoder backend for model directories, and its torch-only settings (docs/torch-backend.md). */
+  backend?: "onnx" | "torch";
+  device?: "cpu" | "cuda";
+  dtype?: "fp32" | "bf16" | "fp16";
+  workerTimeoutS?: number;
+  python?: string;
 }
 
 const HUB_ID = /^[A-Za-z0-9][\w.-]*\/[\w.-]+(@[\w./-]+)?$/;

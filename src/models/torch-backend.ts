@@ -1,0 +1,105 @@
+/**
+ * `--backend torch`: what differs from ONNX when a model directory is encoded by the PyTorch worker
+ * (docs/torch-backend.md). The files that make the vectors (config.json, the weights, colbert_linear.pt, the
+ * tokenizer) are checked and hashed, a Python with torch is found, and the worker is started. Everything
+ * above the EncoderSession (tokenizing, length batches, dedup, vector cache, MaxSim, metrics) is shared.
+ */
+import { existsSync } from "node:fs";
+import { join } from "node:path";
+import { fileSha256 } from "../cache/content-hash.js";
+import { BenchError, inputError } from "../errors.js";
+import { info } from "../log.js";
+import { type TorchWorker, startTorchWorker } from "../encode/torch-worker.js";
+import { findTorchPython } from "../train/python.js";
+import { sha256Hex } from "../util/sha256.js";
+import type { ModelConfig } from "./model-dir.js";
+
+/** Encoder backends of `bench eval`. */
+export type Backend = "onnx" | "torch";
+/** Precisions of the torch backend. */
+export type TorchDtype = "fp32" | "bf16" | "fp16";
+
+/** Torch-only settings (the `bench eval` flags). */
+export interface TorchBackendOptions {
+  /** Default: cuda when the worker's torch sees a GPU, else cpu. */
+  device?: "cpu" | "cuda";
+  /** Default: fp32 on cpu, fp16 on cuda. */
+  dtype?: TorchDtype;
+  /** Python with torch; default $BENCH_PYTHON, python3, /usr/bin/python3. */
+  python?: string;
+  /** Seconds to wait for each batch reply (default 300); the model load gets max(this, 600). */
+  workerTimeoutS?: number;
+  /** Batches kept in flight (default 3). */
+  maxInFlight?: number;
+  /** Extra worker environment (tests: BENCH_WORKER_FAULT). */
+  workerEnv?: NodeJS.ProcessEnv;
+}
+
+const WEIGHTS = ["model.safetensors", "pytorch_model.bin"];
+const TOKENIZER_FILES = ["tokenizer.json", "tokenizer_config.json", "special_tokens_map.json"];
+
+/** The files whose bytes determine the torch backend's vectors; throws naming what is missing. */
+export function torchModelFiles(dir: string): string[] {
+  const weights = WEIGHTS.find((f) => existsSync(join(dir, f)));
+  const missing = [
+    ...(existsSync(join(dir, "config.json")) ? [] : ["config.json"]),
+    ...(weights ? [] : ["model.safetensors (or pytorch_model.bin)"]),
+    ...(existsSync(join(dir, "colbert_linear.pt")) ? [] : ["colbert_linear.pt"]),
+  ];
+  if (missing.length) throw inputError(`model: ${dir}: --backend torch needs ${missing.join(", ")} (a directory written by \`bench train\` has them)`);
+  return ["config.json", weights as string, "colbert_linear.pt", ...TOKENIZER_FILES.filter((f) => existsSync(join(dir, f)))];
+}
+
+/** Content hash of the torch files, hashed like modelContentHash ("name sha256\n" lines). */
+export async function torchContentHash(dir: string, memoFile: string | null): Promise<string> {
+  const lines: string[] = [];
+  for (const f of torchModelFiles(dir)) lines.push(`${f} ${await fileSha256(join(dir, f), memoFile)}\n`);
+  return sha256Hex(`torch\n${lines.join("")}`);
+}
+
+/** The model config as the worker serves it: ColBERT only, CLS-less normalised colbert_vecs from ids + mask. */
+export function torchConfig(cfg: ModelConfig, dir: string): ModelConfig {
+  if (cfg.type !== "colbert") throw inputError(`model: ${dir}: --backend torch runs the trainer's ColBERT; this model is type ${cfg.type} (use --backend onnx)`);
+  return { ...cfg, inputs: { inputIds: "input_ids", attentionMask: "attention_mask", tokenTypeIds: null }, output: "colbert_vecs", outputLayout: "tokens_without_cls", normalized: true };
+}
+
+/** Flag checks that need no files, done before any model file is read or hashed. */
+export function checkTorchOptions(opts: TorchBackendOptions): void {
+  const t = opts.workerTimeoutS;
+  if (t !== undefined && !(t > 0)) throw inputError(`eval: --worker-timeout must be a positive number of seconds, got ${t}`);
+  const n = opts.maxInFlight;
+  if (n !== undefined && !(Number.isInteger(n) && n > 0)) throw inputError(`eval: maxInFlight must be a positive integer, got ${n}`);
+}
+
+/** Pythons already found to import torch, so one process probes each choice once (a probe imports torch: ~1 s). */
+const probed = new Map<string, string>();
+
+/** Finds Python and starts the worker on `dir`; resolves once the model is loaded on its device. */
+export async function startTorchBackend(dir: string, threads: number, opts: TorchBackendOptions): Promise<TorchWorker> {
+  torchModelFiles(dir);
+  checkTorchOptions(opts);
+  const timeoutS = opts.workerTimeoutS ?? 300;
+  let python: string;
+  try {
+    const key = opts.python ?? `env:${process.env.BENCH_PYTHON ?? ""}`;
+    python = probed.get(key) ?? findTorchPython(opts.python).python;
+    probed.set(key, python);
+  } catch (err) {
+    if (err instanceof BenchError) throw new BenchError(`eval: --backend torch: ${err.message.replace(/^train: /, "")}`, err.exitCode);
+    throw err;
+  }
+  const worker = await startTorchWorker({
+    python,
+    modelDir: dir,
+    device: opts.device ?? "auto",
+    dtype: opts.dtype ?? "auto",
+    threads,
+    batchTimeoutMs: timeoutS * 1000,
+    loadTimeoutMs: Math.max(timeoutS, 600) * 1000,
+    maxInFlight: opts.maxInFlight ?? 3,
+    env: opts.workerEnv,
+  });
+  const w = worker.info;
+  info(`eval: torch worker pid ${w.pid}: ${w.device === "cuda" ? `cuda (${w.deviceName})` : "cpu"} ${w.dtype}, torch ${w.torch}, ${w.nParameters} parameters loaded in ${w.loadSeconds} s`);
+  return worker;
+}
