@@ -3,6 +3,7 @@ HF weights, colbert_linear.pt, tokenizer files, model.onnx with bge-m3's `colber
 import inspect
 import os
 import shutil
+import tempfile
 import warnings
 
 import torch
@@ -38,7 +39,8 @@ def export_onnx(model, path, opset=14):
         kwargs = {}
         if "dynamo" in inspect.signature(torch.onnx.export).parameters:
             kwargs["dynamo"] = False  # torch ≥ 2.5: keep the TorchScript exporter, which supports dynamic_axes
-        tmp = f"{path}.{os.getpid()}.tmp"
+        tmpdir = tempfile.mkdtemp(prefix=".onnx-export-", dir=os.path.dirname(os.path.abspath(path)))
+        tmp = os.path.join(tmpdir, "model.onnx")
         # torch 1.13 warns "shape inference of prim::Constant type is missing" for every export: harmless noise
         with torch.no_grad(), warnings.catch_warnings():
             warnings.simplefilter("ignore", UserWarning)
@@ -49,10 +51,39 @@ def export_onnx(model, path, opset=14):
                               "colbert_vecs": {0: "batch", 1: "sequence_minus_1"}},
                 opset_version=opset, do_constant_folding=True, **kwargs,
             )
-        os.replace(tmp, path)
+        finalize_export(tmpdir, path)
     finally:
         Attention.use_sdpa = prev
         model.train(was_training)
+
+
+def finalize_export(tmpdir, path):
+    """Moves an export from tmpdir to `path`. Over 2 GB torch writes the weights as external data, one file per
+    tensor; those are gathered into one `<name>_data` file (with the onnx package, when importable). The graph
+    file is renamed last, so a crash never leaves a model.onnx whose data is missing."""
+    tmp = os.path.join(tmpdir, "model.onnx")
+    try:
+        extra = sorted(f for f in os.listdir(tmpdir) if f != "model.onnx")
+        if extra:
+            try:
+                import onnx
+            except ImportError:
+                onnx = None
+            if onnx is not None:
+                m = onnx.load(tmp)  # reads the per-tensor files next to it
+                data_name = os.path.basename(path) + "_data"
+                packed = os.path.join(tmpdir, "packed")
+                os.mkdir(packed)
+                onnx.save_model(m, os.path.join(packed, "model.onnx"), save_as_external_data=True,
+                                all_tensors_to_one_file=True, location=data_name, size_threshold=1024)
+                os.replace(os.path.join(packed, data_name), os.path.join(os.path.dirname(path), data_name))
+                tmp = os.path.join(packed, "model.onnx")
+            else:
+                for f in extra:
+                    os.replace(os.path.join(tmpdir, f), os.path.join(os.path.dirname(path), f))
+        os.replace(tmp, path)
+    finally:
+        shutil.rmtree(tmpdir, ignore_errors=True)
 
 
 def copy_tokenizer(src_dir, out_dir):
