@@ -78,7 +78,8 @@ export function startTorchWorker(opts: TorchWorkerOptions): Promise<TorchWorker>
   });
   const reader = new FrameReader();
   const pending = new Map<number, Pending>();
-  let failure: BenchError | null = null;
+  let failed: Promise<BenchError> | null = null;
+  let closed = false;
   let closing = false;
   let nextId = 0;
   let computeMs = 0;
@@ -91,15 +92,28 @@ export function startTorchWorker(opts: TorchWorkerOptions): Promise<TorchWorker>
     const lines = partial.trim() ? [...stderr, partial] : stderr;
     return lines.length ? `; its last stderr lines:\n  ${lines.slice(-STDERR_LINES).join("\n  ")}` : "; it wrote nothing to stderr";
   };
+  // On failure the worker is killed first and its stderr read to the end (stderr and stdout are separate pipes:
+  // a traceback may arrive after the bad frame), then every waiting caller gets the same error.
   const fail = (cause: string): void => {
-    if (failure) return;
-    failure = new BenchError(`${who()} ${cause}${tail()}`, ExitCode.Input);
+    if (failed) return;
     if (timer) clearTimeout(timer);
     child.kill("SIGKILL");
-    for (const p of pending.values()) p.reject(failure);
-    pending.clear();
-    onLoadFail?.(failure);
     detachSignals();
+    failed = new Promise<BenchError>((resolve) => {
+      const done = (): void => {
+        const failure = new BenchError(`${who()} ${cause}${tail()}`, ExitCode.Input);
+        for (const p of pending.values()) p.reject(failure);
+        pending.clear();
+        onLoadFail?.(failure);
+        resolve(failure);
+      };
+      if (closed) return done();
+      const t = setTimeout(done, 2000);
+      child.once("close", () => {
+        clearTimeout(t);
+        done();
+      });
+    });
   };
   const arm = (ms: number, what: () => string): void => {
     if (timer) clearTimeout(timer);
@@ -149,11 +163,11 @@ export function startTorchWorker(opts: TorchWorkerOptions): Promise<TorchWorker>
   };
 
   child.stdout.on("data", (chunk: Buffer) => {
-    if (failure) return;
+    if (failed) return;
     try {
       for (const f of reader.push(chunk)) {
         handle(f);
-        if (failure) return;
+        if (failed) return;
       }
     } catch (err) {
       fail(`wrote malformed output (${(err as Error).message})`);
@@ -164,7 +178,8 @@ export function startTorchWorker(opts: TorchWorkerOptions): Promise<TorchWorker>
     /* EPIPE when the worker died: the close handler reports why */
   });
   child.on("close", (code, signal) => {
-    if (closing || failure) return;
+    closed = true;
+    if (closing || failed) return;
     fail(signal ? `was killed by signal ${signal}` : `exited with code ${code}${pending.size ? ` with ${pending.size} batch(es) unanswered` : " before it was done"}`);
   });
 
@@ -196,7 +211,7 @@ export function startTorchWorker(opts: TorchWorkerOptions): Promise<TorchWorker>
         outputNames: ["colbert_vecs"],
         outputShape: () => ["batch", "sequence_minus_1", info.dim],
         run(feeds: Record<string, Int64Tensor>, outputs: readonly string[]): Promise<Record<string, FloatTensor>> {
-          if (failure) return Promise.reject(failure);
+          if (failed) return failed.then((e) => Promise.reject(e));
           const ids = feeds.input_ids;
           const mask = feeds.attention_mask;
           const [b, len] = ids.dims;

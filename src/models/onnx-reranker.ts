@@ -151,7 +151,7 @@ export async function loadOnnxReranker(dirOrHubId: string, opts: OnnxRerankerOpt
     extra: {
       content_sha256: contentHash,
       ...(worker
-        ? { backend: "torch", torch: worker.info.torch, device: worker.info.device, device_name: worker.info.deviceName, dtype: worker.info.dtype }
+        ? { backend: "torch", worker_pid: worker.info.pid, torch: worker.info.torch, device: worker.info.device, device_name: worker.info.deviceName, dtype: worker.info.dtype }
         : { onnxruntime: ortVersion }),
       config_origin: cfg.origin,
       settings: { type: cfg.type, output: cfg.output, output_layout: cfg.outputLayout, normalized: cfg.normalized, pooling: cfg.pooling, query_max_length: queryMax, max_length: docMax, query_prefix: cfg.queryPrefix, document_prefix: cfg.documentPrefix, open_retrievals_compat: compat, threads },

@@ -1,0 +1,98 @@
+/**
+ * The PyTorch worker misbehaving for real (BENCH_WORKER_FAULT makes scripts/trainer/encode_worker.py exit, hang,
+ * write garbage, send a short reply or fail inside the model): every case ends in a BenchError that names the
+ * cause and the worker's last stderr lines, within the batch timeout, and the worker process is gone.
+ */
+import { test } from "node:test";
+import assert from "node:assert/strict";
+import { mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { BenchError } from "../../src/errors.js";
+import { loadOnnxReranker } from "../../src/models/onnx-reranker.js";
+import { torchSkipReason } from "../train/helpers.js";
+import { makeTorchModel, TORCH_PYTHON } from "../helpers/torch-model.js";
+
+const skip = torchSkipReason();
+const work = mkdtempSync(join(tmpdir(), "bench-torch-worker-"));
+test.after(() => rmSync(work, { recursive: true, force: true }));
+let model: string | null = null;
+const modelDir = (): string => (model ??= makeTorchModel(join(work, "m"), { kind: "bert", colbertDim: 8, onnx: false }));
+
+const requests = [{ row: 0, query: "北京快递", docs: ["北京快递怎么办", "我想看天气", "学生在学习", "快递到了吗", "天气很好", "今天下雨了", "上海的天气", "北京的天安门"] }];
+
+function alive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/** Scores with BENCH_WORKER_FAULT=fault; returns the error, the worker's pid and how long failing took. */
+async function failing(fault: string, timeoutS = 30): Promise<{ err: BenchError; pid: number; ms: number }> {
+  const m = await loadOnnxReranker(modelDir(), { progress: false, threads: 1, batchSize: 2, cache: false, backend: "torch", device: "cpu", python: TORCH_PYTHON, workerTimeoutS: timeoutS, workerEnv: { BENCH_WORKER_FAULT: fault } });
+  const pid = Number((m.info.extra as { worker_pid?: number }).worker_pid);
+  const t0 = performance.now();
+  try {
+    await m.score(requests);
+  } catch (err) {
+    assert.ok(err instanceof BenchError, `a BenchError, got ${String(err)}`);
+    return { err, pid, ms: performance.now() - t0 };
+  } finally {
+    await m.close();
+  }
+  throw new Error(`fault ${fault}: score() succeeded`);
+}
+
+async function gone(pid: number): Promise<boolean> {
+  for (let i = 0; i < 50 && alive(pid); i++) await new Promise((r) => setTimeout(r, 100));
+  return !alive(pid);
+}
+
+test("a worker that exits mid-run: exit code, unanswered batches and its stderr in the error", async (t) => {
+  if (skip) return t.skip(skip);
+  const { err, pid } = await failing("exit:1");
+  assert.match(err.message, /^encode: torch worker \(.*encode_worker\.py, pid \d+\) exited with code 3 with \d batch\(es\) unanswered; its last stderr lines:\n {2}fault injection: exiting on request 1/);
+  assert.ok(await gone(pid));
+});
+
+test("a hung worker (on the first document batch, queries are batch #0): killed after --worker-timeout, the error names the batch and the batches in flight", async (t) => {
+  if (skip) return t.skip(skip);
+  const { err, pid, ms } = await failing("hang:1", 1.5);
+  assert.match(err.message, /did not return batch #1 \(2×\d+ tokens\) within 1\.5 s \(--worker-timeout\) with 3 batch\(es\) in flight; killed it; its last stderr lines:\n {2}fault injection: hanging on request 1/);
+  assert.ok(ms >= 1400 && ms < 10_000, `failed after ${ms} ms`);
+  assert.ok(await gone(pid), "the hung worker must be killed");
+});
+
+test("a worker killed from outside (OOM killer, kill -9): the signal is named", async (t) => {
+  if (skip) return t.skip(skip);
+  const m = await loadOnnxReranker(modelDir(), { progress: false, threads: 1, batchSize: 2, cache: false, backend: "torch", device: "cpu", python: TORCH_PYTHON, workerEnv: { BENCH_WORKER_FAULT: "hang:1" } });
+  const pid = Number((m.info.extra as { worker_pid?: number }).worker_pid);
+  const killer = setTimeout(() => process.kill(pid, "SIGKILL"), 500);
+  t.after(() => clearTimeout(killer));
+  await assert.rejects(m.score(requests), /torch worker .* was killed by signal SIGKILL; its last stderr lines:\n {2}fault injection: hanging on request 1/);
+  await m.close();
+});
+
+test("garbage on stdout: malformed output, with the bytes seen", async (t) => {
+  if (skip) return t.skip(skip);
+  const { err, pid } = await failing("garbage:1");
+  assert.match(err.message, /wrote malformed output \(expected a frame starting with "BWF1", got "Traceback\? not a frame/);
+  assert.match(err.message, /fault injection: writing garbage for request 1/);
+  assert.ok(await gone(pid));
+});
+
+test("a reply whose payload does not match its dims: malformed reply", async (t) => {
+  if (skip) return t.skip(skip);
+  const { err } = await failing("short:0");
+  assert.match(err.message, /sent a malformed reply for batch #0: dims \[1,\d+,8\] need \d+ payload bytes, got \d+/);
+});
+
+test("an exception inside the model: the worker's message and traceback", async (t) => {
+  if (skip) return t.skip(skip);
+  const { err } = await failing("error:2");
+  assert.match(err.message, /failed on batch #2: RuntimeError: fault injection: error inside the model call; its last stderr lines:/);
+  assert.match(err.message, /RuntimeError: fault injection/);
+});
