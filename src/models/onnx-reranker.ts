@@ -15,6 +15,7 @@ import { loadTokenizer, type TextTokenizer } from "../tokenize/tokenizer.js";
 import { progressDisplay } from "../util/progress.js";
 import { BGE_M3_OUTPUTS, bgeM3Config, type ModelConfig, readBenchModel, resolveModelDir } from "./model-dir.js";
 import { countOnnxParameters } from "./onnx-params.js";
+import type { TorchWorker } from "../encode/torch-worker.js";
 import { type Backend, checkTorchOptions, startTorchBackend, type TorchBackendOptions, torchConfig, torchContentHash } from "./torch-backend.js";
 import { scoreEmbedding, scorePairs } from "./onnx-score.js";
 import type { ModelInfo, Progress, Reranker, ScoreRequest } from "./types.js";
@@ -53,6 +54,8 @@ export interface OnnxReranker extends Reranker {
   readonly config: ModelConfig;
   readonly stats: EncodeStats;
   readonly tokenizer: TextTokenizer;
+  /** The PyTorch worker with --backend torch (its load report and compute time), else null. */
+  readonly worker: TorchWorker | null;
 }
 
 const OPEN_RETRIEVALS_MAX_LENGTH = 256; // compute_score(max_length=256), spec §4b
@@ -163,6 +166,7 @@ export async function loadOnnxReranker(dirOrHubId: string, opts: OnnxRerankerOpt
     config: cfg,
     stats,
     tokenizer,
+    worker,
     async score(requests: ScoreRequest[], onProgress?: Progress): Promise<number[][]> {
       const display = onProgress || opts.progress === false ? null : progressDisplay(`encode ${cfg.name}`, cfg.type === "cross-encoder" ? "pairs" : "texts");
       const progress = onProgress ?? ((d: number, t: number) => display?.update(d, t));
