@@ -144,10 +144,11 @@ async function main(argv: string[]): Promise<void> {
         y
           .option("out", { type: "string", describe: "Working directory (default: a new temp dir)" })
           .option("steps", { type: "number", default: 60, describe: "Fine-tuning steps" })
+          .option("results", { type: "string", describe: "Write the result files here, as <test|train>/<model>/… (default: <out>/results)" })
           .option("python", { type: "string", describe: "Python with torch + numpy (default: $BENCH_PYTHON, python3, /usr/bin/python3)" }),
       async (a) => {
         const { demoCommand } = await import("./commands/demo.js");
-        await demoCommand({ out: a.out, steps: a.steps, python: a.python });
+        await demoCommand({ out: a.out, steps: a.steps, python: a.python, results: a.results });
       },
     )
     .strict()

@@ -20,6 +20,8 @@ export interface DemoCommandOptions {
   python?: string;
   /** Optimizer steps of the fine-tuning run. */
   steps: number;
+  /** Where result files go, as <test|train>/<model>/… (default: <out>/results); `npm run results:update` commits them. */
+  results?: string;
 }
 
 /** Settings that let a random-init 2-layer model learn within a few dozen CPU steps (measured in test/train). */
@@ -66,10 +68,11 @@ export async function demoCommand(opts: DemoCommandOptions): Promise<DemoRow[]> 
     model: tiny, data: trainFile, out: join(work, "tiny-colbert-trained"), python: opts.python, name: "tiny-colbert-finetuned",
     hyperparameters: { ...DEMO_HP, max_steps: opts.steps },
   });
+  const resultsDir = resolve(opts.results ?? join(work, "results"));
   const rows: DemoRow[] = [];
   for (const [label, model] of [["bm25", "bm25"], ["tiny-colbert, random init", before], ["tiny-colbert, fine-tuned", after]]) {
     const ev = async (data: string) =>
-      (await evalCommand({ model, data, output: join(work, "results", data === testFile ? "test" : "train"), format: "mteb", quiet: true, cache: false })).scores;
+      (await evalCommand({ model, data, output: join(resultsDir, data === testFile ? "test" : "train"), format: "mteb", quiet: true, cache: false })).scores;
     rows.push({ model: label, test: await ev(testFile), train: await ev(trainFile) });
   }
   const table = new Table({

@@ -10,7 +10,7 @@ import { join } from "node:path";
 import { repoRoot, runCli } from "../helpers/cli.js";
 import { tempDir } from "./fixtures.js";
 
-const committed = join(repoRoot, "results");
+const committed = join(repoRoot, "results/embedded");
 const HINT = "if the change is intended, run `npm run results:update` and commit results/ (docs/results.md)";
 
 
