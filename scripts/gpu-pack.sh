@@ -3,7 +3,8 @@
 # ignored folder to carry along with the working tree (keep it under 64 MiB):
 #   .gpu/node-v20.20.2-linux-x64.xz   the project's Node 20 binary, xz-compressed (from ../shared/tools)
 #   .gpu/node_modules.tar.xz          runtime node_modules: tsx + esbuild (to run .ts), onnxruntime-node for
-#                                     linux/x64 only, no typescript / parquet-wasm / protobuf / @types
+#                                     linux/x64 only, onnx-proto (the benchmark's tokenizer helper imports
+#                                     test/helpers/onnx-builder.ts); no typescript / parquet-wasm / @types
 # Usage: bash scripts/gpu-pack.sh      (then: run … carry [".gpu"] … bash scripts/bench-eval-gpu.sh)
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -17,7 +18,6 @@ tar -cf - \
   --exclude='node_modules/onnxruntime-node/bin/napi-v6/win32' \
   --exclude='node_modules/onnxruntime-node/bin/napi-v6/linux/arm64' \
   --exclude='node_modules/typescript' --exclude='node_modules/parquet-wasm' --exclude='node_modules/@types' \
-  --exclude='node_modules/onnx-proto' --exclude='node_modules/protobufjs' --exclude='node_modules/@protobufjs' \
   --exclude='*.map' --exclude='*.d.ts' \
   node_modules | xz -T0 -6 > "$tmp"
 mv "$tmp" .gpu/node_modules.tar.xz
