@@ -72,6 +72,7 @@ export async function loadOnnxReranker(dirOrHubId: string, opts: OnnxRerankerOpt
   const torch = opts.backend === "torch";
   if (opts.backend !== undefined && opts.backend !== "onnx" && !torch) throw inputError(`eval: --backend must be onnx or torch, got ${String(opts.backend)}`);
   if (torch) checkTorchOptions(opts);
+  else if (opts.device !== undefined || opts.dtype !== undefined) throw inputError("eval: --device and --dtype apply to --backend torch only (onnx runs on the CPU in fp32)");
   if (torch && !existsSync(dirOrHubId)) throw inputError(`eval: --backend torch needs a local model directory (config.json, model.safetensors, colbert_linear.pt, tokenizer.json); ${dirOrHubId} is not one`);
   const resolved = await resolveModelDir(dirOrHubId, { endpoint: opts.hubEndpoint, cacheDir: opts.hubCacheDir });
   const { dir } = resolved;

@@ -78,6 +78,11 @@ test("the vector cache keeps torch and ONNX vectors apart, and a cached torch ru
   assert.deepEqual(again.flat, first.flat);
 });
 
+test("--device / --dtype without --backend torch are refused, not ignored", async () => {
+  await assert.rejects(loadOnnxReranker(join(work, "nowhere"), { dtype: "fp16" }), /eval: --device and --dtype apply to --backend torch only/);
+  await assert.rejects(loadOnnxReranker(join(work, "nowhere"), { backend: "onnx", device: "cuda" }), /eval: --device and --dtype apply to --backend torch only/);
+});
+
 test("--backend torch rejects what it cannot serve, naming the files or flag", async (t) => {
   if (skip) return t.skip(skip);
   const dir = makeTorchModel(join(work, "onnx-only"), { kind: "bert", colbertDim: 8, onnx: true });
