@@ -8,6 +8,7 @@ import { existsSync } from "node:fs";
 import { dirname, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 import type { RerankRow } from "../src/data/types.js";
+import { pairedStats } from "../src/compare/paired-stats.js";
 import { loadDatasetFile } from "../src/data/load.js";
 import { evaluateReranking } from "../src/metrics/evaluate.js";
 import { BM25_STATS, type Bm25Options, createBm25 } from "../src/models/bm25.js";
@@ -32,35 +33,14 @@ async function measure(rows: RerankRow[], o: Bm25Options): Promise<Measured> {
   return { map: scores.map, mrr: scores.mrr, aps: perQuery.map((q) => q.ap), seconds: (performance.now() - t0) / 1000 };
 }
 
-/** mulberry32: a fixed-seed PRNG so the bootstrap intervals below are reproducible. */
-function rng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-
-/** ΔMAP of a over b with a paired-bootstrap 95% interval (10,000 resamples of queries) and per-query wins/losses. */
+/** ΔMAP of a over b with the paired-bootstrap 95% interval `bench compare` reports (src/compare/paired-stats.ts) and wins/losses. */
 function paired(a: number[], b: number[]): string {
-  const n = a.length;
   const d = a.map((x, i) => x - b[i]);
-  const mean = d.reduce((s, x) => s + x, 0) / n;
-  const next = rng(42);
-  const means: number[] = [];
-  for (let r = 0; r < 10000; r++) {
-    let s = 0;
-    for (let i = 0; i < n; i++) s += d[Math.floor(next() * n)];
-    means.push(s / n);
-  }
-  means.sort((x, y) => x - y);
+  const { meanDiff, ci95 } = pairedStats(d);
   const sign = (x: number): string => (x >= 0 ? "+" : "") + x.toFixed(4);
   const wins = d.filter((x) => x > 1e-12).length;
   const losses = d.filter((x) => x < -1e-12).length;
-  return `${sign(mean)} [${sign(means[249])}, ${sign(means[9749])}] ${wins}/${losses}`;
+  return `${sign(meanDiff)} [${sign(ci95[0])}, ${sign(ci95[1])}] ${wins}/${losses}`;
 }
 
 const f4 = (x: number): string => x.toFixed(4);
