@@ -4,6 +4,7 @@
  * lazily so a run served entirely from the vector cache never loads the graph.
  */
 import { existsSync } from "node:fs";
+import { availableParallelism } from "node:os";
 import { join } from "node:path";
 import { modelContentHash } from "../cache/content-hash.js";
 import { defaultCacheDir, VectorCache } from "../cache/vector-cache.js";
@@ -18,6 +19,8 @@ import { countOnnxParameters } from "./onnx-params.js";
 import type { TorchWorker } from "../encode/torch-worker.js";
 import { type Backend, checkTorchOptions, startTorchBackend, type TorchBackendOptions, torchConfig, torchContentHash } from "./torch-backend.js";
 import { scoreEmbedding, scorePairs } from "./onnx-score.js";
+import { scoreColbertParallel } from "./parallel-score.js";
+import { MaxSimPool } from "../score/maxsim-pool.js";
 import type { ModelInfo, Progress, Reranker, ScoreRequest } from "./types.js";
 
 /** Options of `loadOnnxReranker` (the `bench eval` flags map onto the first five). */
@@ -103,6 +106,7 @@ export async function loadOnnxReranker(dirOrHubId: string, opts: OnnxRerankerOpt
   const contentHash = torch ? await torchContentHash(dir, memo) : await modelContentHash(dir, cfg.onnxFile, memo);
   // The worker starts now (not on the first cache miss): its device and dtype are part of the cache key.
   const worker = torch ? await startTorchBackend(dir, threads, opts) : null;
+  let pool: MaxSimPool | null = null;
   if (worker) session = worker;
   // torch and ONNX vectors never share cache entries: the key names the backend, device and dtype.
   const backendKey = worker ? { backend: "torch", device: worker.info.device, dtype: worker.info.dtype } : {};
@@ -173,6 +177,12 @@ export async function loadOnnxReranker(dirOrHubId: string, opts: OnnxRerankerOpt
       const progress = onProgress ?? ((d: number, t: number) => display?.update(d, t));
       try {
         if (cfg.type === "cross-encoder") return await scorePairs(requests, encodePairs(), chunkDocs, progress);
+        if (worker) {
+          // torch: MaxSim on threads, so Node keeps feeding the GPU (docs/torch-backend.md)
+          pool ??= new MaxSimPool(Math.max(1, availableParallelism() - 2));
+          const how = { kind: "colbert" as const, floorBelowTokens: compat ? docMax : null, chunkDocs };
+          return await scoreColbertParallel(requests, encodeTexts("query", cfg.queryPrefix, queryMax), encodeTexts("document", cfg.documentPrefix, docMax), how, progress, pool);
+        }
         return await scoreEmbedding(
           requests,
           encodeTexts("query", cfg.queryPrefix, queryMax),
@@ -185,6 +195,8 @@ export async function loadOnnxReranker(dirOrHubId: string, opts: OnnxRerankerOpt
       }
     },
     async close() {
+      await pool?.close();
+      pool = null;
       if (session) await session.release();
       session = null;
     },
