@@ -128,8 +128,9 @@ export async function loadOnnxReranker(dirOrHubId: string, opts: OnnxRerankerOpt
 
   const encodeTexts = (role: string, prefix: string, maxLength: number) => {
     const cache = cacheFor(role, prefix, maxLength);
-    return async (texts: string[], tick: (n: number) => void) => {
-      const v = await encodeSequences(texts.map((t) => tokenizer.encode(prefix + t, maxLength)), texts, spec(maxLength), getSession, cache, stats, tick);
+    // `tokens`: the texts already tokenized (the torch path tokenizes the next chunk while this one encodes).
+    return async (texts: string[], tick: (n: number) => void, tokens?: number[][]) => {
+      const v = await encodeSequences(tokens ?? texts.map((t) => tokenizer.encode(prefix + t, maxLength)), texts, spec(maxLength), getSession, cache, stats, tick);
       // bench_model.json may leave dim out: record what the graph actually produced.
       if (v.length > 0 && cfg.dim !== null && v[0].dim !== cfg.dim) {
         throw inputError(`model: ${dir}: output ${cfg.output} has vectors of size ${v[0].dim}, but bench_model.json says dim ${cfg.dim}`);
@@ -181,7 +182,8 @@ export async function loadOnnxReranker(dirOrHubId: string, opts: OnnxRerankerOpt
           // torch: MaxSim on threads, so Node keeps feeding the GPU (docs/torch-backend.md)
           pool ??= new MaxSimPool(Math.max(1, availableParallelism() - 2));
           const how = { kind: "colbert" as const, floorBelowTokens: compat ? docMax : null, chunkDocs };
-          return await scoreColbertParallel(requests, encodeTexts("query", cfg.queryPrefix, queryMax), encodeTexts("document", cfg.documentPrefix, docMax), how, progress, pool);
+          const tokenizeDoc = (text: string): number[] => tokenizer.encode(cfg.documentPrefix + text, docMax);
+          return await scoreColbertParallel(requests, encodeTexts("query", cfg.queryPrefix, queryMax), encodeTexts("document", cfg.documentPrefix, docMax), how, progress, pool, tokenizeDoc);
         }
         return await scoreEmbedding(
           requests,

@@ -1,16 +1,18 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
 import type { CachedVectors } from "../../src/cache/vector-cache.js";
-import { type EncodeFn, scoreEmbedding } from "../../src/models/onnx-score.js";
-import { scoreColbertParallel } from "../../src/models/parallel-score.js";
+import { scoreEmbedding } from "../../src/models/onnx-score.js";
+import { type PretokenizedEncodeFn, scoreColbertParallel } from "../../src/models/parallel-score.js";
 import type { ScoreRequest } from "../../src/models/types.js";
 import { MaxSimPool } from "../../src/score/maxsim-pool.js";
 
 const DIM = 16;
+const tokenize = (t: string): number[] => [...t].map((c) => c.charCodeAt(0));
 /** A deterministic stand-in for an encoder: vectors derived from the text (fresh arrays per call, as the real ones). */
-function encoder(calls: string[][]): EncodeFn {
-  return async (texts, tick) => {
+function encoder(calls: string[][]): PretokenizedEncodeFn {
+  return async (texts, tick, tokens) => {
     calls.push(texts);
+    if (tokens) assert.deepEqual(tokens, texts.map(tokenize), "pre-tokenized ids are the texts' own");
     const out: CachedVectors[] = texts.map((t) => {
       const rows = 1 + (t.length % 7);
       let s = [...t].reduce((a, c) => (a * 31 + c.charCodeAt(0)) % 2147483647, 7) || 1;
@@ -39,7 +41,7 @@ test("scoreColbertParallel gives scoreEmbedding's scores bit for bit, encoding e
     const how = { kind: "colbert" as const, floorBelowTokens, chunkDocs };
     const progress: number[] = [];
     const want = await scoreEmbedding(requests, encoder(serialCalls), encoder(serialCalls), how, () => {});
-    const got = await scoreColbertParallel(requests, encoder(parallelCalls), encoder(parallelCalls), how, (d) => progress.push(d), pool);
+    const got = await scoreColbertParallel(requests, encoder(parallelCalls), encoder(parallelCalls), how, (d) => progress.push(d), pool, tokenize);
     assert.deepEqual(got, want, `chunkDocs ${chunkDocs}`);
     assert.deepEqual(parallelCalls, serialCalls, "the same texts encoded in the same chunks");
     const distinct = new Set(requests.flatMap((r) => [r.query, ...r.docs])).size;
