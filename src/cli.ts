@@ -124,6 +124,11 @@ async function main(argv: string[]): Promise<void> {
           .option("resume", { type: "boolean", default: false, describe: "Continue the run in --out from its last checkpoint" })
           .option("python", { type: "string", describe: "Python with torch + numpy (default: $BENCH_PYTHON, python3, /usr/bin/python3)" })
           .option("name", { type: "string", describe: "Model name written into bench_model.json (default: --out's basename)" })
+          .option("nproc-per-node", { type: "number", describe: "Train with this many processes on this node under torchrun + DDP (one per GPU; gloo on CPU); per_device_train_batch_size stays per process" })
+          .option("nnodes", { type: "number", describe: "Nodes of a multi-node run (default 1); run the same command on every node with its --node-rank" })
+          .option("node-rank", { type: "number", describe: "This node's index, 0 … nnodes-1 (node 0 writes the output)" })
+          .option("master-addr", { type: "string", describe: "Node 0's address for the rendezvous (multi-node)" })
+          .option("master-port", { type: "number", describe: "Node 0's free TCP port for the rendezvous (multi-node)" })
           .parserConfiguration({ "camel-case-expansion": false });
         for (const [k, [kind, def, describe]] of Object.entries(HYPERPARAMETERS)) {
           t.option(k, { type: kind === "int" ? "number" : kind, alias: k.replace(/_/g, "-"), describe: `${describe} (default ${String(def)})` });
@@ -134,7 +139,8 @@ async function main(argv: string[]): Promise<void> {
         const { trainCommand } = await import("./commands/train.js");
         const hp: Record<string, unknown> = {};
         for (const k of Object.keys(HYPERPARAMETERS)) hp[k] = a[k];
-        await trainCommand({ model: a.model, data: a.data, out: a.out, resume: a.resume, python: a.python, name: a.name, hyperparameters: hp });
+        const distributed = { nprocPerNode: a["nproc-per-node"], nnodes: a.nnodes, nodeRank: a["node-rank"], masterAddr: a["master-addr"], masterPort: a["master-port"] };
+        await trainCommand({ model: a.model, data: a.data, out: a.out, resume: a.resume, python: a.python, name: a.name, hyperparameters: hp, distributed });
       },
     )
     .command(

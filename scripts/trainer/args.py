@@ -47,7 +47,10 @@ def parser():
     a("--padding", choices=("max_length", "longest"), default="max_length")
     a("--gradient_checkpointing", type=_bool, nargs="?", const=True, default=False)
     a("--attention", choices=("auto", "sdpa", "manual"), default="auto")
-    a("--device", default="auto", help="auto | cpu | cuda | cuda:N")
+    a("--gather_inbatch_negatives", type=_bool, nargs="?", const=True, default=True,
+      help="under torchrun with --use_inbatch_negative: score against every process's documents (all-gather)")
+    a("--ddp_timeout", type=int, default=1800, help="seconds before a stuck rendezvous or collective fails the run (torchrun)")
+    a("--device", default="auto", help="auto | cpu | cuda | cuda:N (torchrun: cuda:LOCAL_RANK)")
     a("--threads", type=int, default=0, help="torch.set_num_threads (0: leave torch's default)")
     a("--onnx_opset", type=int, default=14)
     a("--name", default=None, help="model name written into bench_model.json (default: output_dir basename)")
@@ -61,6 +64,8 @@ def parse(argv=None):
         raise SystemExit("trainer: --bf16 and --fp16 exclude each other")
     if args.train_group_size < 1 or args.per_device_train_batch_size < 1 or args.gradient_accumulation_steps < 1:
         raise SystemExit("trainer: train_group_size, per_device_train_batch_size and gradient_accumulation_steps must be ≥ 1")
+    if args.ddp_timeout < 1:
+        raise SystemExit("trainer: --ddp_timeout must be ≥ 1 (seconds)")
     if not (14 <= args.onnx_opset <= 17):
         raise SystemExit("trainer: --onnx_opset must be 14..17")
     return args

@@ -36,7 +36,29 @@ def rng_states(sampler_rng):
     }
 
 
-def restore_rng_states(states, sampler_rng):
+def rank_rng_states(device):
+    """One torchrun worker's own random states (its device's CUDA generator only: get_rng_state_all would open
+    a context on every GPU of the node). The group sampler is not here: it is the same on every rank."""
+    return {
+        "torch": torch.get_rng_state(),
+        "cuda": torch.cuda.get_rng_state(device) if device.type == "cuda" else None,
+        "python": random.getstate(),
+        "numpy": np.random.get_state(),
+    }
+
+
+def restore_rng_states(states, sampler_rng, rank=0, device=None):
+    """Restores what rng_states saved; a distributed checkpoint ({"sampler", "ranks": [per rank]}) gives each
+    rank its own torch/CUDA/python/numpy states back (same world size: load_checkpoint checks it)."""
+    if "ranks" in states:
+        mine = states["ranks"][rank]
+        torch.set_rng_state(mine["torch"])
+        if mine["cuda"] is not None and device is not None and device.type == "cuda":
+            torch.cuda.set_rng_state(mine["cuda"], device)
+        sampler_rng.setstate(states["sampler"])
+        random.setstate(mine["python"])
+        np.random.set_state(mine["numpy"])
+        return
     torch.set_rng_state(states["torch"])
     if states["cuda"] is not None and torch.cuda.is_available():
         torch.cuda.set_rng_state_all(states["cuda"])
@@ -45,29 +67,33 @@ def restore_rng_states(states, sampler_rng):
     np.random.set_state(states["numpy"])
 
 
-def save_checkpoint(output_dir, *, model, optimizer, scheduler, scaler, sampler_rng, position, hparams, fingerprint):
-    """position = {"step", "epoch", "micro"}: optimizer steps done and the next micro-batch of that epoch."""
+def save_checkpoint(output_dir, *, model, optimizer, scheduler, scaler, sampler_rng, position, hparams, fingerprint,
+                    distributed=None, rank_rngs=None):
+    """position = {"step", "epoch", "micro"}: optimizer steps done and the next micro-batch of that epoch (global:
+    micro-batches of the global batch). Distributed runs (written by rank 0 only) add `distributed` (world size,
+    gather flag) and every rank's RNG states (rank_rngs, in rank order)."""
     path = checkpoint_path(output_dir)
     os.makedirs(os.path.dirname(path), exist_ok=True)
-    atomic_torch_save(
-        {
-            "version": CHECKPOINT_VERSION,
-            "position": dict(position),
-            "model": model.state_dict(),
-            "optimizer": optimizer.state_dict(),
-            "scheduler": scheduler.state_dict(),
-            "scaler": scaler.state_dict() if scaler is not None else None,
-            "rng": rng_states(sampler_rng),
-            "hparams": {k: hparams[k] for k in TRAINING_KEYS},
-            "data_fingerprint": fingerprint,
-        },
-        path,
-    )
+    ck = {
+        "version": CHECKPOINT_VERSION,
+        "position": dict(position),
+        "model": model.state_dict(),
+        "optimizer": optimizer.state_dict(),
+        "scheduler": scheduler.state_dict(),
+        "scaler": scaler.state_dict() if scaler is not None else None,
+        "rng": rng_states(sampler_rng) if rank_rngs is None else {"sampler": sampler_rng.getstate(), "ranks": rank_rngs},
+        "hparams": {k: hparams[k] for k in TRAINING_KEYS},
+        "data_fingerprint": fingerprint,
+    }
+    if distributed is not None:
+        ck["distributed"] = dict(distributed)
+    atomic_torch_save(ck, path)
     return path
 
 
-def load_checkpoint(output_dir, hparams, fingerprint):
-    """Reads the checkpoint and checks it belongs to this run (same data, same training hyperparameters)."""
+def load_checkpoint(output_dir, hparams, fingerprint, distributed=None):
+    """Reads the checkpoint and checks it belongs to this run (same data, same training hyperparameters, same
+    number of processes: it sets the global batch and the per-rank RNG states)."""
     path = checkpoint_path(output_dir)
     if not os.path.exists(path):
         raise ValueError(f"{path}: no checkpoint to resume from")
@@ -80,6 +106,12 @@ def load_checkpoint(output_dir, hparams, fingerprint):
         raise ValueError(f"{path}: the training data differs from the data this checkpoint was trained on")
     diff = [f"{k}: checkpoint {ck['hparams'].get(k)!r} vs now {hparams[k]!r}"
             for k in TRAINING_KEYS if ck["hparams"].get(k) != hparams[k]]
+    was = ck.get("distributed") or {"world_size": 1}
+    now = distributed or {"world_size": 1}
+    if was["world_size"] != now["world_size"]:
+        diff.append(f"processes (torchrun world size): checkpoint {was['world_size']} vs now {now['world_size']}")
+    elif now["world_size"] > 1 and was.get("gather_inbatch_negatives") != now.get("gather_inbatch_negatives"):
+        diff.append(f"gather_inbatch_negatives: checkpoint {was.get('gather_inbatch_negatives')!r} vs now {now.get('gather_inbatch_negatives')!r}")
     if diff:
         raise ValueError(f"{path}: hyperparameters differ from the checkpointed run: " + "; ".join(diff))
     return ck

@@ -100,9 +100,10 @@ def epoch_order(n, seed, epoch):
     return torch.randperm(n, generator=g).tolist()
 
 
-def pad_batch(seqs, max_len, pad_id, padding):
-    """Pads to max_len ('max_length', the recipe) or to the longest sequence ('longest'). Returns (ids, mask)."""
-    longest = max(len(s) for s in seqs)
+def pad_batch(seqs, max_len, pad_id, padding, longest=None):
+    """Pads to max_len ('max_length', the recipe) or to the longest sequence ('longest'; `longest` overrides it,
+    so every rank's shard pads to the whole global batch's longest). Returns (ids, mask)."""
+    longest = max(len(s) for s in seqs) if longest is None else longest
     if longest > max_len:
         raise ValueError(f"a sequence has {longest} tokens, more than the maximum {max_len}")
     width = max_len if padding == "max_length" else longest
@@ -114,15 +115,23 @@ def pad_batch(seqs, max_len, pad_id, padding):
     return ids, mask
 
 
-def make_batch(data, row_indices, rng, group_size, query_max_length, max_length, padding):
-    """One batch: queries [B, Q], positives [B, L], negatives [B*(G-1), L] in open-retrievals' flattened order."""
-    qs, ps, ns = [], [], []
+def make_batch(data, row_indices, rng, group_size, query_max_length, max_length, padding, shard=(0, 1)):
+    """One batch: queries [B, Q], positives [B, L], negatives [B*(G-1), L] in open-retrievals' flattened order.
+    shard=(rank, world): the groups of all rows are sampled (the sampler advances as in one process with the
+    global batch) and rank's contiguous 1/world of them is kept, padded like the whole global batch."""
+    groups = []
     for r in row_indices:
         q, pos, neg = data.rows[r]
         p, negs = sample_group(rng, pos, neg, group_size)
-        qs.append(data.queries.get(q))
-        ps.append(data.docs.get(p))
-        ns.extend(data.docs.get(n) for n in negs)
-    q_ids, q_mask = pad_batch(qs, query_max_length, data.pad_id, padding)
-    d_ids, d_mask = pad_batch(ps + ns, max_length, data.pad_id, padding)
+        groups.append((data.queries.get(q), data.docs.get(p), [data.docs.get(n) for n in negs]))
+    q_longest = max(len(g[0]) for g in groups)
+    d_longest = max(max([len(g[1])] + [len(n) for n in g[2]]) for g in groups)
+    rank, world = shard
+    b = len(groups) // world
+    groups = groups[rank * b : (rank + 1) * b]
+    qs = [g[0] for g in groups]
+    ps = [g[1] for g in groups]
+    ns = [n for g in groups for n in g[2]]
+    q_ids, q_mask = pad_batch(qs, query_max_length, data.pad_id, padding, q_longest)
+    d_ids, d_mask = pad_batch(ps + ns, max_length, data.pad_id, padding, d_longest)
     return q_ids, q_mask, d_ids, d_mask

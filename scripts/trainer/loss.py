@@ -15,9 +15,11 @@ def late_interaction(q, d, inbatch):
     return sim.max(-1).values.sum(-1)
 
 
-def colbert_loss(q, pos, neg, temperature=0.02, inbatch=False, q_mask=None, divide_by_query_length=False):
+def colbert_loss(q, pos, neg, temperature=0.02, inbatch=False, q_mask=None, divide_by_query_length=False, label_offset=0):
     """q [B, S, H], pos [B, T, H], neg [B*(G-1), T, H] or None. Returns (loss, scores).
-    divide_by_query_length applies bge-m3's scoring normalisation (Σ q_mask[:, 1:]); open-retrievals leaves it off."""
+    divide_by_query_length applies bge-m3's scoring normalisation (Σ q_mask[:, 1:]); open-retrievals leaves it off.
+    With in-batch negatives gathered from W ranks, pos/neg hold every rank's documents in rank order and
+    label_offset = rank * B points each query at its own positive among them."""
     scores = late_interaction(q, pos, inbatch)
     if neg is not None and neg.size(0) > 0:
         scores = torch.cat([scores, late_interaction(q, neg, inbatch)], dim=-1)
@@ -25,7 +27,7 @@ def colbert_loss(q, pos, neg, temperature=0.02, inbatch=False, q_mask=None, divi
         scores = scores / q_mask[:, 1:].sum(-1, keepdim=True).to(scores.dtype)
     scores = scores / temperature
     if inbatch:
-        labels = torch.arange(scores.size(0), dtype=torch.long, device=scores.device)
+        labels = torch.arange(scores.size(0), dtype=torch.long, device=scores.device) + label_offset
     else:
         labels = torch.zeros(scores.size(0), dtype=torch.long, device=scores.device)
     return F.cross_entropy(scores.float(), labels), scores

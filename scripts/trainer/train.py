@@ -2,6 +2,8 @@
 
 Prints one JSON object per line on stdout (events: start, log, checkpoint, interrupted, done) for `bench train`;
 everything else goes to stderr. SIGINT/SIGTERM: finish the current optimizer step, checkpoint, exit 130.
+Under torchrun (distributed.py) every rank trains on its shard of each global batch; rank 0 alone prints the
+events (any rank prints its own error event), writes the log, checkpoints and the exported model.
 """
 import json
 import math
@@ -17,7 +19,8 @@ import numpy as np  # noqa: E402
 import torch  # noqa: E402
 
 from args import parse  # noqa: E402
-from checkpoint import checkpoint_path, load_checkpoint, restore_rng_states, save_checkpoint  # noqa: E402
+import distributed  # noqa: E402
+from checkpoint import checkpoint_path, load_checkpoint, rank_rng_states, restore_rng_states, save_checkpoint  # noqa: E402
 from data import TrainData, epoch_order, make_batch  # noqa: E402
 from encoder import Attention  # noqa: E402
 from export import write_model_dir  # noqa: E402
@@ -32,7 +35,12 @@ def finite(x):
     return x if isinstance(x, (int, float)) and math.isfinite(x) else None
 
 
+RANK0 = [True]  # False on torchrun ranks > 0: they print no events except their own error
+
+
 def emit(event, **fields):
+    if not RANK0[0] and event != "error":
+        return
     sys.stdout.write(json.dumps({"event": event, **fields}) + "\n")
     sys.stdout.flush()
 
@@ -49,7 +57,17 @@ def main(argv=None):
     a = parse(argv)
     if a.threads > 0:
         torch.set_num_threads(a.threads)
-    device = torch.device("cuda" if a.device == "auto" and torch.cuda.is_available() else ("cpu" if a.device == "auto" else a.device))
+    ctx = distributed.init(a.device, a.ddp_timeout)
+    try:
+        return train(a, ctx)
+    finally:
+        ctx.close()
+
+
+def train(a, ctx):
+    device = ctx.device
+    RANK0[0] = ctx.rank == 0
+    W = ctx.world
     if a.fp16 and device.type != "cuda":
         raise SystemExit("trainer: --fp16 needs a CUDA device (use --bf16 or fp32 on CPU)")
     if a.attention != "auto":
@@ -59,10 +77,11 @@ def main(argv=None):
     hp = vars(a)
     data = TrainData(a.data_dir)
     n = len(data.rows)
-    micro_per_epoch = n // a.per_device_train_batch_size  # drop_last, as the recipe
+    micro_per_epoch = n // (a.per_device_train_batch_size * W)  # drop_last, as the recipe (global micro-batches)
     updates_per_epoch = micro_per_epoch // a.gradient_accumulation_steps
     if updates_per_epoch < 1:
-        raise SystemExit(f"trainer: {n} usable rows give no full step of batch {a.per_device_train_batch_size} x accumulation {a.gradient_accumulation_steps}")
+        procs = f" x {W} processes" if W > 1 else ""
+        raise SystemExit(f"trainer: {n} usable rows give no full step of batch {a.per_device_train_batch_size}{procs} x accumulation {a.gradient_accumulation_steps}")
     total = a.max_steps if a.max_steps > 0 else math.ceil(a.num_train_epochs * updates_per_epoch)
     warmup = warmup_steps_for(total, a.warmup_ratio, a.warmup_steps)
 
@@ -73,6 +92,8 @@ def main(argv=None):
     model, info = load_colbert(a.model_dir, a.colbert_dim, a.seed)
     model.to(device)
     model.encoder.gradient_checkpointing = a.gradient_checkpointing
+    ddp = distributed.wrap(model, ctx) if ctx.active else None
+    dist_info = {"world_size": W, "gather_inbatch_negatives": a.gather_inbatch_negatives} if ctx.active else None
     opt = build_optimizer(model, a.learning_rate, a.head_lr_multiplier, a.adam_epsilon, a.weight_decay)
     sched = torch.optim.lr_scheduler.LambdaLR(opt, lambda s: lr_multiplier(s, warmup, total, a.lr_scheduler_type))
     precision = "bf16" if a.bf16 else "fp16" if a.fp16 else "fp32"
@@ -80,39 +101,53 @@ def main(argv=None):
     pos = {"step": 0, "epoch": 0, "micro": 0}
     log_path = os.path.join(a.output_dir, "train_log.jsonl")
     os.makedirs(a.output_dir, exist_ok=True)
-    if a.resume and not os.path.exists(checkpoint_path(a.output_dir)):
+    have = ctx.all_objects(os.path.exists(checkpoint_path(a.output_dir)))
+    if a.resume and any(have) and not all(have):  # every rank sees the same list, so all of them stop here
+        missing = [r for r, h in enumerate(have) if not h]
+        raise ValueError(f"{checkpoint_path(a.output_dir)}: --resume: missing on ranks {missing}; a multi-node --resume needs "
+                         "--out on a shared filesystem (or the checkpoint directory copied to the same path on every node)")
+    if a.resume and not any(have):
         # killed before its first checkpoint: nothing to continue, so start over (and say so)
-        print(f"trainer: --resume: no checkpoint in {a.output_dir} yet; starting from step 0", file=sys.stderr)
+        if RANK0[0]:
+            print(f"trainer: --resume: no checkpoint in {a.output_dir} yet; starting from step 0", file=sys.stderr)
         a.resume = False
     if a.resume:
-        ck = load_checkpoint(a.output_dir, hp, data.fingerprint)
+        ck = load_checkpoint(a.output_dir, hp, data.fingerprint, dist_info)
         model.load_state_dict(ck["model"])
         opt.load_state_dict(ck["optimizer"])
         sched.load_state_dict(ck["scheduler"])
         if scaler is not None and ck["scaler"] is not None:
             scaler.load_state_dict(ck["scaler"])
         pos = dict(ck["position"])
-        restore_rng_states(ck["rng"], sampler_rng)
-        rewrite_log_until(log_path, pos["step"])  # steps after the checkpoint are redone, log them once
-    elif os.path.exists(log_path):
+        restore_rng_states(ck["rng"], sampler_rng, ctx.rank, device)
+        if RANK0[0]:
+            rewrite_log_until(log_path, pos["step"])  # steps after the checkpoint are redone, log them once
+    elif RANK0[0] and os.path.exists(log_path):
         os.remove(log_path)
-    emit("start", total_steps=total, start_step=pos["step"], rows=n, rows_dropped=data.dropped, warmup_steps=warmup,
+    emit("start", processes=W, total_steps=total, start_step=pos["step"], rows=n, rows_dropped=data.dropped, warmup_steps=warmup,
          device=str(device), threads=torch.get_num_threads(), torch=torch.__version__, sdpa=bool(Attention.use_sdpa),
          random_init=info["encoder_weights"].startswith("random"), model=info)
     signal.signal(signal.SIGINT, Stop.handler)
     signal.signal(signal.SIGTERM, Stop.handler)
 
     def checkpoint():
+        rank_rngs = ctx.all_objects(rank_rng_states(device)) if ctx.active else None  # a collective: every rank
+        if not RANK0[0]:
+            return
         p = save_checkpoint(a.output_dir, model=model, optimizer=opt, scheduler=sched, scaler=scaler,
-                            sampler_rng=sampler_rng, position=pos, hparams=hp, fingerprint=data.fingerprint)
+                            sampler_rng=sampler_rng, position=pos, hparams=hp, fingerprint=data.fingerprint,
+                            distributed=dist_info, rank_rngs=rank_rngs)
         emit("checkpoint", step=pos["step"], path=p)
 
     B, G = a.per_device_train_batch_size, a.train_group_size
-    step_cfg = StepConfig(precision, a.temperature, a.use_inbatch_negative, a.divide_by_query_length, a.max_grad_norm, device)
+    gather = distributed.gather_with_grad if ctx.active and W > 1 and a.gather_inbatch_negatives else None
+    step_cfg = StepConfig(precision, a.temperature, a.use_inbatch_negative, a.divide_by_query_length, a.max_grad_norm, device,
+                          ddp=ddp, gather=gather, rank=ctx.rank)
     model.train()
     window = {"loss": 0.0, "steps": 0, "t": time.time()}
     order = epoch_order(n, a.seed, pos["epoch"])
-    with open(log_path, "a", encoding="utf-8") as log:
+    log = open(log_path, "a", encoding="utf-8") if RANK0[0] else None
+    try:
         while pos["step"] < total:
             if pos["micro"] >= updates_per_epoch * a.gradient_accumulation_steps:
                 pos["epoch"] += 1
@@ -121,21 +156,27 @@ def main(argv=None):
             lr = opt.param_groups[0]["lr"]
             batches = []
             for _ in range(a.gradient_accumulation_steps):  # groups are sampled in row order, as the recipe's loader
-                rows = order[pos["micro"] * B : (pos["micro"] + 1) * B]
+                rows = order[pos["micro"] * B * W : (pos["micro"] + 1) * B * W]  # the global batch; this rank's shard:
                 pos["micro"] += 1
-                batches.append(make_batch(data, rows, sampler_rng, G, a.query_max_length, a.max_length, a.padding))
+                batches.append(make_batch(data, rows, sampler_rng, G, a.query_max_length, a.max_length, a.padding, (ctx.rank, W)))
+            if ctx.active:
+                distributed.maybe_fail(ctx, pos["step"] + 1)
             step_loss, grad_norm = optimizer_step(model, opt, scaler, batches, step_cfg)
             sched.step()
             pos["step"] += 1
+            if ctx.active:  # the mean of the ranks' losses (equal shards: the global batch's), and stop if any rank was asked
+                loss_sum, stops = ctx.all_sum([step_loss, 1.0 if Stop.requested else 0.0])
+                step_loss, Stop.requested = loss_sum / W, stops > 0
             window["loss"] += step_loss
             window["steps"] += 1
             if pos["step"] % a.logging_steps == 0 or pos["step"] == total:
                 dt = max(time.time() - window["t"], 1e-9)
                 rec = {"step": pos["step"], "epoch": pos["epoch"], "loss": finite(window["loss"] / window["steps"]),
                        "learning_rate": lr, "grad_norm": finite(grad_norm),  # inf when fp16 overflowed (step skipped)
-                       "samples_per_second": window["steps"] * B * a.gradient_accumulation_steps / dt}
-                log.write(json.dumps(rec) + "\n")
-                log.flush()
+                       "samples_per_second": window["steps"] * B * W * a.gradient_accumulation_steps / dt}
+                if log is not None:
+                    log.write(json.dumps(rec) + "\n")
+                    log.flush()
                 emit("log", total_steps=total, **rec)
                 window = {"loss": 0.0, "steps": 0, "t": time.time()}
             if Stop.requested:
@@ -144,6 +185,11 @@ def main(argv=None):
                 return 130
             if a.save_steps > 0 and pos["step"] % a.save_steps == 0 and pos["step"] < total:
                 checkpoint()
+    finally:
+        if log is not None:
+            log.close()
+    if not RANK0[0]:
+        return 0
     model.eval()
     model.to("cpu")
     name = a.name or os.path.basename(os.path.abspath(a.output_dir))
@@ -153,14 +199,25 @@ def main(argv=None):
     return 0
 
 
+def _rank_prefix():
+    return f"rank {os.environ['RANK']}: " if int(os.environ.get("WORLD_SIZE", "1")) > 1 else ""
+
+
 if __name__ == "__main__":
     try:
         sys.exit(main())
     except (ValueError, OSError) as e:  # bad input: one JSON line Node turns into a BenchError
-        emit("error", message=str(e))
+        emit("error", message=_rank_prefix() + str(e))
         sys.exit(3)
     except SystemExit as e:
         if not isinstance(e.code, str):
             raise
-        emit("error", message=e.code[len("trainer: "):] if e.code.startswith("trainer: ") else e.code)
+        emit("error", message=_rank_prefix() + (e.code[len("trainer: "):] if e.code.startswith("trainer: ") else e.code))
         sys.exit(3)
+    except Exception as e:
+        if "WORLD_SIZE" not in os.environ:
+            raise
+        # under torchrun, name the failing rank and its error in an event too (torchrun's summary omits the
+        # message); the traceback still goes to stderr, and torchrun stops the other ranks
+        emit("error", message=f"{_rank_prefix() or 'rank 0: '}{type(e).__name__}: {e}", internal=True)
+        raise

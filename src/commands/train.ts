@@ -2,7 +2,8 @@
  * `bench train --model BASE --data train.jsonl --out DIR`: tokenizes the data once with bench's tokenizer
  * (src/tokenize, the one `bench eval` uses), writes the token files, and runs the PyTorch trainer
  * (scripts/trainer) on them. DIR ends up a model directory `bench eval --model DIR` loads as is.
- * `--resume` continues from DIR's checkpoint with the run's saved settings.
+ * `--resume` continues from DIR's checkpoint with the run's saved settings. `--nproc-per-node N` runs it
+ * under torchrun with DDP (src/train/distributed.ts).
  */
 import { spawnSync } from "node:child_process";
 import { existsSync, readFileSync, readdirSync, statSync } from "node:fs";
@@ -12,6 +13,7 @@ import { inputError, usageError } from "../errors.js";
 import { info } from "../log.js";
 import { loadTokenizer } from "../tokenize/tokenizer.js";
 import { resolveBaseModel } from "../train/base-model.js";
+import { type DistributedFlags, checkTorchrun, describeLaunch, parseDistributed, torchrunArgs } from "../train/distributed.js";
 import { runTrainer } from "../train/launch.js";
 import { type Hyperparameters, mergeHyperparameters, trainerArgs } from "../train/options.js";
 import { scriptsDir, trainerScript } from "../train/paths.js";
@@ -29,6 +31,8 @@ export interface TrainCommandOptions {
   name?: string;
   quiet?: boolean;
   hyperparameters: Record<string, unknown>;
+  /** torchrun launch flags (--nproc-per-node …); none = one process. Not saved for --resume: give them again. */
+  distributed?: DistributedFlags;
 }
 
 /** What `bench train` saves in DIR/train-data/run.json so `--resume` can repeat the run's settings. */
@@ -62,9 +66,11 @@ export async function trainCommand(opts: TrainCommandOptions): Promise<string> {
   const dataPath = opts.data ?? stored?.data;
   if (!modelSpec || !dataPath) throw usageError("usage: train needs --model and --data (or --resume with a previous run's --out)");
   const hp = mergeHyperparameters(opts.hyperparameters, stored?.hyperparameters);
+  const launch = parseDistributed(opts.distributed ?? {});
   const name = opts.name ?? stored?.name ?? null;
 
   const python = findTorchPython(opts.python);
+  if (launch) checkTorchrun(python.python);
   const base = await resolveBaseModel(modelSpec);
   const ds = await loadDatasetFile(dataPath);
   const tok = loadTokenizer(base.dir);
@@ -81,11 +87,17 @@ export async function trainCommand(opts: TrainCommandOptions): Promise<string> {
     `train: ${summary.rows} rows → ${summary.queries} unique queries, ${summary.docs} unique passages (${summary.truncatedDocs} truncated to ${hp.max_length} tokens) tokenized with ${tok.source}; python ${python.python} (torch ${python.torch}${python.cuda ? ", CUDA" : ""})`,
   );
   if (!base.hasWeights) info(`train: ${base.dir} has no weights: the encoder starts from random init (config.json)`);
+  if (launch) info(describeLaunch(launch, Number(hp.per_device_train_batch_size), Number(hp.gradient_accumulation_steps)));
 
   const args = ["--model_dir", base.dir, "--data_dir", dataDir, "--output_dir", out, "--meta", metaFile, ...trainerArgs(hp)];
   if (name) args.push("--name", name);
   if (opts.resume) args.push("--resume");
-  const result = await runTrainer(python.python, trainerScript(), args, { quiet: opts.quiet });
+  const remote = launch !== null && launch.nodeRank > 0;
+  const result = await runTrainer(python.python, trainerScript(), args, { quiet: opts.quiet, launcher: launch ? torchrunArgs(launch) : undefined, noEvents: remote });
+  if (remote) {
+    info(`train: node ${launch.nodeRank}'s processes finished; node 0 writes the checkpoints, the log and the model directory`);
+    return out;
+  }
   const last = [...result.events].reverse().find((e) => e.event === "log");
   info(`train: done at step ${result.finalStep}${last && typeof last.loss === "number" ? `, loss ${last.loss.toPrecision(4)}` : ""}; model directory ${out} (evaluate with: bench eval --model ${opts.out})`);
   return out;

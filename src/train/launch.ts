@@ -2,6 +2,8 @@
  * Runs the Python trainer as a child process: its stdout carries one JSON event per line (start, log,
  * checkpoint, interrupted, done, error), its stderr is passed through. Ctrl-C is forwarded as SIGINT, so the
  * trainer finishes the current step, writes a checkpoint and exits 130; a second Ctrl-C kills it. SIGTERM likewise.
+ * With `launcher` (torchrun, src/train/distributed.ts) the trainer's ranks run under torchrun in their own process
+ * group: torchrun forwards the signal to every rank, and the second Ctrl-C kills the whole group.
  */
 import { spawn } from "node:child_process";
 import { createInterface } from "node:readline";
@@ -22,11 +24,25 @@ export interface TrainerResult {
 export const INTERRUPTED_EXIT = 130;
 
 /** Spawns `python trainer args…` and resolves when it finishes; rejects with a BenchError otherwise. */
-export function runTrainer(python: string, script: string, args: string[], opts: { quiet?: boolean; onEvent?: (e: TrainerEvent) => void } = {}): Promise<TrainerResult> {
-  const child = spawn(python, [script, ...args], {
+export function runTrainer(python: string, script: string, args: string[], opts: { quiet?: boolean; onEvent?: (e: TrainerEvent) => void; launcher?: string[]; noEvents?: boolean } = {}): Promise<TrainerResult> {
+  const launcher = opts.launcher ?? [];
+  const group = launcher.length > 0;
+  const child = spawn(python, [...launcher, script, ...args], {
     stdio: ["ignore", "pipe", "pipe"],
     env: { ...process.env, PYTHONDONTWRITEBYTECODE: "1", PYTHONUNBUFFERED: "1" },
+    detached: group, // torchrun's workers: one process group, so a hard kill reaches every rank
   });
+  const kill = (sig: NodeJS.Signals): void => {
+    if (group && child.pid !== undefined && sig === "SIGKILL") {
+      try {
+        process.kill(-child.pid, sig);
+        return;
+      } catch {
+        // the group is gone already: fall through to the child itself
+      }
+    }
+    child.kill(sig);
+  };
   const progress = new TrainProgress();
   const events: TrainerEvent[] = [];
   const stderrTail: string[] = [];
@@ -37,13 +53,13 @@ export function runTrainer(python: string, script: string, args: string[], opts:
     if (interrupts === 1) {
       progress.finish();
       info("train: stopping after the current step and saving a checkpoint (Ctrl-C again to abort without saving)");
-      child.kill("SIGINT");
+      kill("SIGINT");
     } else {
-      child.kill("SIGKILL");
+      kill("SIGKILL");
     }
   };
   // SIGTERM (a CI cancel, `kill`) is forwarded the same way, so the trainer is never orphaned mid-step
-  const onSigterm = (): void => void child.kill("SIGTERM");
+  const onSigterm = (): void => kill("SIGTERM");
   process.on("SIGINT", onSigint);
   process.on("SIGTERM", onSigterm);
   createInterface({ input: child.stderr }).on("line", (line) => {
@@ -85,10 +101,13 @@ export function runTrainer(python: string, script: string, args: string[], opts:
       process.off("SIGTERM", onSigterm);
       progress.finish();
       const last = events[events.length - 1];
-      if (code === 0 && last?.event === "done") return resolvePromise({ events, finalStep });
+      // noEvents: a node other than node 0 of a multi-node run, whose ranks print no events (rank 0 does)
+      if (code === 0 && (last?.event === "done" || (opts.noEvents && events.length === 0))) return resolvePromise({ events, finalStep });
       const error = events.find((e) => e.event === "error");
-      if (error) return reject(inputError(`train: ${String(error.message)}`));
-      if (code === INTERRUPTED_EXIT && events.some((e) => e.event === "interrupted")) {
+      // internal: a torchrun rank crashed (its exception named in the event), not bad input
+      if (error) return reject(error.internal ? new BenchError(`train: ${String(error.message)}`, ExitCode.Internal) : inputError(`train: ${String(error.message)}`));
+      // torchrun exits 1 after forwarding a signal, whatever its ranks returned
+      if ((code === INTERRUPTED_EXIT || group) && events.some((e) => e.event === "interrupted")) {
         return reject(new BenchError(`train: interrupted at step ${finalStep}; the checkpoint is saved, continue with --resume`, INTERRUPTED_EXIT));
       }
       const tail = stderrTail.slice(-12).join("\n");
@@ -101,5 +120,5 @@ function startMessage(e: TrainerEvent): string {
   const model = (e.model ?? {}) as Record<string, unknown>;
   const init = e.random_init ? "random init (no weights in --model: config.json only)" : `weights ${String(model.encoder_weights)}`;
   const from = Number(e.start_step) > 0 ? `resuming at step ${e.start_step} of ${e.total_steps}` : `${e.total_steps} steps`;
-  return `train: ${from}; ${e.rows} rows (${e.rows_dropped} without positive or negative dropped); ${init}; head ${String(model.colbert_linear)}; device ${e.device}, torch ${e.torch}, ${e.threads} threads${e.sdpa ? ", sdpa attention" : ""}`;
+  return `train: ${from}; ${e.rows} rows (${e.rows_dropped} without positive or negative dropped); ${init}; head ${String(model.colbert_linear)}; device ${e.device}${Number(e.processes) > 1 ? ` x ${e.processes} processes` : ""}, torch ${e.torch}, ${e.threads} threads${e.sdpa ? ", sdpa attention" : ""}`;
 }

@@ -35,7 +35,9 @@ export const HYPERPARAMETERS: Record<string, [Kind, number | boolean | string, s
   padding: ["string", "max_length", "max_length (the recipe) | longest (pad to the batch's longest, faster)"],
   gradient_checkpointing: ["boolean", false, "Recompute activations in backward to save memory"],
   attention: ["string", "auto", "auto | sdpa | manual"],
-  device: ["string", "auto", "auto | cpu | cuda | cuda:N"],
+  gather_inbatch_negatives: ["boolean", true, "With --nproc-per-node and --use_inbatch_negative: also score against the other processes' passages (all-gather)"],
+  ddp_timeout: ["int", 1800, "With --nproc-per-node: seconds before a stuck rendezvous or collective ends the run with an error"],
+  device: ["string", "auto", "auto | cpu | cuda | cuda:N (with --nproc-per-node: auto or cuda, one GPU per process)"],
   threads: ["int", 0, "torch.set_num_threads (0: torch's default)"],
   onnx_opset: ["int", 14, "ONNX opset of the exported model (14–17)"],
 };

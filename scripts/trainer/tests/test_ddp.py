@@ -1,0 +1,148 @@
+"""Distributed training (torchrun + DDP, gloo on CPU) equals one process with the global batch.
+
+2 processes x batch b and 1 process x batch 2b see the same rows and the same sampled groups (every rank samples
+the whole global batch with the same seeded sampler and keeps its half). Each rank's loss is the mean over its b
+queries and DDP averages the gradients, so the gradient is that of the mean over the 2b queries; the only
+difference is the order of float additions (the batch reductions, the all-reduce). Dropout is off (it draws per
+rank), so the runs are deterministic. Tolerances (measured figures in docs/training.md):
+  loss of every step       relative 1e-5 (measured ≤ 3e-6)
+  weights after K=3 steps  max |Δ| ≤ 5e-5 = 5% of one step's lr (measured ≤ 1.1e-5; training moved them by 3e-2):
+                           AdamW's per-element step is lr·m/(√v+ε), so where |g| is near ε = 1e-6 a reassociation
+                           difference in g shows up as a small fraction of lr, not as a float-epsilon difference
+A distributed run resumed from its checkpoint ends bit-identical, and a 1-process torchrun run (DDP with one
+rank) equals the plain run bit for bit.
+"""
+import json
+import os
+import shutil
+import subprocess
+import sys
+import tempfile
+import unittest
+
+import helpers
+import torch
+
+from model import load_tensors
+from safetensors_io import load_safetensors
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+TRAIN = os.path.join(HERE, "..", "train.py")
+TORCHRUN = os.path.join(HERE, "..", "torchrun.py")
+LOSS_RTOL, WEIGHT_ATOL = 1e-5, 5e-5
+COMMON = ["--learning_rate", "1e-3", "--train_group_size", "3", "--max_steps", "3", "--save_steps", "2",
+          "--logging_steps", "1", "--query_max_length", "8", "--max_length", "12", "--threads", "1",
+          "--padding", "longest", "--warmup_steps", "1", "--seed", "3"]
+
+
+def run(model, data, out, batch, procs=0, extra=(), env=None):
+    """procs = 0: plain `python train.py`; else torchrun --standalone with that many processes."""
+    trainer = [TRAIN, "--model_dir", model, "--data_dir", data, "--output_dir", out,
+               "--per_device_train_batch_size", str(batch), *COMMON, *extra]
+    launch = [sys.executable, TORCHRUN, "--standalone", "--monitor_interval", "0.2", "--nproc_per_node", str(procs)] if procs else [sys.executable]
+    p = subprocess.run(launch + trainer, capture_output=True, text=True, timeout=120,
+                       env={**os.environ, "PYTHONDONTWRITEBYTECODE": "1", "OMP_NUM_THREADS": "1", **(env or {})})
+    events = [json.loads(ln) for ln in p.stdout.splitlines() if ln.startswith("{")]
+    return p, events
+
+
+def ok(case, p, events):
+    case.assertEqual(p.returncode, 0, f"{p.stdout[-2000:]}\n{p.stderr[-3000:]}")
+    return [e["loss"] for e in events if e["event"] == "log"]
+
+
+def weights(out):
+    t = dict(load_safetensors(os.path.join(out, "model.safetensors")))
+    t.update({f"colbert_linear.{k}": v for k, v in load_tensors(os.path.join(out, "colbert_linear.pt")).items()})
+    return t
+
+
+def max_diff(a, b):
+    assert sorted(a) == sorted(b)
+    return max(float((a[k].double() - b[k].double()).abs().max()) for k in a)
+
+
+class DistributedTest(unittest.TestCase):
+    @classmethod
+    def setUpClass(cls):
+        cls.tmp = tempfile.mkdtemp(prefix="bench-ddp-")
+        cls.data = os.path.join(cls.tmp, "data")
+        helpers.synthetic(cls.data, n_rows=16)
+        cls.model = os.path.join(cls.tmp, "model")  # tiny-zh without dropout (its masks are drawn per rank)
+        shutil.copytree(helpers.TINY, cls.model)
+        with open(os.path.join(cls.model, "config.json")) as f:
+            cfg = json.load(f)
+        cfg.update(hidden_dropout_prob=0.0, attention_probs_dropout_prob=0.0)
+        with open(os.path.join(cls.model, "config.json"), "w") as f:
+            json.dump(cfg, f)
+        cls.init = weights_of_init(cls.model, cls.data, os.path.join(cls.tmp, "init"))
+
+    @classmethod
+    def tearDownClass(cls):
+        shutil.rmtree(cls.tmp, ignore_errors=True)
+
+    def out(self, name):
+        return os.path.join(self.tmp, name)
+
+    def check_equivalent(self, tag, extra):
+        one = ok(self, *run(self.model, self.data, self.out(f"{tag}1"), 4, 0, extra))
+        p, ev = run(self.model, self.data, self.out(f"{tag}2"), 2, 2, extra)
+        two = ok(self, p, ev)
+        self.assertEqual(ev[0]["processes"], 2)
+        self.assertEqual(len(one), 3)
+        for a, b in zip(one, two):
+            self.assertAlmostEqual(a, b, delta=LOSS_RTOL * abs(a), msg=f"losses {one} vs {two}")
+        w1, w2 = weights(self.out(f"{tag}1")), weights(self.out(f"{tag}2"))
+        d, moved = max_diff(w1, w2), max_diff(w1, self.init)
+        print(f"\n{tag}: loss rel. diff max {max(abs(a - b) / abs(a) for a, b in zip(one, two)):.2e}; "
+              f"weights max |Δ| {d:.2e} (training moved them by up to {moved:.2e})", file=sys.stderr)
+        self.assertLessEqual(d, WEIGHT_ATOL)
+        self.assertGreater(moved, 100 * WEIGHT_ATOL)  # the comparison is not vacuous: the weights did train
+        # only rank 0 writes: one log, one checkpoint, the export
+        with open(os.path.join(self.out(f"{tag}2"), "train_log.jsonl")) as f:
+            self.assertEqual([json.loads(ln)["step"] for ln in f], [1, 2, 3])
+        return one, two
+
+    def test_two_processes_equal_one_with_the_global_batch_and_resume(self):
+        # gradient accumulation 2: DDP syncs in the last micro-batch only (no_sync before)
+        extra = ["--gradient_accumulation_steps", "2"]
+        self.check_equivalent("plain", extra)
+        # the 2-process run resumed from its step-2 checkpoint ends bit-identical (every rank's RNG states saved)
+        a, c = self.out("plain2"), self.out("resume")
+        os.makedirs(c)
+        shutil.copytree(os.path.join(a, "checkpoint"), os.path.join(c, "checkpoint"))
+        p, ev = run(self.model, self.data, c, 2, 2, [*extra, "--resume"])
+        ok(self, p, ev)
+        self.assertEqual(ev[0]["start_step"], 2)
+        wa, wc = weights(a), weights(c)
+        self.assertTrue(all(torch.equal(wa[k], wc[k]) for k in wa))
+        # a different number of processes is a different global batch: refused
+        p, ev = run(self.model, self.data, c, 4, 0, [*extra, "--resume"])
+        self.assertEqual(p.returncode, 3)
+        self.assertIn("processes (torchrun world size): checkpoint 2 vs now 1", ev[-1]["message"])
+
+    def test_inbatch_negatives_gather_every_rank(self):
+        one, two = self.check_equivalent("inbatch", ["--use_inbatch_negative", "true"])
+        # not gathering is a different loss (fewer negatives per query): the gather is what makes them equal
+        p, ev = run(self.model, self.data, self.out("inbatch-local"), 2, 2,
+                    ["--use_inbatch_negative", "true", "--gather_inbatch_negatives", "false", "--max_steps", "1"])
+        local = ok(self, p, ev)
+        self.assertLess(local[0], one[0] * (1 - 1e-3))
+
+    def test_one_process_under_torchrun_equals_the_plain_run(self):
+        ok(self, *run(self.model, self.data, self.out("solo-plain"), 4, 0))
+        ok(self, *run(self.model, self.data, self.out("solo-ddp"), 4, 1))
+        wa, wb = weights(self.out("solo-plain")), weights(self.out("solo-ddp"))
+        self.assertTrue(all(torch.equal(wa[k], wb[k]) for k in wa))
+
+
+def weights_of_init(model, data, out):
+    """The seeded initial weights (0 epochs = the init, exported as is)."""
+    p, _ = run(model, data, out, 4, 0, ["--max_steps", "-1", "--num_train_epochs", "0"])
+    if p.returncode != 0:
+        raise AssertionError(p.stderr[-3000:])
+    return weights(out)
+
+
+if __name__ == "__main__":
+    unittest.main()
