@@ -10,6 +10,7 @@
  *   (d) Node's MaxSim cost per document at these shapes (what Node must keep up with).
  * Usage (GPU machine, no Node there: carry .gpu/ from scripts/gpu-pack.sh):  bash scripts/bench-eval-gpu.sh
  *        CPU smoke test of the same code path with tiny sizes:                 npm run bench:eval-gpu -- --smoke
+ *        What Node alone sustains at full size (1-layer hidden-32 encoder, dim 1024, GPU if any): … --node-bound
  * Options: --queries N  --batch-size N  --dtype fp16|bf16|fp32  --check-queries N  --work DIR  --python PY
  */
 import { spawnSync } from "node:child_process";
@@ -28,15 +29,21 @@ const ROOT = resolve(import.meta.dirname, "..");
 const args = process.argv.slice(2);
 const arg = (name: string, dflt: string): string => (args.includes(name) ? args[args.indexOf(name) + 1] : dflt);
 const smoke = args.includes("--smoke");
+// --node-bound: full data and vector size (dim 1024, vocab 250002) through a 1-layer hidden-32 encoder (on the GPU
+// when there is one), so the run measures what Node sustains (tokenize, read replies, MaxSim) when the encoder
+// costs almost nothing. On a CPU-only box the tiny encoder's 32→1024 head still dominates: not a Node figure there.
+const nodeBound = args.includes("--node-bound");
 const MAX = 256;
-const size = smoke
+const size = nodeBound
+  ? { layers: 1, hidden: 32, heads: 2, ffn: 64, vocab: 250002, dim: 1024, queries: 590, device: undefined, dtype: "fp32" as const, check: "bf16" as const }
+  : smoke
   ? { layers: 2, hidden: 64, heads: 4, ffn: 128, vocab: 6000, dim: 64, queries: 12, device: "cpu" as const, dtype: "fp32" as const, check: "bf16" as const }
   : { layers: 24, hidden: 1024, heads: 16, ffn: 4096, vocab: 250002, dim: 1024, queries: 590, device: "cuda" as const, dtype: "fp16" as const, check: "fp16" as const };
 const nQueries = Number(arg("--queries", String(size.queries)));
 const batchSize = Number(arg("--batch-size", smoke ? "8" : "64"));
 const dtype = arg("--dtype", size.dtype) as "fp32" | "bf16" | "fp16";
 const checkQueries = Number(arg("--check-queries", smoke ? "6" : "60"));
-const work = resolve(arg("--work", join(tmpdir(), `bench-eval-gpu-${smoke ? "smoke" : "full"}`)));
+const work = resolve(arg("--work", join(tmpdir(), `bench-eval-gpu-${nodeBound ? "node-bound" : smoke ? "smoke" : "full"}`)));
 const python = findTorchPython(args.includes("--python") ? arg("--python", "") : undefined).python;
 const threads = smoke ? 1 : availableParallelism();
 
@@ -156,9 +163,15 @@ async function main(): Promise<void> {
     device: info?.device, device_name: info?.deviceName, dtype: info?.dtype, torch: info?.torch, sdpa: info?.sdpa, n_parameters: info?.nParameters,
   };
   log(`bench: ${evalS.toFixed(2)} s for ${nDocs} documents (${bench.docs_per_s.toFixed(1)}/s); worker compute ${bench.worker_compute_s.toFixed(2)} s`);
+  if (nodeBound) {
+    const out = JSON.stringify({ date: new Date().toISOString(), mode: "node-bound", cpu: cpus()[0]?.model, cores: availableParallelism(), node: process.version, data: { queries: rows.length, documents: nDocs }, batch_size: batchSize, bench }, null, 2);
+    if (process.env.OUT) writeFileSync(join(process.env.OUT, "bench-eval-gpu-node-bound.json"), out);
+    process.stdout.write(`${out}\n`);
+    return;
+  }
 
   // (b) the baseline loop on the same model and token ids.
-  const b = spawnSync(python, [join(ROOT, "scripts/bench-eval-gpu-baseline.py"), "--model_dir", modelDir, "--pairs", pairsFile, "--device", size.device, "--dtype", smoke ? "fp32" : "fp16", "--threads", String(threads)], { encoding: "utf8", stdio: ["ignore", "pipe", "inherit"] });
+  const b = spawnSync(python, [join(ROOT, "scripts/bench-eval-gpu-baseline.py"), "--model_dir", modelDir, "--pairs", pairsFile, "--device", size.device ?? "cuda", "--dtype", smoke ? "fp32" : "fp16", "--threads", String(threads)], { encoding: "utf8", stdio: ["ignore", "pipe", "inherit"] });
   if (b.status !== 0) throw new Error(`baseline exited ${b.status}`);
   const base = JSON.parse(b.stdout.trim().split("\n").pop() as string) as { wall_s: number; pairs_per_s: number; loop: string };
   log(`baseline: ${base.wall_s.toFixed(2)} s (${base.loop})`);
