@@ -4,6 +4,8 @@ train_group_size 4, queries padded to 128 (8-19 real tokens), documents to 256 (
 AdamW, ColbertLoss (temperature 0.02). Prints one JSON line like the anchor's (samples_per_s, model_tflops, MFU).
 
   python3 throughput.py [--attention sdpa|manual] [--batch 32] [--precision fp16|bf16|fp32] [--config tiny]
+  python3 torchrun.py --standalone --nproc_per_node N throughput.py ...   # the same step under DDP (per process;
+      rank 0 prints, samples_per_s is the total over the processes); scripts/bench-ddp-gpu.sh compares N=1 to plain
 """
 import argparse
 import json
@@ -15,6 +17,7 @@ sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 
 import torch  # noqa: E402
 
+import distributed  # noqa: E402
 from encoder import Attention, Encoder, EncoderConfig  # noqa: E402
 from model import ColBERT  # noqa: E402
 from step import StepConfig, build_optimizer, make_scaler, optimizer_step  # noqa: E402
@@ -52,7 +55,8 @@ def main():
     p.add_argument("--device", default="cuda" if torch.cuda.is_available() else "cpu")
     a = p.parse_args()
     Attention.use_sdpa = a.attention == "sdpa"
-    dev = torch.device(a.device)
+    ctx = distributed.init(a.device, 600)  # under torchrun: DDP, one process per GPU (cuda:LOCAL_RANK)
+    dev = ctx.device
     cuda = dev.type == "cuda"
     res = {"device": torch.cuda.get_device_name(0) if cuda else "cpu", "torch": torch.__version__}
     if cuda:  # the same-run bf16 matmul peak, as the anchor measures it
@@ -73,14 +77,15 @@ def main():
     enc.init_weights()
     model = ColBERT(enc, cfg.hidden_size).to(dev)
     model.encoder.gradient_checkpointing = a.gradient_checkpointing
+    ddp = distributed.wrap(model, ctx) if ctx.active else None
     model.train()
     opt = build_optimizer(model, 5e-6, 20.0, 1e-6, 0.0, fused=a.fused_adamw)
     scaler = make_scaler(a.precision)
-    c = StepConfig(a.precision, 0.02, False, False, 1.0, dev)
+    c = StepConfig(a.precision, 0.02, False, False, 1.0, dev, ddp=ddp)
     nonembed = sum(p.numel() for n, p in model.named_parameters() if "embeddings" not in n)
-    gen = torch.Generator().manual_seed(0)
+    gen = torch.Generator().manual_seed(ctx.rank)
     res.update(attn=a.attention, batch=a.batch, precision=a.precision, params_nonembed=nonembed,
-               gradient_checkpointing=a.gradient_checkpointing, config=a.config)
+               gradient_checkpointing=a.gradient_checkpointing, config=a.config, processes=ctx.world, ddp=ctx.active)
     try:
         for _ in range(a.warmup):
             optimizer_step(model, opt, scaler, [batch(a.batch, a.group, a.qlen, a.dlen, cfg.vocab_size, gen)], c)
@@ -94,8 +99,8 @@ def main():
             torch.cuda.synchronize()
         dt = (time.time() - t) / a.steps
         tokens = a.batch * a.qlen + a.batch * a.group * a.dlen
-        res.update(step_s=dt, samples_per_s=a.batch / dt, padded_tokens_per_step=tokens,
-                   model_tflops=6 * nonembed * tokens / dt / 1e12)
+        res.update(step_s=dt, samples_per_s=a.batch * ctx.world / dt, padded_tokens_per_step=tokens,
+                   model_tflops=6 * nonembed * tokens / dt / 1e12)  # per process
         if cuda:
             res["max_mem_gb"] = torch.cuda.max_memory_allocated() / 1e9
             res["mfu_vs_same_run_peak"] = res["model_tflops"] / res["peak_bf16_tflops"]
@@ -103,7 +108,9 @@ def main():
         if "out of memory" not in str(e):
             raise
         res["error"] = "OOM"
-    print(json.dumps(res))
+    if ctx.rank == 0:
+        print(json.dumps(res))
+    ctx.close()
 
 
 if __name__ == "__main__":

@@ -90,6 +90,8 @@ def train(a, ctx):
     np.random.seed(a.seed)
     sampler_rng = random.Random(a.seed)
     model, info = load_colbert(a.model_dir, a.colbert_dim, a.seed)
+    if ctx.rank > 0:  # dropout masks differ per rank; rank 0 keeps the single-process stream (DDP copies its weights)
+        torch.manual_seed(a.seed + ctx.rank)
     model.to(device)
     model.encoder.gradient_checkpointing = a.gradient_checkpointing
     ddp = distributed.wrap(model, ctx) if ctx.active else None

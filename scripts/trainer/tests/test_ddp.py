@@ -136,6 +136,22 @@ class DistributedTest(unittest.TestCase):
         self.assertTrue(all(torch.equal(wa[k], wb[k]) for k in wa))
 
 
+class ThroughputScriptTest(unittest.TestCase):
+    def test_bench_ddp_gpu_smoke(self):
+        """scripts/bench-ddp-gpu.sh --smoke: plain, torchrun x1 (DDP), plain on CPU; the summary line parses
+        (the 5% check itself needs a GPU: docs/benchmarks.md "DDP throughput (GPU)")."""
+        script = os.path.join(HERE, "..", "..", "bench-ddp-gpu.sh")
+        p = subprocess.run(["bash", script, "--smoke"], capture_output=True, text=True, timeout=120,
+                           env={**os.environ, "PYTHON": sys.executable, "PYTHONDONTWRITEBYTECODE": "1"})
+        self.assertEqual(p.returncode, 0, p.stderr[-3000:])
+        lines = [json.loads(ln) for ln in p.stdout.splitlines()]
+        self.assertEqual([r.get("ddp") for r in lines[:3]], [False, True, False])
+        self.assertEqual(lines[1]["processes"], 1)
+        self.assertTrue(lines[3]["smoke"])
+        plain = (lines[0]["samples_per_s"] + lines[2]["samples_per_s"]) / 2
+        self.assertAlmostEqual(lines[3]["ratio"], lines[1]["samples_per_s"] / plain)
+
+
 def weights_of_init(model, data, out):
     """The seeded initial weights (0 epochs = the init, exported as is)."""
     p, _ = run(model, data, out, 4, 0, ["--max_steps", "-1", "--num_train_epochs", "0"])

@@ -1,0 +1,98 @@
+/**
+ * `bench train --nproc-per-node 2` on CPU (torchrun + DDP over gloo) with Debian's torch: rank 0 alone writes
+ * the output; Ctrl-C checkpoints every rank's state and --resume ends bit-identical to the uninterrupted run
+ * (dropout on, so each rank's RNG state must come back); a rank that raises or hangs ends the run with its error.
+ * Equivalence with one process (weights, losses) is tested in scripts/trainer/tests/test_ddp.py.
+ */
+import { test } from "node:test";
+import assert from "node:assert/strict";
+import { once } from "node:events";
+import { existsSync, mkdtempSync, readFileSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { bench, benchDetached, tinyZh, torchSkipReason } from "./helpers.js";
+
+const ARGS = [
+  "--model", tinyZh, "--data", "split/train.jsonl", "--nproc-per-node", "2",
+  "--per_device_train_batch_size", "2", "--train_group_size", "3", "--max_steps", "20", "--learning_rate", "1e-3",
+  "--query_max_length", "32", "--max_length", "48", "--padding", "longest", "--use_inbatch_negative", "true",
+  "--logging_steps", "1", "--save_steps", "100", "--threads", "1", "--seed", "5",
+];
+
+test("bench train --nproc-per-node 2: rank-0 output, Ctrl-C + --resume bit-identical, failing ranks end the run", async (t) => {
+  const skip = torchSkipReason();
+  if (skip) return t.skip(skip);
+  const dir = mkdtempSync(join(tmpdir(), "bench-ddp-"));
+  t.after(() => rmSync(dir, { recursive: true, force: true }));
+  assert.equal(bench(dir, ["split", "--task", "ZhSampleReranking", "--out", "split"]).code, 0);
+
+  const a = bench(dir, ["train", ...ARGS, "--out", "A"]);
+  assert.equal(a.code, 0, a.stderr);
+  assert.match(a.stderr, /torchrun, 2 processes per node; global batch 2 x 2 processes x 1 accumulation = 4 queries per step/);
+  assert.match(a.stderr, /device cpu x 2 processes/);
+  for (const f of ["model.safetensors", "colbert_linear.pt", "model.onnx", "bench_model.json", "manifest.json"]) assert.ok(existsSync(join(dir, "A", f)), f);
+  const log = readFileSync(join(dir, "A", "train_log.jsonl"), "utf8").trim().split("\n").map((l) => JSON.parse(l) as { step: number });
+  assert.deepEqual(log.map((r) => r.step), Array.from({ length: 20 }, (_, i) => i + 1)); // one writer: no duplicate lines
+
+  await t.test("Ctrl-C: every rank stops at the same step, rank 0 checkpoints; --resume ends bit-identical", async () => {
+    const child = benchDetached(dir, ["train", ...ARGS, "--out", "C"]);
+    let stderr = "";
+    let sent = false;
+    child.stderr.on("data", (b: Buffer) => {
+      stderr += b.toString();
+      if (!sent && /train \[.*\] 2\/20/.test(stderr)) {
+        sent = true;
+        child.kill("SIGINT"); // bench only; it forwards to torchrun, which forwards to the ranks
+      }
+    });
+    const [code] = (await once(child, "exit")) as [number | null];
+    assert.equal(code, 130, stderr);
+    const stopped = /interrupted at step (\d+); the checkpoint is saved, continue with --resume/.exec(stderr);
+    assert.ok(stopped && Number(stopped[1]) < 20, stderr);
+    const r = bench(dir, ["train", "--out", "C", "--resume", "--nproc-per-node", "2"]);
+    assert.equal(r.code, 0, r.stderr);
+    assert.match(r.stderr, new RegExp(`resuming at step ${stopped[1]} of 20`));
+    for (const f of ["model.safetensors", "colbert_linear.pt"]) {
+      assert.ok(readFileSync(join(dir, "A", f)).equals(readFileSync(join(dir, "C", f))), `${f} differs after resume`);
+    }
+  });
+
+  await t.test("a rank that raises ends the run with its error (exit 4), not a hang", () => {
+    const t0 = Date.now();
+    const r = bench(dir, ["train", ...ARGS, "--out", "F"], { BENCH_TRAINER_TEST_FAIL: "1:3" });
+    assert.equal(r.code, 4, r.stderr);
+    assert.match(r.stderr, /bench: train: rank 1: RuntimeError: test failure injected on rank 1 at step 3/);
+    assert.ok(!existsSync(join(dir, "F", "model.onnx")));
+    assert.ok(Date.now() - t0 < 60_000);
+  });
+
+  await t.test("a rank that hangs: the others time out after --ddp_timeout and the run ends (exit 4)", () => {
+    const t0 = Date.now();
+    const r = bench(dir, ["train", ...ARGS, "--out", "H", "--ddp_timeout", "3"], { BENCH_TRAINER_TEST_FAIL: "1:3:hang" });
+    assert.equal(r.code, 4, r.stderr);
+    assert.match(r.stderr, /bench: train: rank 0: RuntimeError: .*Timed out waiting 3000ms/);
+    t.diagnostic(`hang detected and the run ended in ${((Date.now() - t0) / 1000).toFixed(1)} s`);
+    assert.ok(Date.now() - t0 < 60_000);
+  });
+});
+
+test("bench train: torchrun flag errors (exit 2)", () => {
+  const dir = mkdtempSync(join(tmpdir(), "bench-ddp-err-"));
+  try {
+    const base = ["train", "--model", tinyZh, "--data", "x.jsonl", "--out", "o"];
+    let r = bench(dir, [...base, "--nproc-per-node", "2", "--nnodes", "2"]);
+    assert.equal(r.code, 2);
+    assert.match(r.stderr, /--nnodes > 1 needs --master-addr and --master-port/);
+    r = bench(dir, [...base, "--nproc-per-node", "2", "--nnodes", "2", "--node-rank", "2", "--master-addr", "10.0.0.1", "--master-port", "29500"]);
+    assert.equal(r.code, 2);
+    assert.match(r.stderr, /--node-rank 2 must be below --nnodes 2/);
+    r = bench(dir, [...base, "--nnodes", "2"]);
+    assert.equal(r.code, 2);
+    assert.match(r.stderr, /need --nproc-per-node/);
+    r = bench(dir, [...base, "--nproc-per-node", "0"]);
+    assert.equal(r.code, 2);
+    assert.match(r.stderr, /--nproc-per-node expects an integer ≥ 1, got 0/);
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+});
