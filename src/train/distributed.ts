@@ -83,5 +83,5 @@ export function checkTorchrun(python: string): void {
 export function describeLaunch(l: DistributedLaunch, perDevice: number, accumulation: number): string {
   const world = l.nprocPerNode * l.nnodes;
   const nodes = l.nnodes > 1 ? ` x ${l.nnodes} nodes (this is node ${l.nodeRank}, rendezvous ${l.masterAddr}:${l.masterPort})` : "";
-  return `train: torchrun, ${l.nprocPerNode} processes per node${nodes}; global batch ${perDevice} x ${world} processes x ${accumulation} accumulation = ${perDevice * world * accumulation} queries per step`;
+  return `train: torchrun, ${l.nprocPerNode} process${l.nprocPerNode === 1 ? "" : "es"} per node${nodes}; global batch ${perDevice} x ${world} processes x ${accumulation} accumulation = ${perDevice * world * accumulation} queries per step`;
 }

@@ -7,10 +7,11 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
 import { once } from "node:events";
+import { createServer } from "node:net";
 import { existsSync, mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { bench, benchDetached, tinyZh, torchSkipReason } from "./helpers.js";
+import { bench, benchAsync, benchDetached, tinyZh, torchSkipReason } from "./helpers.js";
 
 const ARGS = [
   "--model", tinyZh, "--data", "split/train.jsonl", "--nproc-per-node", "2",
@@ -57,6 +58,26 @@ test("bench train --nproc-per-node 2: rank-0 output, Ctrl-C + --resume bit-ident
     }
   });
 
+  await t.test("2 nodes x 1 process (static rendezvous on loopback) = 1 node x 2 processes, bit for bit", async () => {
+    const port = await freePort();
+    const multi = ARGS.map((a, i) => (ARGS[i - 1] === "--nproc-per-node" ? "1" : a));
+    const flags = ["--nnodes", "2", "--master-addr", "127.0.0.1", "--master-port", String(port)];
+    // torchrun sets OMP_NUM_THREADS=1 only with > 1 process per node; OpenBLAS follows it (not --threads), and
+    // another BLAS thread count sums in another order: give the 1-process nodes what the 2-process run had
+    const env = { OMP_NUM_THREADS: "1" };
+    const [n0, n1] = await Promise.all([
+      benchAsync(dir, ["train", ...multi, ...flags, "--node-rank", "0", "--out", "N0"], env),
+      benchAsync(dir, ["train", ...multi, ...flags, "--node-rank", "1", "--out", "N1"], env),
+    ]);
+    assert.equal(n0.code, 0, n0.stderr);
+    assert.equal(n1.code, 0, n1.stderr);
+    assert.match(n1.stderr, /node 1's processes finished; node 0 writes/);
+    assert.ok(!existsSync(join(dir, "N1", "model.safetensors")), "node 1 must not write the model");
+    for (const f of ["model.safetensors", "colbert_linear.pt"]) {
+      assert.ok(readFileSync(join(dir, "A", f)).equals(readFileSync(join(dir, "N0", f))), `${f}: 2 nodes differ from 2 local processes`);
+    }
+  });
+
   await t.test("a rank that raises ends the run with its error (exit 4), not a hang", () => {
     const t0 = Date.now();
     const r = bench(dir, ["train", ...ARGS, "--out", "F"], { BENCH_TRAINER_TEST_FAIL: "1:3" });
@@ -96,3 +117,15 @@ test("bench train: torchrun flag errors (exit 2)", () => {
     rmSync(dir, { recursive: true, force: true });
   }
 });
+
+/** A TCP port free right now on loopback (the rendezvous binds it a moment later). */
+async function freePort(): Promise<number> {
+  const srv = createServer();
+  srv.listen(0, "127.0.0.1");
+  await once(srv, "listening");
+  const addr = srv.address();
+  srv.close();
+  await once(srv, "close");
+  if (addr === null || typeof addr === "string") throw new Error("no port");
+  return addr.port;
+}
