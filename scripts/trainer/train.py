@@ -58,10 +58,9 @@ def main(argv=None):
     if a.threads > 0:
         torch.set_num_threads(a.threads)
     ctx = distributed.init(a.device, a.ddp_timeout)
-    try:
-        return train(a, ctx)
-    finally:
-        ctx.close()
+    code = train(a, ctx)
+    ctx.close()  # not after an exception: with a dead peer NCCL's teardown can block; torchrun ends the process
+    return code
 
 
 def train(a, ctx):
