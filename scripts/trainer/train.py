@@ -157,7 +157,7 @@ def train(a, ctx):
             lr = opt.param_groups[0]["lr"]
             batches = []
             for _ in range(a.gradient_accumulation_steps):  # groups are sampled in row order, as the recipe's loader
-                rows = order[pos["micro"] * B * W : (pos["micro"] + 1) * B * W]  # the global batch; this rank's shard:
+                rows = order[pos["micro"] * B * W : (pos["micro"] + 1) * B * W]  # the global batch (make_batch keeps this rank's shard)
                 pos["micro"] += 1
                 batches.append(make_batch(data, rows, sampler_rng, G, a.query_max_length, a.max_length, a.padding, (ctx.rank, W)))
             if ctx.active:
