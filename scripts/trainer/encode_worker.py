@@ -2,7 +2,8 @@
 turns padded token-id batches into ColBERT vectors with the trainer's own model code (model.py: the one model
 definition used for training, ONNX export and GPU inference). Node tokenizes, batches, caches and scores.
 
-Protocol: length-prefixed binary frames on stdin/stdout, each  b"BWF1" | u32 header bytes | u32 payload bytes |
+Protocol: length-prefixed binary frames on stdin and stdout (or the FIFO named by --replies, which Node reads
+faster than a child's stdout), each  b"BWF1" | u32 header bytes | u32 payload bytes |
 UTF-8 JSON header | payload  (little-endian). Requests: {"op": "encode", "id", "batch", "length"} with payload
 input_ids then attention_mask as int64 [batch, length]. Replies: one {"op": "ready", ...} after loading, then
 per request {"op": "vectors", "id", "dims": [batch, length-1, dim], "compute_ms"} with float32 payload, or
@@ -85,9 +86,10 @@ def parse_fault():
     return kind, int(n or 0)
 
 
-def protocol_stdout():
-    """A private handle on the real stdout for frames; fd 1 becomes a copy of stderr."""
-    fd = os.dup(1)
+def protocol_out(replies):
+    """The reply stream: the FIFO Node created (--replies), else a private handle on the real stdout. Either
+    way fd 1 becomes a copy of stderr, so nothing else can write into the stream."""
+    fd = os.open(replies, os.O_WRONLY) if replies else os.dup(1)
     os.dup2(2, 1)
     sys.stdout = sys.stderr
     try:
@@ -147,10 +149,11 @@ def main():
     ap.add_argument("--device", default="auto", choices=["auto", "cpu", "cuda"])
     ap.add_argument("--dtype", default="auto", choices=["auto", "fp32", "bf16", "fp16"])
     ap.add_argument("--threads", type=int, default=0)
+    ap.add_argument("--replies", default=None, help="FIFO to write reply frames to (default: stdout)")
     a = ap.parse_args()
     # Ctrl-C reaches the whole process group: leave quietly, Node reports the interruption.
     signal.signal(signal.SIGINT, lambda *_: os._exit(130))
-    out = protocol_stdout()
+    out = protocol_out(a.replies)
     writer = Writer(out)
     writer.start()
     inp = sys.stdin.buffer

@@ -33,6 +33,8 @@ export interface TorchBackendOptions {
   maxInFlight?: number;
   /** Extra worker environment (tests: BENCH_WORKER_FAULT). */
   workerEnv?: NodeJS.ProcessEnv;
+  /** Reply transport (default: a FIFO on Linux, else stdout); see src/encode/fifo-reader.ts. */
+  replies?: "fifo" | "stdout";
 }
 
 const WEIGHTS = ["model.safetensors", "pytorch_model.bin"];
@@ -98,8 +100,9 @@ export async function startTorchBackend(dir: string, threads: number, opts: Torc
     loadTimeoutMs: Math.max(timeoutS, 600) * 1000,
     maxInFlight: opts.maxInFlight ?? 3,
     env: opts.workerEnv,
+    replies: opts.replies,
   });
   const w = worker.info;
-  info(`eval: torch worker pid ${w.pid}: ${w.device === "cuda" ? `cuda (${w.deviceName})` : "cpu"} ${w.dtype}, torch ${w.torch}, ${w.nParameters} parameters loaded in ${w.loadSeconds} s`);
+  info(`eval: torch worker pid ${w.pid}: ${w.device === "cuda" ? `cuda (${w.deviceName})` : "cpu"} ${w.dtype}, torch ${w.torch}, ${w.nParameters} parameters loaded in ${w.loadSeconds} s; replies over ${w.replies}`);
   return worker;
 }

@@ -31,8 +31,9 @@ function alive(pid: number): boolean {
 }
 
 /** Scores with BENCH_WORKER_FAULT=fault; returns the error, the worker's pid and how long failing took. */
-async function failing(fault: string, timeoutS = 30): Promise<{ err: BenchError; pid: number; ms: number }> {
-  const m = await loadOnnxReranker(modelDir(), { progress: false, threads: 1, batchSize: 2, cache: false, backend: "torch", device: "cpu", python: TORCH_PYTHON, workerTimeoutS: timeoutS, workerEnv: { BENCH_WORKER_FAULT: fault } });
+async function failing(fault: string, timeoutS = 30, replies: "fifo" | "stdout" = "fifo"): Promise<{ err: BenchError; pid: number; ms: number }> {
+  const m = await loadOnnxReranker(modelDir(), { progress: false, threads: 1, batchSize: 2, cache: false, backend: "torch", device: "cpu", python: TORCH_PYTHON, workerTimeoutS: timeoutS, workerEnv: { BENCH_WORKER_FAULT: fault }, replies });
+  assert.equal(m.worker?.info.replies, replies);
   const pid = Number((m.info.extra as { worker_pid?: number }).worker_pid);
   const t0 = performance.now();
   try {
@@ -76,7 +77,7 @@ test("a worker killed from outside (OOM killer, kill -9): the signal is named", 
   await m.close();
 });
 
-test("garbage on stdout: malformed output, with the bytes seen", async (t) => {
+test("garbage in the reply stream: malformed output, with the bytes seen", async (t) => {
   if (skip) return t.skip(skip);
   const { err, pid } = await failing("garbage:1");
   assert.match(err.message, /wrote malformed output \(expected a frame starting with "BWF1", got "Traceback\? not a frame/);
@@ -95,4 +96,13 @@ test("an exception inside the model: the worker's message and traceback", async 
   const { err } = await failing("error:2");
   assert.match(err.message, /failed on batch #2: RuntimeError: fault injection: error inside the model call; its last stderr lines:/);
   assert.match(err.message, /RuntimeError: fault injection/);
+});
+
+test("replies over stdout (the fallback transport): the same failures are caught the same way", async (t) => {
+  if (skip) return t.skip(skip);
+  const exit = await failing("exit:1", 30, "stdout");
+  assert.match(exit.err.message, /exited with code 3 .*fault injection: exiting on request 1/s);
+  const garbage = await failing("garbage:1", 30, "stdout");
+  assert.match(garbage.err.message, /wrote malformed output \(expected a frame starting with "BWF1", got "Traceback\? not a frame.*fault injection: writing garbage for request 1/s);
+  assert.ok(await gone(garbage.pid));
 });

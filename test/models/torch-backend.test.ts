@@ -54,6 +54,8 @@ for (const kind of ["bert", "xlm-roberta"] as const) {
     const d = maxDiff(onnx.flat, torch.flat);
     t.diagnostic(`${kind}: max |onnx - torch fp32| = ${d.toExponential(2)} over ${onnx.flat.length} pairs`);
     assert.ok(d <= 1e-4, `max abs diff ${d}`);
+    const viaStdout = await scores(dir, { cache: false, backend: "torch", device: "cpu", dtype: "fp32", replies: "stdout" });
+    assert.deepEqual(viaStdout.flat, torch.flat, "the reply transport never changes a score");
     const bf16 = await scores(dir, { cache: false, backend: "torch", device: "cpu", dtype: "bf16" });
     const db = maxDiff(onnx.flat, bf16.flat);
     t.diagnostic(`${kind}: max |onnx - torch bf16| = ${db.toExponential(2)}`);
