@@ -11,6 +11,7 @@ import { fileURLToPath } from "node:url";
 import { BenchError, ExitCode } from "../errors.js";
 import type { EncoderSession, FloatTensor, Int64Tensor } from "./session.js";
 import { openFifo } from "./fifo-reader.js";
+import { stderrTail } from "./stderr-tail.js";
 import { encodeFrame, type Frame, FrameReader } from "./worker-protocol.js";
 
 /** The worker script, found relative to this module (src/ or dist/ alike). */
@@ -59,8 +60,6 @@ export interface TorchWorker extends EncoderSession {
   readonly computeMs: number;
 }
 
-const STDERR_LINES = 12;
-
 interface Pending {
   id: number;
   shape: string;
@@ -73,15 +72,7 @@ export function startTorchWorker(opts: TorchWorkerOptions): Promise<TorchWorker>
   const fifo = opts.replies === "stdout" ? null : openFifo();
   const args = [WORKER_SCRIPT, "--model_dir", opts.modelDir, "--device", opts.device, "--dtype", opts.dtype, "--threads", String(opts.threads), ...(fifo ? ["--replies", fifo.path] : [])];
   const child: ChildProcessWithoutNullStreams = spawn(opts.python, args, { env: { ...process.env, PYTHONDONTWRITEBYTECODE: "1", ...opts.env }, stdio: "pipe" });
-  const stderr: string[] = [];
-  let partial = "";
-  child.stderr.setEncoding("utf8");
-  child.stderr.on("data", (s: string) => {
-    const lines = (partial + s).split("\n");
-    partial = lines.pop() ?? "";
-    stderr.push(...lines.filter((l) => l.trim() !== ""));
-    if (stderr.length > STDERR_LINES) stderr.splice(0, stderr.length - STDERR_LINES);
-  });
+  const stderr = stderrTail(child.stderr);
   const reader = new FrameReader();
   const pending = new Map<number, Pending>();
   let failed: Promise<BenchError> | null = null;
@@ -95,10 +86,6 @@ export function startTorchWorker(opts: TorchWorkerOptions): Promise<TorchWorker>
   let onLoadFail: ((e: Error) => void) | null = null;
 
   const who = (): string => `encode: torch worker (${opts.python} ${WORKER_SCRIPT}, pid ${child.pid ?? "?"})`;
-  const tail = (): string => {
-    const lines = partial.trim() ? [...stderr, partial] : stderr;
-    return lines.length ? `; its last stderr lines:\n  ${lines.slice(-STDERR_LINES).join("\n  ")}` : "; it wrote nothing to stderr";
-  };
   // On failure the worker is killed first and its stderr read to the end (stderr and stdout are separate pipes:
   // a traceback may arrive after the bad frame), then every waiting caller gets the same error.
   const fail = (cause: string): void => {
@@ -108,7 +95,7 @@ export function startTorchWorker(opts: TorchWorkerOptions): Promise<TorchWorker>
     detachSignals();
     failed = new Promise<BenchError>((resolve) => {
       const done = (): void => {
-        const failure = new BenchError(`${who()} ${cause}${tail()}`, ExitCode.Input);
+        const failure = new BenchError(`${who()} ${cause}${stderr.describe()}`, ExitCode.Input);
         for (const p of pending.values()) p.reject(failure);
         pending.clear();
         onLoadFail?.(failure);
