@@ -11,7 +11,7 @@
  * Usage (GPU machine, no Node there: carry .gpu/ from scripts/gpu-pack.sh):  bash scripts/bench-eval-gpu.sh
  *        CPU smoke test of the same code path with tiny sizes:                 npm run bench:eval-gpu -- --smoke
  *        What Node alone sustains at full size (1-layer hidden-32 encoder, dim 1024, GPU if any): … --node-bound
- * Options: --queries N  --batch-size N  --dtype fp16|bf16|fp32  --check-queries N  --work DIR  --python PY
+ * Options: --queries N  --batch-size N  --dtype fp16|bf16|fp32  --device cuda|cpu  --check-queries N  --work DIR  --python PY
  */
 import { spawnSync } from "node:child_process";
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
@@ -41,7 +41,11 @@ const size = nodeBound
   : { layers: 24, hidden: 1024, heads: 16, ffn: 4096, vocab: 250002, dim: 1024, queries: 590, device: "cuda" as const, dtype: "fp16" as const, check: "fp16" as const };
 const nQueries = Number(arg("--queries", String(size.queries)));
 const batchSize = Number(arg("--batch-size", smoke ? "8" : "64"));
-const dtype = arg("--dtype", size.dtype) as "fp32" | "bf16" | "fp16";
+// --device cpu runs the full sizes on the CPU (a slow check that the full-size path works; fp32, bf16 check).
+const device = (args.includes("--device") ? arg("--device", "") : size.device) as "cpu" | "cuda" | undefined;
+const onCpu = device === "cpu";
+const dtype = arg("--dtype", onCpu ? "fp32" : size.dtype) as "fp32" | "bf16" | "fp16";
+const checkDtype = onCpu ? "bf16" : size.check;
 const checkQueries = Number(arg("--check-queries", smoke ? "6" : "60"));
 const work = resolve(arg("--work", join(tmpdir(), `bench-eval-gpu-${nodeBound ? "node-bound" : smoke ? "smoke" : "full"}`)));
 const python = findTorchPython(args.includes("--python") ? arg("--python", "") : undefined).python;
@@ -113,7 +117,7 @@ function writePairs(model: OnnxReranker, rows: RerankRow[], file: string): { pai
 }
 
 async function load(dt: string): Promise<OnnxReranker> {
-  return loadOnnxReranker(join(work, "model"), { backend: "torch", device: size.device, dtype: dt as "fp16", cache: false, progress: false, batchSize, threads, python });
+  return loadOnnxReranker(join(work, "model"), { backend: "torch", device, dtype: dt as "fp16", cache: false, progress: false, batchSize, threads, python });
 }
 
 /** Node's MaxSim per document at these shapes (query rows = the mean query length − 1, 255 doc rows). */
@@ -171,7 +175,7 @@ async function main(): Promise<void> {
   }
 
   // (b) the baseline loop on the same model and token ids.
-  const b = spawnSync(python, [join(ROOT, "scripts/bench-eval-gpu-baseline.py"), "--model_dir", modelDir, "--pairs", pairsFile, "--device", size.device ?? "cuda", "--dtype", smoke ? "fp32" : "fp16", "--threads", String(threads)], { encoding: "utf8", stdio: ["ignore", "pipe", "inherit"] });
+  const b = spawnSync(python, [join(ROOT, "scripts/bench-eval-gpu-baseline.py"), "--model_dir", modelDir, "--pairs", pairsFile, "--device", device ?? "cuda", "--dtype", onCpu ? "fp32" : "fp16", "--threads", String(threads)], { encoding: "utf8", stdio: ["ignore", "pipe", "inherit"] });
   if (b.status !== 0) throw new Error(`baseline exited ${b.status}`);
   const base = JSON.parse(b.stdout.trim().split("\n").pop() as string) as { wall_s: number; pairs_per_s: number; loop: string };
   log(`baseline: ${base.wall_s.toFixed(2)} s (${base.loop})`);
@@ -187,9 +191,9 @@ async function main(): Promise<void> {
     }
   };
   const ref = await scoresIn("fp32");
-  const low = await scoresIn(size.check);
+  const low = await scoresIn(checkDtype);
   const diffs = ref.map((x, i) => Math.abs(x - low[i]));
-  const check = { dtype: size.check, pairs: ref.length, max_abs_diff: Math.max(...diffs), mean_abs_diff: diffs.reduce((a, x) => a + x, 0) / diffs.length };
+  const check = { dtype: checkDtype, pairs: ref.length, max_abs_diff: Math.max(...diffs), mean_abs_diff: diffs.reduce((a, x) => a + x, 0) / diffs.length };
 
   // (d) Node's MaxSim cost at these shapes.
   const qRows = Math.max(1, Math.round(tok.meanQueryTokens) - 1);
