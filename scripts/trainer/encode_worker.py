@@ -64,9 +64,16 @@ class Writer(threading.Thread):
     def send(self, header, payload=b""):
         self.q.put((header, payload))
 
+    def send_later(self, make):
+        """`make()` runs on this thread and returns (header, payload): a CUDA reply is finished here, so the main
+        thread can queue the next batch while this one's device-to-host copy completes."""
+        self.q.put((make, None))
+
     def run(self):
         while True:
             header, payload = self.q.get()
+            if callable(header):
+                header, payload = header()
             h = json.dumps(header).encode("utf-8")
             try:
                 self.out.write(PREFIX.pack(MAGIC, len(h), len(payload)) + h)
@@ -76,6 +83,23 @@ class Writer(threading.Thread):
             except (BrokenPipeError, OSError):
                 os._exit(0)  # Node went away: nothing left to serve
             self.q.task_done()
+
+
+def cuda_reply(rid, host, start, done, short):
+    """The deferred reply of one CUDA batch: wait for its copy into pinned memory, then frame it."""
+
+    def make():
+        try:
+            done.synchronize()  # releases the GIL; a CUDA error of this batch surfaces here
+            data = memoryview(host.numpy()).cast("B")
+            if short:
+                data = data[:-4]
+            return {"op": "vectors", "id": rid, "dims": list(host.shape), "compute_ms": round(start.elapsed_time(done), 3)}, data
+        except Exception as e:  # noqa: BLE001
+            traceback.print_exc()
+            return {"op": "error", "id": rid, "message": f"{type(e).__name__}: {e}"}, b""
+
+    return make
 
 
 def parse_fault():
@@ -171,8 +195,12 @@ def main():
         writer.send({"op": "error", "id": None, "message": f"{type(e).__name__}: {e}"})
         writer.q.join()
         return 1
+    # CUDA: ids go up from pinned memory and vectors come back into pinned memory asynchronously, and the writer
+    # thread waits for each copy, so the GPU runs batch k+1 while batch k is copied and written.
+    # BENCH_WORKER_SYNC=1 turns this off (one synchronous .cpu() per batch, as on the CPU).
+    async_copy = device == "cuda" and os.environ.get("BENCH_WORKER_SYNC", "") != "1"
     writer.send({
-        "op": "ready", "pid": os.getpid(), "torch": torch.__version__, "device": device, "dtype": dtype,
+        "op": "ready", "async_copy": async_copy, "pid": os.getpid(), "torch": torch.__version__, "device": device, "dtype": dtype,
         "device_name": torch.cuda.get_device_name(0) if device == "cuda" else "cpu",
         "dim": info["colbert_dim"], "n_parameters": n_params, "weights": os.path.basename(wfile),
         "model_type": info["model_type"], "load_s": round(time.time() - t0, 3),
@@ -195,13 +223,25 @@ def main():
             if len(payload) != 16 * b * length:
                 raise ValueError(f"payload has {len(payload)} bytes; batch {b} x length {length} needs {16 * b * length}")
             t1 = time.time()
-            ids = torch.frombuffer(bytearray(payload), dtype=torch.int64).view(2, b, length).to(device)
+            cpu_ids = torch.frombuffer(bytearray(payload), dtype=torch.int64).view(2, b, length)
+            short = fault == "short" and n - 1 == fault_at
             with torch.inference_mode():
                 if fault == "error" and n - 1 == fault_at:
                     raise RuntimeError("fault injection: error inside the model call")
+                if async_copy:
+                    start, done = torch.cuda.Event(enable_timing=True), torch.cuda.Event(enable_timing=True)
+                    ids = cpu_ids.pin_memory().to(device, non_blocking=True)
+                    start.record()
+                    v = model.encode(ids[0], ids[1]).float()
+                    host = torch.empty(v.shape, dtype=torch.float32, pin_memory=True)
+                    host.copy_(v, non_blocking=True)
+                    done.record()
+                    writer.send_later(cuda_reply(rid, host, start, done, short))
+                    continue
+                ids = cpu_ids.to(device)
                 v = model.encode(ids[0], ids[1]).float().cpu().contiguous()
             data = memoryview(v.numpy()).cast("B")  # no copy; the writer thread sends it
-            if fault == "short" and n - 1 == fault_at:
+            if short:
                 data = data[:-4]
             writer.send({"op": "vectors", "id": rid, "dims": list(v.shape), "compute_ms": round((time.time() - t1) * 1000, 3)}, data)
         except Exception as e:  # noqa: BLE001

@@ -48,6 +48,8 @@ export interface TorchWorkerInfo {
   nParameters: number;
   loadSeconds: number;
   sdpa: boolean;
+  /** CUDA: pinned, asynchronous copies finished on the worker's writer thread (BENCH_WORKER_SYNC=1: off). */
+  asyncCopy: boolean;
   /** The transport replies came over. */
   replies: "fifo" | "stdout";
 }
@@ -208,6 +210,7 @@ export function startTorchWorker(opts: TorchWorkerOptions): Promise<TorchWorker>
         nParameters: Number(h.n_parameters),
         loadSeconds: Number(h.load_s),
         sdpa: h.sdpa === true,
+        asyncCopy: h.async_copy === true,
         replies: fifo ? "fifo" : "stdout",
       };
       resolve({
