@@ -8,7 +8,7 @@ import { availableParallelism } from "node:os";
 import { join } from "node:path";
 import { modelContentHash } from "../cache/content-hash.js";
 import { defaultCacheDir, VectorCache } from "../cache/vector-cache.js";
-import { inputError } from "../errors.js";
+import { inputError, usageError } from "../errors.js";
 import { checkInputs, checkOutput } from "../encode/feeds.js";
 import { defaultThreads, type EncoderSession, openSession, ortVersion } from "../encode/session.js";
 import { type EncodeStats, encodeSequences, newStats, type TextEncodeSpec } from "../encode/text-encoder.js";
@@ -75,7 +75,7 @@ export async function loadOnnxReranker(dirOrHubId: string, opts: OnnxRerankerOpt
   const torch = opts.backend === "torch";
   if (opts.backend !== undefined && opts.backend !== "onnx" && !torch) throw inputError(`eval: --backend must be onnx or torch, got ${String(opts.backend)}`);
   if (torch) checkTorchOptions(opts);
-  else if (opts.device !== undefined || opts.dtype !== undefined) throw inputError("eval: --device and --dtype apply to --backend torch only (onnx runs on the CPU in fp32)");
+  else if (opts.device !== undefined || opts.dtype !== undefined) throw usageError("eval: --device and --dtype apply to --backend torch only (onnx runs on the CPU in fp32)");
   if (torch && !existsSync(dirOrHubId)) throw inputError(`eval: --backend torch needs a local model directory (config.json, model.safetensors, colbert_linear.pt, tokenizer.json); ${dirOrHubId} is not one`);
   const resolved = await resolveModelDir(dirOrHubId, { endpoint: opts.hubEndpoint, cacheDir: opts.hubCacheDir });
   const { dir } = resolved;
