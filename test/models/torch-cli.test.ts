@@ -11,13 +11,16 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { pathToFileURL } from "node:url";
 import { parsePythonJson } from "../../src/compare/python-json.js";
-import { bench, cli, torchSkipReason } from "../train/helpers.js";
+import { repoRoot, runCli } from "../helpers/cli.js";
+import { torchSkipReason } from "../train/helpers.js";
 import { makeTorchModel } from "../helpers/torch-model.js";
 
 const skip = torchSkipReason();
 const work = mkdtempSync(join(tmpdir(), "bench-torch-cli-"));
 test.after(() => rmSync(work, { recursive: true, force: true }));
 const tsxLoader = pathToFileURL(createRequire(import.meta.url).resolve("tsx")).href;
+const cli = join(repoRoot, "src/cli.ts");
+const bench = (cwd: string, args: string[]) => runCli(cwd, args, { BENCH_PYTHON: "/usr/bin/python3" });
 
 const ROWS = [
   { query: "北京快递怎么办", positive: ["北京快递怎么办的回答是这样", "快递到了北京"], negative: ["我想看天气的回答", "学生在学习", "天气很好"] },
