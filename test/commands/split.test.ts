@@ -4,21 +4,15 @@
  */
 import { test } from "node:test";
 import assert from "node:assert/strict";
-import { spawnSync } from "node:child_process";
 import { createHash } from "node:crypto";
 import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
-import { createRequire } from "node:module";
 import { tmpdir } from "node:os";
 import { dirname, join, resolve } from "node:path";
-import { fileURLToPath, pathToFileURL } from "node:url";
 import { permutation } from "../../src/split/permutation.js";
 import { indicesSha256 } from "../../src/split/indices-hash.js";
 import { parquetBytes } from "../data/fixtures.js";
+import { repoRoot, runCli } from "../helpers/cli.js";
 
-const repoRoot = resolve(dirname(fileURLToPath(import.meta.url)), "../..");
-const cli = join(repoRoot, "src/cli.ts");
-// cwd is a temp dir, so `--import tsx` must be given as an absolute URL to resolve.
-const tsxLoader = pathToFileURL(createRequire(import.meta.url).resolve("tsx")).href;
 
 interface Row {
   query: string | string[];
@@ -31,8 +25,8 @@ function run(cwd: string, ...args: string[]): { code: number | null; stderr: str
 }
 
 function runEnv(cwd: string, env: NodeJS.ProcessEnv, ...args: string[]): { code: number | null; stderr: string } {
-  const r = spawnSync(process.execPath, ["--import", tsxLoader, cli, "split", ...args], { cwd, env, encoding: "utf8" });
-  return { code: r.status, stderr: r.stderr };
+  const r = runCli(cwd, ["split", ...args], env);
+  return { code: r.code, stderr: r.stderr };
 }
 
 /** 37 rows; every 5th has no positives, every 7th no negatives; some non-ASCII, one multi-query row. */

@@ -19,9 +19,14 @@ export interface CliRun {
   stderr: string;
 }
 
+/** The node arguments that run `bench ...args` from source (for spawn when a test needs the live process). */
+export function cliArgv(args: readonly string[]): string[] {
+  return ["--import", tsxLoader, cli, ...args];
+}
+
 /** Runs `bench ...args` with cwd `cwd` (and optional extra environment). */
 export function runCli(cwd: string, args: string[], env: NodeJS.ProcessEnv = {}): CliRun {
-  const r = spawnSync(process.execPath, ["--import", tsxLoader, cli, ...args], {
+  const r = spawnSync(process.execPath, cliArgv(args), {
     cwd,
     env: { ...process.env, NO_COLOR: "1", ...env },
     encoding: "utf8",

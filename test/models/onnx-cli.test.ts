@@ -1,20 +1,11 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
-import { spawnSync } from "node:child_process";
-import { createRequire } from "node:module";
-import { pathToFileURL } from "node:url";
 import { mkdtempSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
-import { join, resolve } from "node:path";
+import { join } from "node:path";
+import { runCli } from "../helpers/cli.js";
 import { buildEncoderOnnx, TINY_UNIGRAM_PIECES, unigramTokenizerJson, writeModelDir } from "../helpers/onnx-builder.js";
 
-const ROOT = resolve(import.meta.dirname, "../..");
-// cwd is a temp dir, so tsx is passed to --import as an absolute URL.
-const TSX = pathToFileURL(createRequire(import.meta.url).resolve("tsx")).href;
-
-function bench(cwd: string, args: string[], env: Record<string, string> = {}) {
-  return spawnSync(process.execPath, ["--import", TSX, join(ROOT, "src/cli.ts"), ...args], { cwd, encoding: "utf8", env: { ...process.env, ...env } });
-}
 
 test("bench eval --model DIR (generated bge-m3-style export): ONNX model meta, identical results from a cached re-run and --no-cache --batch-size 1", () => {
   const work = mkdtempSync(join(tmpdir(), "bench-onnx-cli-"));
@@ -32,8 +23,8 @@ test("bench eval --model DIR (generated bge-m3-style export): ONNX model meta, i
   writeFileSync(join(work, "data.jsonl"), rows.map((r) => JSON.stringify(r)).join("\n") + "\n");
   const env = { BENCH_CACHE_DIR: join(work, "cache") };
   const run = (out: string, extra: string[] = []) => {
-    const r = bench(work, ["eval", "--model", "tiny-m3", "--data", "data.jsonl", "--output", out, ...extra], env);
-    assert.equal(r.status, 0, r.stderr);
+    const r = runCli(work, ["eval", "--model", "tiny-m3", "--data", "data.jsonl", "--output", out, ...extra], env);
+    assert.equal(r.code, 0, r.stderr);
     const dir = join(work, out, "tiny-m3", "no_revision_available");
     // Result files use Python's float repr (NaN for undefined statistics), which JSON.parse rejects.
     const result = JSON.parse(readFileSync(join(dir, "CustomReranking.json"), "utf8").replace(/\bNaN\b/g, "null"));

@@ -1,15 +1,13 @@
 /** Shared by the train tests: the repo paths, a CLI runner, and whether Debian's torch can run the trainer. */
 import { spawn, spawnSync } from "node:child_process";
-import { createRequire } from "node:module";
-import { dirname, join, resolve } from "node:path";
-import { fileURLToPath, pathToFileURL } from "node:url";
+import { join } from "node:path";
 import { TORCH_HINT, probePython } from "../../src/train/python.js";
+import { type CliRun, cliArgv, repoRoot, runCli } from "../helpers/cli.js";
 
-export const repoRoot = resolve(dirname(fileURLToPath(import.meta.url)), "../..");
+export { repoRoot };
 export const cli = join(repoRoot, "src/cli.ts");
 export const tinyZh = join(repoRoot, "scripts/models/tiny-zh");
 export const PYTHON = "/usr/bin/python3";
-const tsxLoader = pathToFileURL(createRequire(import.meta.url).resolve("tsx")).href;
 
 /** null when /usr/bin/python3 imports torch + numpy, else the loud skip reason. */
 export function torchSkipReason(): string | null {
@@ -17,19 +15,14 @@ export function torchSkipReason(): string | null {
   return "error" in p ? `SKIPPED: ${PYTHON} cannot import torch/numpy (${p.error}); install with: ${TORCH_HINT}` : null;
 }
 
-/** Runs `bench ARGS…` to completion in `cwd`. */
-export function bench(cwd: string, args: string[], env: NodeJS.ProcessEnv = {}): { code: number | null; stdout: string; stderr: string } {
-  const r = spawnSync(process.execPath, ["--import", tsxLoader, cli, ...args], {
-    cwd,
-    env: { ...process.env, BENCH_PYTHON: PYTHON, ...env },
-    encoding: "utf8",
-  });
-  return { code: r.status, stdout: r.stdout, stderr: r.stderr };
+/** Runs `bench ARGS…` to completion in `cwd`, with the trainer's Python. */
+export function bench(cwd: string, args: string[], env: NodeJS.ProcessEnv = {}): CliRun {
+  return runCli(cwd, args, { BENCH_PYTHON: PYTHON, ...env });
 }
 
 /** Starts `bench ARGS…` in its own process group (so the test can SIGKILL bench and the trainer together). */
 export function benchDetached(cwd: string, args: string[]) {
-  return spawn(process.execPath, ["--import", tsxLoader, cli, ...args], {
+  return spawn(process.execPath, cliArgv(args), {
     cwd,
     env: { ...process.env, BENCH_PYTHON: PYTHON },
     detached: true,
@@ -46,7 +39,7 @@ export function python(args: string[], cwd = repoRoot): string {
 
 /** Like bench(), but without blocking this process's event loop (needed when the test itself serves HTTP). */
 export function benchAsync(cwd: string, args: string[], env: NodeJS.ProcessEnv = {}): Promise<{ code: number | null; stdout: string; stderr: string }> {
-  const child = spawn(process.execPath, ["--import", tsxLoader, cli, ...args], { cwd, env: { ...process.env, BENCH_PYTHON: PYTHON, ...env } });
+  const child = spawn(process.execPath, cliArgv(args), { cwd, env: { ...process.env, BENCH_PYTHON: PYTHON, ...env } });
   let stdout = "";
   let stderr = "";
   child.stdout.on("data", (b: Buffer) => (stdout += b.toString()));
