@@ -23,14 +23,15 @@ function unique(xs: Iterable<string>): string[] {
   return [...new Set(xs)];
 }
 
-/** ColBERT / dense: result[i][j] scores requests[i].docs[j]. `tick` counts texts (queries + documents). */
-export async function scoreEmbedding(
-  requests: readonly ScoreRequest[],
-  encodeQueries: EncodeFn,
-  encodeDocs: EncodeFn,
-  how: EmbeddingScoring,
-  progress: (done: number, total: number) => void,
-): Promise<number[][]> {
+/** The distinct texts of a scoring run: queries, how many requests use each document, and a progress ticker over both. */
+export interface TextPlan {
+  queries: string[];
+  uses: Map<string, number>;
+  tick: (n: number) => void;
+}
+
+/** Plans the texts to encode once each; `progress(done, total)` counts distinct queries + documents. */
+export function planTexts(requests: readonly ScoreRequest[], progress: (done: number, total: number) => void): TextPlan {
   const queries = unique(requests.map((r) => r.query));
   const uses = new Map<string, number>();
   for (const r of requests) for (const d of r.docs) uses.set(d, (uses.get(d) ?? 0) + 1);
@@ -40,6 +41,18 @@ export async function scoreEmbedding(
     done += n;
     progress(done, total);
   };
+  return { queries, uses, tick };
+}
+
+/** ColBERT / dense: result[i][j] scores requests[i].docs[j]. `tick` counts texts (queries + documents). */
+export async function scoreEmbedding(
+  requests: readonly ScoreRequest[],
+  encodeQueries: EncodeFn,
+  encodeDocs: EncodeFn,
+  how: EmbeddingScoring,
+  progress: (done: number, total: number) => void,
+): Promise<number[][]> {
+  const { queries, uses, tick } = planTexts(requests, progress);
   const qv = await encodeQueries(queries, tick);
   const qIndex = new Map(queries.map((q, i) => [q, qv[i]]));
   const live = new Map<string, CachedVectors>();

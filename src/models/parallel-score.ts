@@ -8,7 +8,7 @@
  */
 import type { CachedVectors } from "../cache/vector-cache.js";
 import type { MaxSimPool, PoolDoc } from "../score/maxsim-pool.js";
-import type { EmbeddingScoring, EncodeFn } from "./onnx-score.js";
+import { type EmbeddingScoring, type EncodeFn, planTexts } from "./onnx-score.js";
 import type { ScoreRequest } from "./types.js";
 
 /** An EncodeFn that can be handed the texts' token ids when they were tokenized ahead. */
@@ -34,15 +34,7 @@ export async function scoreColbertParallel(
   pool: MaxSimPool,
   tokenizeDoc: (text: string) => number[],
 ): Promise<number[][]> {
-  const queries = [...new Set(requests.map((r) => r.query))];
-  const uses = new Map<string, number>();
-  for (const r of requests) for (const d of r.docs) uses.set(d, (uses.get(d) ?? 0) + 1);
-  const total = queries.length + uses.size;
-  let done = 0;
-  const tick = (n: number): void => {
-    done += n;
-    progress(done, total);
-  };
+  const { queries, uses, tick } = planTexts(requests, progress);
   // Chunks: consecutive requests up to chunkDocs documents (at least one request), as scoreEmbedding cuts them.
   const bounds: [number, number][] = [];
   for (let start = 0; start < requests.length; ) {

@@ -6,20 +6,16 @@ import { test } from "node:test";
 import assert from "node:assert/strict";
 import { spawn } from "node:child_process";
 import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
-import { createRequire } from "node:module";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { pathToFileURL } from "node:url";
 import { parsePythonJson } from "../../src/compare/python-json.js";
-import { repoRoot, runCli } from "../helpers/cli.js";
+import { cliArgv, runCli } from "../helpers/cli.js";
 import { torchSkipReason } from "../train/helpers.js";
 import { makeTorchModel } from "../helpers/torch-model.js";
 
 const skip = torchSkipReason();
 const work = mkdtempSync(join(tmpdir(), "bench-torch-cli-"));
 test.after(() => rmSync(work, { recursive: true, force: true }));
-const tsxLoader = pathToFileURL(createRequire(import.meta.url).resolve("tsx")).href;
-const cli = join(repoRoot, "src/cli.ts");
 const bench = (cwd: string, args: string[]) => runCli(cwd, args, { BENCH_PYTHON: "/usr/bin/python3" });
 
 const ROWS = [
@@ -61,7 +57,7 @@ test("Ctrl-C during bench eval --backend torch ends bench and its worker", async
   if (skip) return t.skip(skip);
   if (!existsSync(join(work, "m"))) setup();
   // The worker hangs on its first document batch, so the run is surely in progress when SIGINT arrives.
-  const child = spawn(process.execPath, ["--import", tsxLoader, cli, "eval", "--data", "test.jsonl", "--model", "m", "--output", "r-int", "--backend", "torch", "--device", "cpu"], {
+  const child = spawn(process.execPath, cliArgv(["eval", "--data", "test.jsonl", "--model", "m", "--output", "r-int", "--backend", "torch", "--device", "cpu"]), {
     cwd: work,
     env: { ...process.env, BENCH_PYTHON: "/usr/bin/python3", BENCH_WORKER_FAULT: "hang:1" },
   });
