@@ -5,6 +5,7 @@ import os
 
 import torch
 
+from atomic import atomic_write
 from model import write_json_atomic
 
 
@@ -46,7 +47,4 @@ def rewrite_log_until(log_path, step):
             break  # a torn last line from a killed run
         if rec.get("step", 0) <= step:
             keep.append(ln)
-    tmp = f"{log_path}.{os.getpid()}.tmp"
-    with open(tmp, "w", encoding="utf-8") as f:
-        f.write("".join(ln + "\n" for ln in keep))
-    os.replace(tmp, log_path)
+    atomic_write(log_path, lambda f: f.write("".join(ln + "\n" for ln in keep)), mode="w")

@@ -5,11 +5,12 @@ Format (huggingface/safetensors docs): 8-byte little-endian u64 header length N,
 tensor bytes, offsets relative to the end of the header.
 """
 import json
-import os
 import struct
 
 import numpy as np
 import torch
+
+from atomic import atomic_write
 
 # dtype name -> (numpy dtype used to read the bytes, torch dtype of the result)
 _READ = {
@@ -98,17 +99,11 @@ def save_safetensors(tensors, path, metadata=None):
     header["__metadata__"] = {"format": "pt", **(metadata or {})}
     hbytes = json.dumps(header, separators=(",", ":")).encode("utf-8")
     hbytes += b" " * ((8 - len(hbytes) % 8) % 8)  # the reference writer pads the header to 8-byte alignment
-    tmp = f"{path}.{os.getpid()}.tmp"
-    try:
-        with open(tmp, "wb") as f:
-            f.write(struct.pack("<Q", len(hbytes)))
-            f.write(hbytes)
-            for c in chunks:
-                f.write(c)
-            f.flush()
-            os.fsync(f.fileno())
-        os.replace(tmp, path)
-    except BaseException:
-        if os.path.exists(tmp):
-            os.remove(tmp)
-        raise
+
+    def write(f):
+        f.write(struct.pack("<Q", len(hbytes)))
+        f.write(hbytes)
+        for c in chunks:
+            f.write(c)
+
+    atomic_write(path, write)
