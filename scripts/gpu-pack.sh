@@ -12,6 +12,8 @@ NODE_XZ=../shared/tools/node-v20.20.2-linux-x64.xz
 [ -f "$NODE_XZ" ] || { echo "gpu-pack: $NODE_XZ not found (the shared tools folder)" >&2; exit 3; }
 mkdir -p .gpu
 cp "$NODE_XZ" .gpu/
+# The GPU anchors (the project's reference scripts, kept in ../shared) for bench-train-gpu.sh and the eval baseline.
+cp ../shared/bench/anchor_train_throughput.py ../shared/bench/anchor_eval_throughput.py .gpu/ 2>/dev/null || echo "gpu-pack: ../shared/bench anchors not found" >&2
 tmp=".gpu/node_modules.tar.xz.$$"
 tar -cf - \
   --exclude='node_modules/onnxruntime-node/bin/napi-v6/darwin' \
