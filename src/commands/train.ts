@@ -5,7 +5,6 @@
  * `--resume` continues from DIR's checkpoint with the run's saved settings. `--nproc-per-node N` runs it
  * under torchrun with DDP (src/train/distributed.ts).
  */
-import { spawnSync } from "node:child_process";
 import { existsSync, readFileSync, readdirSync, statSync } from "node:fs";
 import { join, resolve } from "node:path";
 import { loadDatasetFile } from "../data/load.js";
@@ -16,10 +15,11 @@ import { resolveBaseModel } from "../train/base-model.js";
 import { type DistributedFlags, checkTorchrun, describeLaunch, parseDistributed, torchrunArgs } from "../train/distributed.js";
 import { runTrainer } from "../train/launch.js";
 import { type Hyperparameters, mergeHyperparameters, trainerArgs } from "../train/options.js";
-import { scriptsDir, trainerScript } from "../train/paths.js";
+import { trainerScript } from "../train/paths.js";
 import { findTorchPython } from "../train/python.js";
 import { writeTokenData } from "../train/token-data.js";
 import { writeFileAtomic } from "../util/atomic-write.js";
+import { gitCommit } from "../util/build-info.js";
 
 /** Options of `bench train` as the CLI passes them; hyperparameters by their underscore names. */
 export interface TrainCommandOptions {
@@ -41,11 +41,6 @@ interface RunRecord {
   data: string;
   name: string | null;
   hyperparameters: Hyperparameters;
-}
-
-function gitCommit(): string | null {
-  const r = spawnSync("git", ["rev-parse", "HEAD"], { cwd: scriptsDir(), encoding: "utf8" });
-  return r.status === 0 ? r.stdout.trim() : null;
 }
 
 function readRunRecord(out: string): RunRecord {
