@@ -7,6 +7,7 @@ import Table from "cli-table3";
 import { BenchError, ExitCode, usageError } from "../errors.js";
 import { info, warn } from "../log.js";
 import { findRegressions, type Regression } from "../compare/regressions.js";
+import { splitLabel } from "../compare/result-file.js";
 import { loadResultSet, type ResultSet } from "../compare/result-set.js";
 
 /** Options of `bench check`. */
@@ -68,7 +69,7 @@ function load(path: string, flag: string): ResultSet {
 function regressionTable(rs: Regression[], tolerance: number): string {
   const t = new Table({ head: ["task", "split", "metric", "baseline", "candidate", "Δ", "tolerance"], colAligns: ["left", "left", "left", "right", "right", "right", "right"], style: { head: [], border: [], compact: true } });
   for (const r of rs) {
-    t.push([r.task, r.subset === "default" ? r.split : `${r.split}/${r.subset}`, r.metric, fmt(r.baseline), fmt(r.candidate), fmt(r.delta, true), `−${tolerance}`]);
+    t.push([r.task, splitLabel(r.split, r.subset), r.metric, fmt(r.baseline), fmt(r.candidate), fmt(r.delta, true), `−${tolerance}`]);
   }
   return `Regressions (metrics that fell by more than ${tolerance}):\n${t.toString()}\n`;
 }

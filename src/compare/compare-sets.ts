@@ -6,6 +6,7 @@
 import { BenchError, ExitCode } from "../errors.js";
 import { pairedStats, type PairedStats } from "./paired-stats.js";
 import { mean, pairQueries, readPerQuery, type QueryScore } from "./per-query.js";
+import { splitLabel } from "./result-file.js";
 import type { LoadedResult, ResultSet } from "./result-set.js";
 
 /** One side's cell in a row (sides 1…n; side 0 is the base). */
@@ -77,7 +78,7 @@ export function compareSets(sets: ResultSet[], stage: string, metrics?: string[]
     });
     for (const sa of a.scores) {
       const matches = others.map((set) => set.results.get(task)?.scores.find((s) => s.split === sa.split && s.subset === sa.subset));
-      const where = `${task} ${sa.split}${sa.subset === "default" ? "" : `/${sa.subset}`}`;
+      const where = `${task} ${splitLabel(sa.split, sa.subset)}`;
       matches.forEach((m, k) => {
         if (!m && others[k]!.results.has(task)) notes.add(`${where} is only in ${name(0)}, not in ${name(k + 1)}`);
       });
@@ -111,7 +112,7 @@ export function compareSets(sets: ResultSet[], stage: string, metrics?: string[]
       if (!b) return;
       for (const sb of b.scores) {
         if (!a.scores.some((s) => s.split === sb.split && s.subset === sb.subset)) {
-          notes.add(`${task} ${sb.split}${sb.subset === "default" ? "" : `/${sb.subset}`} is only in ${name(k + 1)}, not in ${name(0)}`);
+          notes.add(`${task} ${splitLabel(sb.split, sb.subset)} is only in ${name(k + 1)}, not in ${name(0)}`);
         }
       }
     });

@@ -5,6 +5,7 @@
  */
 import type { PairedSeries } from "./compare-sets.js";
 import { fmtDelta, sideLetter } from "./render-report.js";
+import { splitLabel } from "./result-file.js";
 
 const WIDTH = 860;
 const PANEL_H = 380;
@@ -59,7 +60,7 @@ function panel(s: PairedSeries, sides: string[], y0: number): string {
     else neg += seg;
   }
   const out: string[] = [`<g id="panel-${esc(s.task)}-${esc(s.split)}-${L}">`];
-  const title = `${s.task} ${s.split}${s.subset === "default" ? "" : `/${s.subset}`}: AP(${L}) − AP(A) per query, sorted (n = ${n})`;
+  const title = `${s.task} ${splitLabel(s.split, s.subset)}: AP(${L}) − AP(A) per query, sorted (n = ${n})`;
   const sub = `mean ${fmtDelta(meanDiff)}, 95% CI [${fmtDelta(ci95[0])}, ${fmtDelta(ci95[1])}], sign-flip p = ${p < 0.001 ? p.toExponential(1) : p.toFixed(3)}`;
   out.push(`<text x="${M.left}" y="${y0 + 24}" font-size="15" font-weight="bold">${esc(title)}</text>`);
   out.push(`<text x="${M.left}" y="${y0 + 44}" fill="#444">${esc(sub)}   (A = ${esc(clip(sides[0]!))}, ${L} = ${esc(clip(sides[s.side]!))})</text>`);

@@ -3,6 +3,7 @@
  * fallen by more than the tolerance. All reranking metrics bench and mteb write (map, mrr, ndcg, recall,
  * precision, nAUC, accuracy, hit_rate) are higher-is-better, so "fell" is baseline − candidate.
  */
+import { splitLabel } from "./result-file.js";
 import type { ResultSet } from "./result-set.js";
 
 /** A metric that fell by more than the tolerance (or became NaN). */
@@ -47,7 +48,7 @@ export function findRegressions(baseline: ResultSet, candidate: ResultSet, toler
     }
     if (b.datasetSha256 && c.datasetSha256 && b.datasetSha256 !== c.datasetSha256) out.otherData.push(task);
     for (const sb of b.scores) {
-      const where = `${task} ${sb.split}${sb.subset === "default" ? "" : `/${sb.subset}`}`;
+      const where = `${task} ${splitLabel(sb.split, sb.subset)}`;
       const sc = c.scores.find((s) => s.split === sb.split && s.subset === sb.subset);
       if (!sc) {
         out.missing.push(`${where} (no such split in ${c.path})`);

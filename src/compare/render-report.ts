@@ -5,6 +5,7 @@
 import Table from "cli-table3";
 import type { Comparison, CompareRow } from "./compare-sets.js";
 import { RESAMPLES, SEED } from "./paired-stats.js";
+import { splitLabel } from "./result-file.js";
 
 /** Output formats of `bench compare`. */
 export type ReportFormat = "table" | "md" | "json";
@@ -38,10 +39,6 @@ function fmtP(p: number): string {
   return p >= 0.001 ? p.toFixed(3) : p.toExponential(1);
 }
 
-function splitName(r: CompareRow): string {
-  return r.subset === "default" ? r.split : `${r.split}/${r.subset}`;
-}
-
 // Per other side: does any row carry significance (then it gets CI and p columns)?
 function statColumns(c: Comparison): boolean[] {
   return c.sides.slice(1).map((_, k) => c.rows.some((r) => r.others[k]!.stats !== null));
@@ -58,7 +55,7 @@ function header(c: Comparison, withStats: boolean[]): string[] {
 }
 
 function cells(r: CompareRow, withStats: boolean[]): string[] {
-  const out = [r.task, splitName(r), r.metric, fmtValue(r.base)];
+  const out = [r.task, splitLabel(r.split, r.subset), r.metric, fmtValue(r.base)];
   r.others.forEach((cell, k) => {
     out.push(fmtValue(cell.value), fmtDelta(cell.abs), fmtRel(cell.rel));
     if (withStats[k]) {

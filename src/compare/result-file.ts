@@ -21,6 +21,11 @@ export interface SplitScores {
   metrics: Record<string, number>;
 }
 
+/** "split", or "split/subset" when the subset is not mteb's "default": how reports and messages name a split. */
+export function splitLabel(split: string, subset: string): string {
+  return subset === "default" ? split : `${split}/${subset}`;
+}
+
 /** One parsed result file. */
 export interface ResultFile {
   path: string;
