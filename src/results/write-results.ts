@@ -8,8 +8,8 @@ import { mteb111TaskResult } from "./mteb-1.1.1-format.js";
 import { mtebModelMeta, mtebTaskResult } from "./mteb-format.js";
 import { benchJson, perQueryJsonl } from "./provenance.js";
 import type { ResultFile, WriteResultsInput } from "./types.js";
+import { writeFilesAtomic } from "../util/atomic-write.js";
 import { metricEntries } from "./validate.js";
-import { writeFileSet } from "./write-set.js";
 
 /** Paths written: the mteb result JSON and every file of the set (result, model_meta for "mteb", per_query, bench). */
 export interface WrittenResults {
@@ -38,5 +38,11 @@ export function writeResults(input: WriteResultsInput): WrittenResults {
   if (input.format === "mteb") files.push(mtebModelMeta(input));
   files.push({ path: join(dir, `${input.task.name}.per_query.jsonl`), text: perQueryJsonl(input) });
   files.push({ path: join(dir, `${input.task.name}.bench.json`), text: benchJson(input) });
-  return { resultPath: result.path, files: writeFileSet(files) };
+  try {
+    writeFilesAtomic(files.map((f) => ({ path: f.path, data: f.text })));
+  } catch (err) {
+    const why = err instanceof Error ? err.message : String(err);
+    throw new BenchError(`results: could not write the result set (${files.length} files, none kept): ${why}`);
+  }
+  return { resultPath: result.path, files: files.map((f) => f.path) };
 }

@@ -5,11 +5,16 @@
 import { mkdirSync, renameSync, rmSync, writeFileSync } from "node:fs";
 import { basename, dirname, join } from "node:path";
 
-/** Writes `data` to `path` atomically, creating parent directories. */
-export function writeFileAtomic(path: string, data: string | Uint8Array): void {
+/** Creates `path`'s directory and returns a temp name beside it, unique to this process and moment. */
+function tempBeside(path: string): string {
   const dir = dirname(path);
   mkdirSync(dir, { recursive: true });
-  const tmp = join(dir, `.${basename(path)}.${process.pid}.${Date.now()}.tmp`);
+  return join(dir, `.${basename(path)}.${process.pid}.${Date.now()}.tmp`);
+}
+
+/** Writes `data` to `path` atomically, creating parent directories. */
+export function writeFileAtomic(path: string, data: string | Uint8Array): void {
+  const tmp = tempBeside(path);
   try {
     writeFileSync(tmp, data);
     renameSync(tmp, path);
@@ -20,22 +25,26 @@ export function writeFileAtomic(path: string, data: string | Uint8Array): void {
 }
 
 /**
- * Writes several files as one unit: every temp file is written first, then all are renamed. If any write
- * fails, the temps are removed and no target is touched (used by `bench split` for its three outputs).
+ * Writes several files as one unit: every temp file is written first, then all are renamed. If anything fails,
+ * the temps are removed and so are the targets already renamed, so no partial set is left behind (used by
+ * `bench split` for its three outputs and by the results writer for a result set).
  */
 export function writeFilesAtomic(files: ReadonlyArray<{ path: string; data: string | Uint8Array }>): void {
-  const staged: Array<{ tmp: string; path: string }> = [];
+  const temps: string[] = [];
+  const placed: string[] = [];
   try {
     for (const f of files) {
-      const dir = dirname(f.path);
-      mkdirSync(dir, { recursive: true });
-      const tmp = join(dir, `.${basename(f.path)}.${process.pid}.${Date.now()}.tmp`);
-      staged.push({ tmp, path: f.path });
+      const tmp = tempBeside(f.path);
+      temps.push(tmp);
       writeFileSync(tmp, f.data);
     }
+    files.forEach((f, i) => {
+      renameSync(temps[i]!, f.path);
+      placed.push(f.path);
+    });
   } catch (err) {
-    for (const s of staged) rmSync(s.tmp, { force: true });
+    for (const t of temps) rmSync(t, { force: true });
+    for (const p of placed) rmSync(p, { force: true });
     throw err;
   }
-  for (const s of staged) renameSync(s.tmp, s.path);
 }

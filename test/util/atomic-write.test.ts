@@ -1,6 +1,6 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
-import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { writeFileAtomic, writeFilesAtomic } from "../../src/util/atomic-write.js";
@@ -46,4 +46,20 @@ test("writeFilesAtomic: when a later file cannot be written, no target is touche
   assert.equal(readFileSync(join(dir, "x.txt"), "utf8"), "old");
   assert.ok(!existsSync(join(dir, "y.txt")));
   assert.deepEqual(readdirSync(dir).sort(), ["blocker", "x.txt"]);
+});
+
+test("writeFilesAtomic: when a rename fails, the targets already renamed and every temp are removed", (t) => {
+  const dir = tempDir(t);
+  mkdirSync(join(dir, "d"));
+  writeFileSync(join(dir, "d", "keep"), "a non-empty directory cannot be replaced by a file");
+  assert.throws(
+    () =>
+      writeFilesAtomic([
+        { path: join(dir, "x.txt"), data: "x" },
+        { path: join(dir, "d"), data: "d" },
+        { path: join(dir, "y.txt"), data: "y" },
+      ]),
+    /EISDIR|ENOTEMPTY|EEXIST|EPERM/,
+  );
+  assert.deepEqual(readdirSync(dir).sort(), ["d"]);
 });
