@@ -36,9 +36,14 @@ export function snapshotPath(folder: string, commit: string, filename: string): 
   return join(folder, "snapshots", commit, ...filename.split("/"));
 }
 
+/** Path of the file naming the commit a branch/tag points to: refs/<revision>. */
+export function refPath(folder: string, revision: string): string {
+  return join(folder, "refs", ...revision.split("/"));
+}
+
 /** The commit a branch/tag ref points to in the cache (refs/<revision>), or null. */
 export function readRef(folder: string, revision: string): string | null {
-  const ref = join(folder, "refs", ...revision.split("/"));
+  const ref = refPath(folder, revision);
   if (!existsSync(ref)) return null;
   const commit = readFileSync(ref, "utf8").trim();
   return isCommitSha(commit) ? commit : null;

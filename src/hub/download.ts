@@ -12,7 +12,7 @@ import { dirname, join, relative } from "node:path";
 import { BenchError } from "../errors.js";
 import { warn } from "../log.js";
 import { writeFileAtomic } from "../util/atomic-write.js";
-import { type RepoType, cachedCommit, findCached, hubCacheDir, hubToken, isCommitSha, isOffline, noExistPath, repoFolder, snapshotPath } from "./cache.js";
+import { type RepoType, cachedCommit, findCached, hubCacheDir, hubToken, isCommitSha, isOffline, noExistPath, refPath, repoFolder, snapshotPath } from "./cache.js";
 import { HubNetworkError, HubNotFoundError, hubGet, networkReason } from "./http.js";
 
 export { HubNotFoundError } from "./http.js";
@@ -40,8 +40,18 @@ export function hubFileUrl(endpoint: string, repoType: RepoType, repoId: string,
 /** Where a user must put the file by hand (a branch also needs refs/<branch> naming the commit). */
 function placeHint(folder: string, revision: string, filename: string): string {
   if (isCommitSha(revision)) return `place the file at ${snapshotPath(folder, revision, filename)}`;
-  const ref = join(folder, "refs", ...revision.split("/"));
+  const ref = refPath(folder, revision);
   return `place the file at ${snapshotPath(folder, "<commit>", filename)} and write that commit sha to ${ref}`;
+}
+
+/** The commit a revision resolved to: what the hub said (X-Repo-Commit), else the revision itself when it is a sha. */
+function commitOf(reported: string | null, revision: string): string | null {
+  return reported ?? (isCommitSha(revision) ? revision : null);
+}
+
+/** Records refs/<branch> = commit, as huggingface_hub does, so an offline run can resolve the branch later. */
+function rememberRef(folder: string, revision: string, commit: string): void {
+  if (!isCommitSha(revision) && revision !== commit) writeFileAtomic(refPath(folder, revision), commit);
 }
 
 /** Downloads (or finds in the cache) one file and returns its local path (inside snapshots/). */
@@ -75,10 +85,10 @@ export async function hubDownload(req: HubFileRequest): Promise<string> {
       return cached;
     }
     if (err instanceof HubNotFoundError && err.entryMissing) {
-      const commit = err.commit ?? (isCommitSha(revision) ? revision : null);
+      const commit = commitOf(err.commit, revision);
       if (commit !== null) {
         writeFileAtomic(noExistPath(folder, commit, filename), "");
-        if (!isCommitSha(revision) && revision !== commit) writeFileAtomic(join(folder, "refs", ...revision.split("/")), commit);
+        rememberRef(folder, revision, commit);
       }
     }
     if (err instanceof HubNetworkError) {
@@ -86,13 +96,13 @@ export async function hubDownload(req: HubFileRequest): Promise<string> {
     }
     throw err;
   }
-  const commit = got.commit ?? (isCommitSha(revision) ? revision : null);
+  const commit = commitOf(got.commit, revision);
   if (commit === null) {
     await got.response.body?.cancel();
     throw new BenchError(`hub: the server did not say which commit revision "${revision}" is (no X-Repo-Commit header) for ${describe}`);
   }
   const target = snapshotPath(folder, commit, filename);
-  if (!isCommitSha(revision) && revision !== commit) writeFileAtomic(join(folder, "refs", ...revision.split("/")), commit);
+  rememberRef(folder, revision, commit);
   if (existsSync(target)) {
     await got.response.body?.cancel();
     return target;
