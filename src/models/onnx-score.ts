@@ -44,6 +44,19 @@ export function planTexts(requests: readonly ScoreRequest[], progress: (done: nu
   return { queries, uses, tick };
 }
 
+/** The scoring chunks: [start, end) runs of consecutive requests up to `chunkDocs` documents (at least one request each). */
+export function chunkBounds(requests: readonly ScoreRequest[], chunkDocs: number): [number, number][] {
+  const bounds: [number, number][] = [];
+  for (let start = 0; start < requests.length; ) {
+    let end = start;
+    let n = 0;
+    while (end < requests.length && (end === start || n + requests[end].docs.length <= chunkDocs)) n += requests[end++].docs.length;
+    bounds.push([start, end]);
+    start = end;
+  }
+  return bounds;
+}
+
 /** ColBERT / dense: result[i][j] scores requests[i].docs[j]. `tick` counts texts (queries + documents). */
 export async function scoreEmbedding(
   requests: readonly ScoreRequest[],
@@ -57,11 +70,7 @@ export async function scoreEmbedding(
   const qIndex = new Map(queries.map((q, i) => [q, qv[i]]));
   const live = new Map<string, CachedVectors>();
   const result: number[][] = [];
-  for (let start = 0; start < requests.length; ) {
-    // A chunk: consecutive requests up to chunkDocs documents (at least one request).
-    let end = start;
-    let n = 0;
-    while (end < requests.length && (end === start || n + requests[end].docs.length <= how.chunkDocs)) n += requests[end++].docs.length;
+  for (const [start, end] of chunkBounds(requests, how.chunkDocs)) {
     const chunk = requests.slice(start, end);
     const need = unique(chunk.flatMap((r) => r.docs)).filter((d) => !live.has(d));
     const dv = await encodeDocs(need, tick);
@@ -82,7 +91,6 @@ export async function scoreEmbedding(
         if (left === 0) live.delete(text);
       }
     }
-    start = end;
   }
   return result;
 }

@@ -8,7 +8,7 @@
  */
 import type { CachedVectors } from "../cache/vector-cache.js";
 import type { MaxSimPool, PoolDoc } from "../score/maxsim-pool.js";
-import { type EmbeddingScoring, type EncodeFn, planTexts } from "./onnx-score.js";
+import { chunkBounds, type EmbeddingScoring, type EncodeFn, planTexts } from "./onnx-score.js";
 import type { ScoreRequest } from "./types.js";
 
 /** An EncodeFn that can be handed the texts' token ids when they were tokenized ahead. */
@@ -35,15 +35,7 @@ export async function scoreColbertParallel(
   tokenizeDoc: (text: string) => number[],
 ): Promise<number[][]> {
   const { queries, uses, tick } = planTexts(requests, progress);
-  // Chunks: consecutive requests up to chunkDocs documents (at least one request), as scoreEmbedding cuts them.
-  const bounds: [number, number][] = [];
-  for (let start = 0; start < requests.length; ) {
-    let end = start;
-    let n = 0;
-    while (end < requests.length && (end === start || n + requests[end].docs.length <= how.chunkDocs)) n += requests[end++].docs.length;
-    bounds.push([start, end]);
-    start = end;
-  }
+  const bounds = chunkBounds(requests, how.chunkDocs); // the chunks scoreEmbedding cuts
   // What chunk k must encode: its distinct documents not alive after the chunks before it. A document alive then
   // is one an earlier chunk encoded and a later request still uses, so this equals scoreEmbedding's `need`.
   const encoded = new Set<string>();
