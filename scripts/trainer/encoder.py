@@ -84,12 +84,19 @@ class _SelfAttention(nn.Module):
         self.heads, self.dh, self.p = c.num_heads, h // c.num_heads, c.attn_dropout
 
 
-class _SelfOutput(nn.Module):
-    def __init__(self, c):
+class _Output(nn.Module):
+    """HF BertSelfOutput / BertOutput (the same module twice): dense, dropout, residual add, post-LayerNorm."""
+
+    def __init__(self, c, in_size):
         super().__init__()
-        self.dense = nn.Linear(c.hidden_size, c.hidden_size)
+        self.dense = nn.Linear(in_size, c.hidden_size)
         self.LayerNorm = nn.LayerNorm(c.hidden_size, eps=c.eps)
         self.dropout = nn.Dropout(c.hidden_dropout)
+
+    def add_norm(self, h, residual):
+        # a plain method, not forward: called through __call__ the module would get its own scope in the ONNX
+        # trace, renaming the exported graph's nodes (and changing model.onnx's bytes)
+        return self.LayerNorm(self.dropout(self.dense(h)) + residual)
 
 
 class Attention(nn.Module):
@@ -98,7 +105,7 @@ class Attention(nn.Module):
     def __init__(self, c):
         super().__init__()
         self.self = _SelfAttention(c)
-        self.output = _SelfOutput(c)
+        self.output = _Output(c, c.hidden_size)
 
     def forward(self, x, add_mask):
         s = self.self
@@ -115,9 +122,7 @@ class Attention(nn.Module):
             scores = torch.matmul(q, k.transpose(-1, -2)) / math.sqrt(s.dh) + add_mask
             probs = F.dropout(torch.softmax(scores, dim=-1), p=p, training=self.training)
             ctx = torch.matmul(probs, v)
-        ctx = ctx.transpose(1, 2).reshape(b, t, s.heads * s.dh)
-        o = self.output
-        return o.LayerNorm(o.dropout(o.dense(ctx)) + x)
+        return self.output.add_norm(ctx.transpose(1, 2).reshape(b, t, s.heads * s.dh), x)
 
 
 class _Intermediate(nn.Module):
@@ -126,26 +131,17 @@ class _Intermediate(nn.Module):
         self.dense = nn.Linear(c.hidden_size, c.intermediate_size)
 
 
-class _Output(nn.Module):
-    def __init__(self, c):
-        super().__init__()
-        self.dense = nn.Linear(c.intermediate_size, c.hidden_size)
-        self.LayerNorm = nn.LayerNorm(c.hidden_size, eps=c.eps)
-        self.dropout = nn.Dropout(c.hidden_dropout)
-
-
 class Layer(nn.Module):
     def __init__(self, c):
         super().__init__()
         self.attention = Attention(c)
         self.intermediate = _Intermediate(c)
-        self.output = _Output(c)
+        self.output = _Output(c, c.intermediate_size)
 
     def forward(self, x, add_mask):
         a = self.attention(x, add_mask)
         h = F.gelu(self.intermediate.dense(a))  # exact erf GELU, HF "gelu"
-        o = self.output
-        return o.LayerNorm(o.dropout(o.dense(h)) + a)
+        return self.output.add_norm(h, a)
 
 
 class _Encoder(nn.Module):
