@@ -8,7 +8,7 @@ import { type Table, tableFromIPC } from "apache-arrow";
 import { inputError } from "../errors.js";
 import { oneLine } from "./parquet.js";
 import type { RerankRow } from "./types.js";
-import { validateRow } from "./validate-row.js";
+import { requireColumns, validateRow } from "./validate-row.js";
 
 /** Converts one Arrow cell to plain JS: list vectors to arrays (recursively), bigint kept, null kept. */
 function toPlain(v: unknown): unknown {
@@ -46,11 +46,7 @@ export function parseArrow(bytes: Uint8Array, path: string, kind: "stream" | "fi
     throw inputError(`data: cannot read ${path} as arrow ${kind}: ${oneLine(err)}`);
   }
   const names = table.schema.fields.map((f) => f.name);
-  for (const col of ["query", "positive", "negative"]) {
-    if (!names.includes(col)) {
-      throw inputError(`data: ${path}: arrow column "${col}" missing (columns: ${names.join(", ") || "none"}); expected query, positive, negative`);
-    }
-  }
+  requireColumns(names, path, "arrow");
   const q = table.getChild("query")!;
   const p = table.getChild("positive")!;
   const n = table.getChild("negative")!;

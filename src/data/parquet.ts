@@ -7,9 +7,7 @@ import { type FileMetaData, parquetMetadata, parquetReadObjects, parquetSchema }
 import { compressors } from "hyparquet-compressors";
 import { inputError } from "../errors.js";
 import type { RerankRow } from "./types.js";
-import { validateRow } from "./validate-row.js";
-
-const COLUMNS = ["query", "positive", "negative"];
+import { ROW_COLUMNS, requireColumns, validateRow } from "./validate-row.js";
 
 /** Decodes a parquet file's bytes into validated rows; errors name the row index (0-based, file order). */
 export async function parseParquet(bytes: Uint8Array, path: string): Promise<RerankRow[]> {
@@ -26,14 +24,10 @@ export async function parseParquet(bytes: Uint8Array, path: string): Promise<Rer
   } catch (err) {
     throw cannot(err);
   }
-  for (const col of COLUMNS) {
-    if (!names.includes(col)) {
-      throw inputError(`data: ${path}: parquet column "${col}" missing (columns: ${names.join(", ") || "none"}); expected query, positive, negative`);
-    }
-  }
+  requireColumns(names, path, "parquet");
   let records: Record<string, unknown>[];
   try {
-    records = await parquetReadObjects({ file: ab, metadata, columns: COLUMNS, compressors });
+    records = await parquetReadObjects({ file: ab, metadata, columns: [...ROW_COLUMNS], compressors });
   } catch (err) {
     throw cannot(err);
   }

@@ -27,6 +27,18 @@ function stringList(v: unknown, where: string, field: string): string[] {
   return v as string[];
 }
 
+/** The columns every reranking dataset must have, in the order loaders read them. */
+export const ROW_COLUMNS = ["query", "positive", "negative"] as const;
+
+/** Throws unless a columnar file (`format`: "arrow", "parquet") has every one of ROW_COLUMNS among `names`. */
+export function requireColumns(names: readonly string[], path: string, format: string): void {
+  for (const col of ROW_COLUMNS) {
+    if (!names.includes(col)) {
+      throw inputError(`data: ${path}: ${format} column "${col}" missing (columns: ${names.join(", ") || "none"}); expected query, positive, negative`);
+    }
+  }
+}
+
 /**
  * Checks one decoded record and returns it as a RerankRow (extra fields are dropped).
  * `where` names the place for errors, e.g. "/data/x.jsonl line 3" or "/data/x.parquet row 17".
