@@ -17,9 +17,14 @@ function decode(bytes: Uint8Array, where: string): string {
   }
 }
 
+/** Length of the UTF-8 byte-order mark `bytes` start with: 3, or 0 when there is none. */
+function bomLength(bytes: Uint8Array): number {
+  return bytes[0] === 0xef && bytes[1] === 0xbb && bytes[2] === 0xbf ? 3 : 0;
+}
+
 /** Index of the first byte after a UTF-8 BOM and leading ASCII whitespace. */
 export function firstContentByte(bytes: Uint8Array): number {
-  let i = bytes[0] === 0xef && bytes[1] === 0xbb && bytes[2] === 0xbf ? 3 : 0;
+  let i = bomLength(bytes);
   while (i < bytes.length && (bytes[i] === 0x20 || bytes[i] === 0x09 || bytes[i] === 0x0a || bytes[i] === 0x0d)) i++;
   return i;
 }
@@ -30,7 +35,7 @@ export function firstContentByte(bytes: Uint8Array): number {
  */
 export function parseJsonl(bytes: Uint8Array, path: string): RerankRow[] {
   const rows: RerankRow[] = [];
-  let start = bytes[0] === 0xef && bytes[1] === 0xbb && bytes[2] === 0xbf ? 3 : 0;
+  let start = bomLength(bytes);
   let lineNo = 0;
   while (start < bytes.length) {
     let end = bytes.indexOf(0x0a, start);
@@ -53,11 +58,11 @@ export function parseJsonl(bytes: Uint8Array, path: string): RerankRow[] {
 
 /** Parses a JSON array of records (`to_json(lines=False)`, orient "records"); errors name the row index. */
 export function parseJsonArray(bytes: Uint8Array, path: string): RerankRow[] {
+  const text = decode(bytes.subarray(firstContentByte(bytes)), path);
   let doc: unknown;
   try {
-    doc = JSON.parse(decode(bytes.subarray(firstContentByte(bytes)), path));
+    doc = JSON.parse(text);
   } catch (err) {
-    if ((err as { exitCode?: number }).exitCode !== undefined) throw err;
     throw inputError(`data: ${path}: malformed JSON (${(err as Error).message})`);
   }
   if (!Array.isArray(doc)) throw inputError(`data: ${path}: expected a JSON array of {"query","positive","negative"} records`);
