@@ -10,13 +10,18 @@ import { sha256File, sha256Hex } from "../util/sha256.js";
 
 const TOKENIZER_FILES = ["tokenizer.json", "tokenizer_config.json", "special_tokens_map.json"];
 
+/** The tokenizer files present in `dir` (each one changes how texts become ids, so each is hashed). */
+export function tokenizerFiles(dir: string): string[] {
+  return TOKENIZER_FILES.filter((f) => existsSync(join(dir, f)));
+}
+
 /** Files of `dir` that feed the model's outputs: `onnxFile`, its external data, tokenizer files. */
 export function modelFiles(dir: string, onnxFile: string): string[] {
   const stem = onnxFile.replace(/\.onnx$/, "");
   const data = readdirSync(dir).filter(
     (f) => f !== onnxFile && (f.startsWith(`${onnxFile}_data`) || f.startsWith(`${onnxFile}.data`) || f === `${stem}.data` || f.endsWith(".onnx_data") || f.endsWith(".onnx.data")),
   );
-  return [onnxFile, ...data.sort(), ...TOKENIZER_FILES.filter((f) => existsSync(join(dir, f)))];
+  return [onnxFile, ...data.sort(), ...tokenizerFiles(dir)];
 }
 
 type Memo = Record<string, { size: number; mtimeMs: number; ino: number; sha256: string }>;
@@ -43,9 +48,14 @@ export async function fileSha256(path: string, memoFile: string | null): Promise
   return sha256;
 }
 
+/** "name sha256\n" for each of `files` (names relative to `dir`), in order: the text a content hash is taken over. */
+export async function fileHashLines(dir: string, files: readonly string[], memoFile: string | null): Promise<string> {
+  const lines: string[] = [];
+  for (const f of files) lines.push(`${f} ${await fileSha256(join(dir, f), memoFile)}\n`);
+  return lines.join("");
+}
+
 /** Hex sha256 of "name sha256\n" lines over `modelFiles(dir, onnxFile)`. */
 export async function modelContentHash(dir: string, onnxFile: string, memoFile: string | null): Promise<string> {
-  const lines: string[] = [];
-  for (const f of modelFiles(dir, onnxFile)) lines.push(`${f} ${await fileSha256(join(dir, f), memoFile)}\n`);
-  return sha256Hex(lines.join(""));
+  return sha256Hex(await fileHashLines(dir, modelFiles(dir, onnxFile), memoFile));
 }

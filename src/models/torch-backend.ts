@@ -6,7 +6,7 @@
  */
 import { existsSync } from "node:fs";
 import { join } from "node:path";
-import { fileSha256 } from "../cache/content-hash.js";
+import { fileHashLines, tokenizerFiles } from "../cache/content-hash.js";
 import { BenchError, inputError } from "../errors.js";
 import { info } from "../log.js";
 import { type TorchWorker, startTorchWorker } from "../encode/torch-worker.js";
@@ -38,7 +38,6 @@ export interface TorchBackendOptions {
 }
 
 const WEIGHTS = ["model.safetensors", "pytorch_model.bin"];
-const TOKENIZER_FILES = ["tokenizer.json", "tokenizer_config.json", "special_tokens_map.json"];
 
 /** The files whose bytes determine the torch backend's vectors; throws naming what is missing. */
 export function torchModelFiles(dir: string): string[] {
@@ -49,14 +48,12 @@ export function torchModelFiles(dir: string): string[] {
     ...(existsSync(join(dir, "colbert_linear.pt")) ? [] : ["colbert_linear.pt"]),
   ];
   if (missing.length) throw inputError(`model: ${dir}: --backend torch needs ${missing.join(", ")} (a directory written by \`bench train\` has them)`);
-  return ["config.json", weights as string, "colbert_linear.pt", ...TOKENIZER_FILES.filter((f) => existsSync(join(dir, f)))];
+  return ["config.json", weights as string, "colbert_linear.pt", ...tokenizerFiles(dir)];
 }
 
 /** Content hash of the torch files, hashed like modelContentHash ("name sha256\n" lines). */
 export async function torchContentHash(dir: string, memoFile: string | null): Promise<string> {
-  const lines: string[] = [];
-  for (const f of torchModelFiles(dir)) lines.push(`${f} ${await fileSha256(join(dir, f), memoFile)}\n`);
-  return sha256Hex(`torch\n${lines.join("")}`);
+  return sha256Hex(`torch\n${await fileHashLines(dir, torchModelFiles(dir), memoFile)}`);
 }
 
 /** The model config as the worker serves it: ColBERT only, CLS-less normalised colbert_vecs from ids + mask. */
