@@ -27,6 +27,14 @@ function stringList(v: unknown, where: string, field: string): string[] {
   return v as string[];
 }
 
+/**
+ * True when a row has ≥1 positive and ≥1 negative: the reference recipe's train filter (`len(positive) > 0 and
+ * len(negative) > 0`) and the rows mteb's RerankingEvaluator keeps (spec §2.1).
+ */
+export function hasPositiveAndNegative(row: RerankRow): boolean {
+  return row.positive.length > 0 && row.negative.length > 0;
+}
+
 /** The columns every reranking dataset must have, in the order loaders read them. */
 export const ROW_COLUMNS = ["query", "positive", "negative"] as const;
 

@@ -5,6 +5,7 @@
  * AP is sklearn's, RR is MRR@10 via the shared ranking helper, and means are numpy's pairwise means.
  */
 import type { RerankRow } from "../data/types.js";
+import { hasPositiveAndNegative } from "../data/validate-row.js";
 import { BenchError, ExitCode } from "../errors.js";
 import type { Progress, Reranker, ScoreRequest } from "../models/types.js";
 import { averagePrecision } from "./average-precision.js";
@@ -70,7 +71,7 @@ export async function evaluateReranking(rows: readonly RerankRow[], model: Reran
   const firstRequest: number[] = []; // index into requests of each kept row's first sub-query
   for (let i = 0; i < rows.length; i++) {
     const r = rows[i];
-    if (r.positive.length === 0 || r.negative.length === 0) continue;
+    if (!hasPositiveAndNegative(r)) continue;
     const docs = [...r.positive, ...r.negative];
     const queries = typeof r.query === "string" ? [r.query] : r.query;
     if (queries.length === 0) throw new BenchError(`eval: row ${i} has an empty query list (expected a string or ≥ 1 sub-query)`);

@@ -4,14 +4,10 @@
  * unfiltered (the evaluator filters it), both in permuted order, plus split.json with the indices and hashes.
  */
 import type { LoadedDataset, RerankRow } from "../data/types.js";
+import { hasPositiveAndNegative } from "../data/validate-row.js";
 import { indicesSha256 } from "./indices-hash.js";
 import type { SplitSize } from "./split-size.js";
 import type { SplitIndices } from "./train-test-split.js";
-
-/** The reference recipe's train filter: `len(positive) > 0 and len(negative) > 0`. */
-export function hasPositiveAndNegative(row: RerankRow): boolean {
-  return row.positive.length > 0 && row.negative.length > 0;
-}
 
 /** One JSONL line with keys in the order query, positive, negative; non-ASCII kept as is. */
 export function rowToJsonLine(row: RerankRow): string {

@@ -1,7 +1,7 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
 import { BenchError, ExitCode } from "../../src/errors.js";
-import { validateRow } from "../../src/data/validate-row.js";
+import { hasPositiveAndNegative, validateRow } from "../../src/data/validate-row.js";
 
 const where = "/x/d.jsonl line 7";
 
@@ -26,4 +26,10 @@ test("names the field and what was expected", () => {
   rejects({ query: "q", positive: [] }, /field "negative" must be an array of strings, got nothing/);
   rejects([1, 2], /expected an object with "query", "positive", "negative", got an array of 2/);
   rejects(null, /got null/);
+});
+
+test("hasPositiveAndNegative (the train filter, the rows mteb evaluates) keeps rows with ≥1 positive and ≥1 negative", () => {
+  assert.equal(hasPositiveAndNegative({ query: "q", positive: ["a"], negative: ["b"] }), true);
+  assert.equal(hasPositiveAndNegative({ query: "q", positive: [], negative: ["b"] }), false);
+  assert.equal(hasPositiveAndNegative({ query: "q", positive: ["a"], negative: [] }), false);
 });

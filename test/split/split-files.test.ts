@@ -1,6 +1,6 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
-import { buildSplitFiles, hasPositiveAndNegative, rowToJsonLine } from "../../src/split/split-files.js";
+import { buildSplitFiles, rowToJsonLine } from "../../src/split/split-files.js";
 import { trainTestSplit } from "../../src/split/train-test-split.js";
 import { indicesSha256 } from "../../src/split/indices-hash.js";
 import type { LoadedDataset, RerankRow } from "../../src/data/types.js";
@@ -10,12 +10,6 @@ const rows: RerankRow[] = Array.from({ length: 12 }, (_, i) => ({
   positive: i === 2 || i === 9 ? [] : [`p${i}`],
   negative: i === 4 ? [] : [`n${i}/x`],
 }));
-
-test("the train filter keeps rows with ≥1 positive and ≥1 negative", () => {
-  assert.equal(hasPositiveAndNegative({ query: "q", positive: ["a"], negative: ["b"] }), true);
-  assert.equal(hasPositiveAndNegative({ query: "q", positive: [], negative: ["b"] }), false);
-  assert.equal(hasPositiveAndNegative({ query: "q", positive: ["a"], negative: [] }), false);
-});
 
 test("rowToJsonLine: key order query, positive, negative; non-ASCII and / as is; newline-terminated", () => {
   const row = { negative: ["负/x"], positive: ["正"], query: ["子查询", "b"] } as RerankRow;
