@@ -5,6 +5,7 @@
 import { isAbsolute, relative, resolve } from "node:path";
 import { defaultTaskName, resolveDataset } from "../data/resolve.js";
 import type { LoadedDataset } from "../data/types.js";
+import { hasPositiveAndNegative } from "../data/validate-row.js";
 import { inputError } from "../errors.js";
 import { info, warn } from "../log.js";
 import { evaluateReranking } from "../metrics/evaluate.js";
@@ -52,6 +53,10 @@ function taskFor(ds: LoadedDataset, opts: EvalCommandOptions): ResultTask {
 /** Runs one evaluation and writes its result files. */
 export async function evalCommand(opts: EvalCommandOptions): Promise<EvalOutcome> {
   const ds = opts.data !== undefined ? await resolveDataset({ input: opts.data }) : await resolveDataset({ task: opts.task ?? defaultTaskName });
+  // Checked before the model is loaded (or downloaded), and here because only here the file's path is known.
+  if (!ds.rows.some(hasPositiveAndNegative)) {
+    throw inputError(`eval: ${ds.source.path}: no row has both a positive and a negative; nothing to evaluate`);
+  }
   const task = taskFor(ds, opts);
   const model = await resolveModel(opts.model, ds.rows, opts);
   let written;
@@ -60,9 +65,6 @@ export async function evalCommand(opts: EvalCommandOptions): Promise<EvalOutcome
     const bar = progressDisplay(`eval ${model.info.name}`, "docs");
     ev = await evaluateReranking(ds.rows, model, { onProgress: (d, t) => bar.update(d, t) });
     bar.stop();
-    if (ev.nEvaluated === 0) {
-      throw inputError(`eval: ${ds.source.path}: no row has both a positive and a negative; nothing to evaluate`);
-    }
     written = writeResults({
       format: opts.format,
       outputDir: resolve(opts.output),

@@ -68,6 +68,13 @@ const bad: BadCase[] = [
   { name: "missing field", files: { "d.jsonl": '{"query":"q","positive":["a"]}\n' }, args: ["--data", "d.jsonl"], message: /negative/ },
   { name: "mistyped field", files: { "d.jsonl": '{"query":"q","positive":"a","negative":["b"]}\n' }, args: ["--data", "d.jsonl"], message: /positive/ },
   { name: "empty dataset", files: { "d.jsonl": "" }, args: ["--data", "d.jsonl"], message: /no rows|empty/ },
+  {
+    // Refused before the model is loaded: the scores file does not even exist.
+    name: "no row with both a positive and a negative",
+    files: { "d.jsonl": jsonl([rows[2], { query: "q4", positive: ["a"], negative: [] }]) },
+    args: ["--data", "d.jsonl", "--model", "scores:missing.jsonl"],
+    message: /d\.jsonl: no row has both a positive and a negative; nothing to evaluate/,
+  },
   { name: "unknown task", files: {}, args: ["--task", "NoSuchTask"], message: /NoSuchTask/ },
   { name: "unknown model", files: { "d.jsonl": jsonl(rows) }, args: ["--data", "d.jsonl", "--model", "nonsense"], message: /unknown model 'nonsense'/ },
   { name: "unreadable parquet", files: { "d.parquet": new Uint8Array([0x50, 0x41, 0x52, 0x31, 1, 2, 3, 4, 0x50, 0x41, 0x52, 0x31]) }, args: ["--data", "d.parquet"], message: /d\.parquet/ },
