@@ -51,7 +51,6 @@ export async function splitCommand(opts: SplitCommandOptions): Promise<void> {
 
   const ds = await resolveDataset({ task: opts.task, input: opts.input });
   const what = ds.source.task !== undefined ? `task ${ds.source.task} (${ds.source.path})` : ds.source.path;
-  if (ds.rows.length === 0) throw inputError(`split: ${what} has no rows; nothing to split`);
   const split = trainTestSplit(ds.rows.length, { testSize, seed });
   const files = buildSplitFiles(ds, split, testSize, seed);
 
