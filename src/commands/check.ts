@@ -19,9 +19,6 @@ export interface CheckOptions {
   metrics?: string[];
 }
 
-/** Default tolerance: 0.002 absolute MAP/MRR. */
-export const DEFAULT_TOLERANCE = 0.002;
-
 /** Runs the gate; returns normally only when it passes. */
 export async function checkCommand(opts: CheckOptions): Promise<void> {
   if (!(Number.isFinite(opts.tolerance) && opts.tolerance >= 0)) {
