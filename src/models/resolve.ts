@@ -8,24 +8,15 @@
 import { existsSync, statSync } from "node:fs";
 import type { RerankRow } from "../data/types.js";
 import { inputError } from "../errors.js";
+import { parseHubId } from "./model-dir.js";
+import type { OnnxRerankerOptions } from "./onnx-reranker.js";
 import type { Reranker } from "./types.js";
 
-/** Options passed through to neural models (ignored by bm25 and precomputed scores). */
-export interface NeuralModelOptions {
-  batchSize?: number;
-  cache?: boolean;
-  openRetrievalsCompat?: boolean;
-  queryMaxLength?: number;
-  maxLength?: number;
-  /** Encoder backend for model directories, and its torch-only settings (docs/torch-backend.md). */
-  backend?: "onnx" | "torch";
-  device?: "cpu" | "cuda";
-  dtype?: "fp32" | "bf16" | "fp16";
-  workerTimeoutS?: number;
-  python?: string;
-}
-
-const HUB_ID = /^[A-Za-z0-9][\w.-]*\/[\w.-]+(@[\w./-]+)?$/;
+/** Options passed through to neural models (ignored by bm25 and precomputed scores): the `bench eval` flags, backend included. */
+export type NeuralModelOptions = Pick<
+  OnnxRerankerOptions,
+  "batchSize" | "cache" | "openRetrievalsCompat" | "queryMaxLength" | "maxLength" | "backend" | "device" | "dtype" | "workerTimeoutS" | "python"
+>;
 
 /** Resolves a `--model` value; `rows` are the rows to be evaluated (precomputed scores are checked against them). */
 export async function resolveModel(spec: string, rows: RerankRow[], neural: NeuralModelOptions = {}): Promise<Reranker> {
@@ -37,14 +28,11 @@ export async function resolveModel(spec: string, rows: RerankRow[], neural: Neur
     const { loadPrecomputedScores } = await import("./precomputed-scores.js");
     return loadPrecomputedScores(spec.slice("scores:".length), rows);
   }
-  if (existsSync(spec)) {
-    if (!statSync(spec).isDirectory()) {
-      throw inputError(`eval: --model ${spec} is a file; expected a model directory (model.onnx + tokenizer.json), bm25, or scores:FILE`);
-    }
-    const { loadOnnxReranker } = await import("./onnx-reranker.js");
-    return loadOnnxReranker(spec, neural);
+  const local = existsSync(spec);
+  if (local && !statSync(spec).isDirectory()) {
+    throw inputError(`eval: --model ${spec} is a file; expected a model directory (model.onnx + tokenizer.json), bm25, or scores:FILE`);
   }
-  if (HUB_ID.test(spec)) {
+  if (local || parseHubId(spec) !== null) {
     const { loadOnnxReranker } = await import("./onnx-reranker.js");
     return loadOnnxReranker(spec, neural);
   }
