@@ -19,10 +19,15 @@ export function modelNameAsPath(name: string): string {
   return safeSegment(name.replaceAll("/", "__"), "model name");
 }
 
+/** `<dir>/<org__model>/<revision|no_revision_available>`: where mteb puts a model's result files. */
+function modelDir(outputDir: string, model: ModelInfo): string {
+  return join(outputDir, modelNameAsPath(model.name), safeSegment(model.revision ?? "no_revision_available", "model revision"));
+}
+
 /** The <Task>.json text and its path. */
 export function mtebTaskResult(input: WriteResultsInput): ResultFile {
   const { task, model, scores, outputDir } = input;
-  const dir = join(outputDir, modelNameAsPath(model.name), safeSegment(model.revision ?? "no_revision_available", "model revision"));
+  const dir = modelDir(outputDir, model);
   const entry: Record<string, PyJson> = {};
   for (const [k, v] of metricEntries(scores)) entry[k] = new PyFloat(pyRound(v, 6));
   entry.main_score = new PyFloat(pyRound(scores[task.mainScore] as number, 6));
@@ -68,6 +73,5 @@ export function mtebModelMeta(input: WriteResultsInput): ResultFile {
     modalities: ["text"],
     loader: null,
   };
-  const dir = join(input.outputDir, modelNameAsPath(m.name), safeSegment(m.revision ?? "no_revision_available", "model revision"));
-  return { path: join(dir, "model_meta.json"), text: pyJsonDumps(meta) };
+  return { path: join(modelDir(input.outputDir, m), "model_meta.json"), text: pyJsonDumps(meta) };
 }
