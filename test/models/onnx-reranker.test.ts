@@ -69,6 +69,18 @@ const norm = (a: number[]): number[] => {
 const colbertRef = (q: Nested, d: Nested): number => q.reduce((s, qi) => s + Math.max(...d.map((dj) => dot(qi, dj))), 0) / q.length;
 const cosineRef = (a: number[], b: number[]): number => dot(a, b) / Math.sqrt(dot(a, a) * dot(b, b));
 
+/** Expected scores computed one text at a time: sim(embedQuery(query), embedDoc(doc)) for every request's documents. */
+async function referenceScores<Q, D>(reqs: ScoreRequest[], embedQuery: (text: string) => Promise<Q>, embedDoc: (text: string) => Promise<D>, sim: (q: Q, d: D) => number): Promise<number[][]> {
+  const expected: number[][] = [];
+  for (const r of reqs) {
+    const q = await embedQuery(r.query);
+    const row: number[] = [];
+    for (const d of r.docs) row.push(sim(q, await embedDoc(d)));
+    expected.push(row);
+  }
+  return expected;
+}
+
 function assertClose(actual: number[][], expected: number[][], tol: number): void {
   assert.equal(actual.length, expected.length);
   actual.forEach((row, i) => row.forEach((v, j) => assert.ok(Math.abs(v - expected[i][j]) <= tol, `[${i}][${j}] ${v} vs ${expected[i][j]}`)));
@@ -93,15 +105,9 @@ test("bge-m3-style export (XLM-R Unigram, no bench_model.json) is recognised; Co
   await rr.close();
   const tok = loadTokenizer(dir);
   const model = join(dir, "model.onnx");
-  const expected: number[][] = [];
-  for (const r of reqs) {
-    // colbert_vecs of an unpadded batch of 1 are exactly the n-1 token rows after CLS.
-    const q = await rawRows(model, tok.encode(r.query, 256), "colbert_vecs");
-    const row: number[] = [];
-    for (const d of r.docs) row.push(colbertRef(q, await rawRows(model, tok.encode(d, 256), "colbert_vecs")));
-    expected.push(row);
-  }
-  assertClose(got, expected, 1e-5);
+  // colbert_vecs of an unpadded batch of 1 are exactly the n-1 token rows after CLS.
+  const vecs = (text: string): Promise<Nested> => rawRows(model, tok.encode(text, 256), "colbert_vecs");
+  assertClose(got, await referenceScores(reqs, vecs, vecs, colbertRef), 1e-5);
 });
 
 test("batching, length grouping, dedup and the cache never change a ColBERT score (bit for bit vs batch size 1, no cache)", async () => {
@@ -141,20 +147,15 @@ test("openRetrievalsCompat equals open-retrievals' compute_score on inputs padde
   await rr.close();
   const tok = loadTokenizer(dir);
   const model = join(dir, "model.onnx");
-  const expected: number[][] = [];
-  for (const r of reqs) {
-    const qIds = tok.encode(r.query, 256);
-    // Straight from spec §4b: both sides padded to 256; einsum → max over all 255 doc rows (pads are zero
-    // vectors) → sum over all 255 query rows (pads contribute 0) → / q_mask[:, 1:].sum().
-    const q = await rawRows(model, qIds, "colbert_vecs", { padTo: 256, padId: 1 });
-    const row: number[] = [];
-    for (const d of r.docs) {
-      const dm = await rawRows(model, tok.encode(d, 256), "colbert_vecs", { padTo: 256, padId: 1 });
-      row.push(q.reduce((s, qi) => s + Math.max(...dm.map((dj) => dot(qi, dj))), 0) / (qIds.length - 1));
-    }
-    expected.push(row);
-  }
-  assertClose(got, expected, 1e-5);
+  // Straight from spec §4b: both sides padded to 256; einsum → max over all 255 doc rows (pads are zero
+  // vectors) → sum over all 255 query rows (pads contribute 0) → / q_mask[:, 1:].sum().
+  const padded = (ids: number[]): Promise<Nested> => rawRows(model, ids, "colbert_vecs", { padTo: 256, padId: 1 });
+  const query = async (text: string): Promise<{ rows: Nested; n: number }> => {
+    const ids = tok.encode(text, 256);
+    return { rows: await padded(ids), n: ids.length - 1 };
+  };
+  const compatScore = (q: { rows: Nested; n: number }, dm: Nested): number => q.rows.reduce((s, qi) => s + Math.max(...dm.map((dj) => dot(qi, dj))), 0) / q.n;
+  assertClose(got, await referenceScores(reqs, query, (text) => padded(tok.encode(text, 256)), compatScore), 1e-5);
   const plain = await loadOnnxReranker(dir, { ...quiet, cache: false });
   const unfloored = await plain.score(reqs);
   await plain.close();
@@ -171,14 +172,7 @@ test("BERT-shaped ColBERT (token_type_ids, last_hidden_state, normalised by benc
   const tok = loadTokenizer(dir);
   const model = join(dir, "model.onnx");
   const rows = async (text: string, max: number) => (await rawRows(model, tok.encode(text, max), "last_hidden_state", { tokenTypes: true })).slice(1).map(norm);
-  const expected: number[][] = [];
-  for (const r of reqs) {
-    const q = await rows(r.query, 32);
-    const row: number[] = [];
-    for (const d of r.docs) row.push(colbertRef(q, await rows(d, 64)));
-    expected.push(row);
-  }
-  assertClose(got, expected, 1e-5);
+  assertClose(got, await referenceScores(reqs, (text) => rows(text, 32), (text) => rows(text, 64), colbertRef), 1e-5);
 });
 
 test("dense: mean pooling over last_hidden_state and bge-m3 dense_vecs, cosine, match a direct computation", async () => {
@@ -191,18 +185,11 @@ test("dense: mean pooling over last_hidden_state and bge-m3 dense_vecs, cosine, 
   await rr.close();
   const tok = loadTokenizer(dir);
   const model = join(dir, "model.onnx");
-  const meanVec = async (text: string, max: number): Promise<number[]> => {
-    const h = await rawRows(model, tok.encode(text, max), "last_hidden_state", { tokenTypes: true });
+  const meanVec = async (text: string): Promise<number[]> => {
+    const h = await rawRows(model, tok.encode(text, 64), "last_hidden_state", { tokenTypes: true });
     return h[0].map((_, k) => h.reduce((s, row) => s + row[k], 0) / h.length);
   };
-  const expected: number[][] = [];
-  for (const r of reqs) {
-    const q = await meanVec(r.query, 64);
-    const row: number[] = [];
-    for (const d of r.docs) row.push(cosineRef(q, await meanVec(d, 64)));
-    expected.push(row);
-  }
-  assertClose(got, expected, 1e-5);
+  assertClose(got, await referenceScores(reqs, meanVec, meanVec, cosineRef), 1e-5);
   const one = await loadOnnxReranker(dir, { ...quiet, cache: false, batchSize: 1 });
   assert.deepEqual(await one.score(reqs), got, "mean pooling ignores padding: batch 1 and batch 3 agree bit for bit");
   await one.close();
@@ -213,14 +200,8 @@ test("dense: mean pooling over last_hidden_state and bge-m3 dense_vecs, cosine, 
   await rd.close();
   const tok2 = loadTokenizer(m3);
   const m3model = join(m3, "model.onnx");
-  const exp2: number[][] = [];
-  for (const r of reqs) {
-    const [q] = await rawRows(m3model, tok2.encode(r.query, 128), "dense_vecs");
-    const row: number[] = [];
-    for (const d of r.docs) row.push(cosineRef(q, (await rawRows(m3model, tok2.encode(d, 128), "dense_vecs"))[0]));
-    exp2.push(row);
-  }
-  assertClose(got2, exp2, 1e-5);
+  const denseVec = async (text: string): Promise<number[]> => (await rawRows(m3model, tok2.encode(text, 128), "dense_vecs"))[0];
+  assertClose(got2, await referenceScores(reqs, denseVec, denseVec, cosineRef), 1e-5);
 });
 
 test("cross-encoder: each pair through the model, its logit is the score; batching and cache change nothing", async () => {
