@@ -1,4 +1,4 @@
-import { after, before, test } from "node:test";
+import { test } from "node:test";
 import assert from "node:assert/strict";
 import { createHash } from "node:crypto";
 import { existsSync, mkdirSync, writeFileSync } from "node:fs";
@@ -7,7 +7,7 @@ import { fileURLToPath } from "node:url";
 import { ExitCode } from "../../src/errors.js";
 import { defaultTaskName, resolveDataset } from "../../src/data/resolve.js";
 import { getTask } from "../../src/tasks/registry.js";
-import { type FakeHub, startFakeHub } from "../hub/server.js";
+import { useFakeHub } from "../hub/server.js";
 import { SAMPLE, benchError, parquetBytes, tempDir } from "./fixtures.js";
 
 const repoRoot = resolve(dirname(fileURLToPath(import.meta.url)), "../..");
@@ -16,23 +16,9 @@ const t2Parquet = parquetBytes(SAMPLE, "SNAPPY");
 const sha = (b: Uint8Array | string): string => createHash("sha256").update(b).digest("hex");
 const jsonl = SAMPLE.map((r) => JSON.stringify(r)).join("\n") + "\n";
 
-let hub: FakeHub;
-let home: { dir: string; cleanup: () => void };
-const saved = { ...process.env };
-before(async () => {
-  if (!("hub" in T2.dataset)) throw new Error("T2Reranking must be a hub task");
-  const { hub: repoId, revision: commit, file: filename } = T2.dataset;
-  hub = await startFakeHub([{ repoType: "dataset", repoId, commit, filename, content: t2Parquet, lfs: true }]);
-  home = tempDir("bench-h3-hfhome-");
-  for (const k of ["HF_TOKEN", "HUGGING_FACE_HUB_TOKEN", "HF_HUB_OFFLINE", "HF_HUB_CACHE", "HF_TOKEN_PATH"]) delete process.env[k];
-  process.env.HF_HOME = home.dir;
-  process.env.HF_ENDPOINT = hub.endpoint;
-});
-after(async () => {
-  await hub.close();
-  home.cleanup();
-  process.env = saved;
-});
+if (!("hub" in T2.dataset)) throw new Error("T2Reranking must be a hub task");
+const { hub: repoId, revision: commit, file: filename } = T2.dataset;
+const fake = useFakeHub([{ repoType: "dataset", repoId, commit, filename, content: t2Parquet, lfs: true }]);
 
 test("--input: a file, no task provenance", async () => {
   const { dir, cleanup } = tempDir();
@@ -50,14 +36,14 @@ test("--input: a file, no task provenance", async () => {
 test("T2Reranking: downloaded from the hub at its pinned revision into $HF_HOME/hub, then reused offline", async () => {
   const ds = await resolveDataset({ task: "T2Reranking" });
   assert.deepEqual(ds.rows, SAMPLE);
-  const expectedPath = join(home.dir, "hub", "datasets--C-MTEB--T2Reranking", "snapshots", "76631901a18387f85eaa53e5450019b87ad58ef9", "data", "dev-00000-of-00001-65d96bde8023d9b9.parquet");
+  const expectedPath = join(fake.home, "hub", "datasets--C-MTEB--T2Reranking", "snapshots", "76631901a18387f85eaa53e5450019b87ad58ef9", "data", "dev-00000-of-00001-65d96bde8023d9b9.parquet");
   assert.deepEqual(ds.source, { path: expectedPath, format: "parquet", sha256: sha(t2Parquet), task: "T2Reranking", revision: "76631901a18387f85eaa53e5450019b87ad58ef9" });
-  assert.equal(hub.hubRequests.length, 1);
-  assert.equal(hub.hubRequests[0]!.url, "/datasets/C-MTEB/T2Reranking/resolve/76631901a18387f85eaa53e5450019b87ad58ef9/data/dev-00000-of-00001-65d96bde8023d9b9.parquet");
+  assert.equal(fake.hub.hubRequests.length, 1);
+  assert.equal(fake.hub.hubRequests[0]!.url, "/datasets/C-MTEB/T2Reranking/resolve/76631901a18387f85eaa53e5450019b87ad58ef9/data/dev-00000-of-00001-65d96bde8023d9b9.parquet");
   process.env.HF_HUB_OFFLINE = "1";
   try {
     assert.deepEqual((await resolveDataset({ task: "T2Reranking" })).source.path, expectedPath);
-    assert.equal(hub.hubRequests.length, 1);
+    assert.equal(fake.hub.hubRequests.length, 1);
   } finally {
     delete process.env.HF_HUB_OFFLINE;
   }

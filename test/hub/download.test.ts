@@ -1,4 +1,4 @@
-import { after, before, test } from "node:test";
+import { test } from "node:test";
 import assert from "node:assert/strict";
 import { createHash, randomBytes } from "node:crypto";
 import { existsSync, lstatSync, mkdirSync, readFileSync, readdirSync, readlinkSync, symlinkSync, writeFileSync } from "node:fs";
@@ -7,7 +7,7 @@ import { join } from "node:path";
 import { ExitCode } from "../../src/errors.js";
 import { HubNotFoundError, hubDownload, hubDownloadFiles, hubFileUrl } from "../../src/hub/download.js";
 import { benchError, tempDir } from "../data/fixtures.js";
-import { type FakeHub, type ServedFile, startFakeHub } from "./server.js";
+import { type ServedFile, useFakeHub } from "./server.js";
 
 const C1 = "76631901a18387f85eaa53e5450019b87ad58ef9";
 const C2 = "1111111111111111111111111111111111111111";
@@ -26,22 +26,7 @@ const files: ServedFile[] = [
   { repoType: "model", repoId: "org/big", commit: C2, filename: "w.bin", content: new Uint8Array(9 * 1024 * 1024).fill(7), lfs: true },
 ];
 
-let hub: FakeHub;
-let home: { dir: string; cleanup: () => void };
-const saved = { ...process.env };
-
-before(async () => {
-  hub = await startFakeHub(files);
-  home = tempDir("bench-h3-hfhome-");
-  for (const k of ["HF_TOKEN", "HUGGING_FACE_HUB_TOKEN", "HF_HUB_OFFLINE", "HF_HUB_CACHE", "HF_TOKEN_PATH"]) delete process.env[k];
-  process.env.HF_HOME = home.dir;
-  process.env.HF_ENDPOINT = hub.endpoint;
-});
-after(async () => {
-  await hub.close();
-  home.cleanup();
-  process.env = saved;
-});
+const fake = useFakeHub(files);
 
 /** A fresh cache dir per test, so tests do not see each other's downloads. */
 const freshCache = (): string => tempDir("bench-h3-cache-").dir;
@@ -56,7 +41,7 @@ test("LFS file: HF_ENDPOINT honoured, 302 to another host, blobs/<sha256> + rela
   const cacheDir = freshCache();
   process.env.HF_TOKEN = "hf_public";
   try {
-    const before = hub.hubRequests.length;
+    const before = fake.hub.hubRequests.length;
     const p = await hubDownload({ repoType: "dataset", repoId: "org/t2", revision: C1, filename: PARQ, cacheDir });
     const folder = join(cacheDir, "datasets--org--t2");
     assert.equal(p, join(folder, "snapshots", C1, ...PARQ.split("/")));
@@ -64,12 +49,12 @@ test("LFS file: HF_ENDPOINT honoured, 302 to another host, blobs/<sha256> + rela
     assert.ok(lstatSync(p).isSymbolicLink());
     assert.equal(readlinkSync(p), join("..", "..", "..", "blobs", sha(big)));
     assert.deepEqual(readdirSync(join(folder, "blobs")), [sha(big)]);
-    assert.equal(hub.hubRequests.length, before + 1);
-    assert.equal(hub.hubRequests.at(-1)!.auth, "Bearer hf_public", "the token goes to the hub");
-    assert.equal(hub.cdnRequests.at(-1)!.auth, undefined, "the token is never forwarded to another host");
-    const n = hub.hubRequests.length + hub.cdnRequests.length;
+    assert.equal(fake.hub.hubRequests.length, before + 1);
+    assert.equal(fake.hub.hubRequests.at(-1)!.auth, "Bearer hf_public", "the token goes to the hub");
+    assert.equal(fake.hub.cdnRequests.at(-1)!.auth, undefined, "the token is never forwarded to another host");
+    const n = fake.hub.hubRequests.length + fake.hub.cdnRequests.length;
     assert.equal(await hubDownload({ repoType: "dataset", repoId: "org/t2", revision: C1, filename: PARQ, cacheDir }), p);
-    assert.equal(hub.hubRequests.length + hub.cdnRequests.length, n, "a cached pinned file needs no request");
+    assert.equal(fake.hub.hubRequests.length + fake.hub.cdnRequests.length, n, "a cached pinned file needs no request");
   } finally {
     delete process.env.HF_TOKEN;
   }
@@ -84,9 +69,9 @@ test("non-LFS file: blobs/<git sha1>; a branch revision writes refs/main and wor
   assert.equal(readFileSync(join(folder, "refs", "main"), "utf8"), C1);
   process.env.HF_HUB_OFFLINE = "1";
   try {
-    const n = hub.hubRequests.length;
+    const n = fake.hub.hubRequests.length;
     assert.equal(await hubDownload({ repoType: "dataset", repoId: "org/t2", revision: "main", filename: "README.md", cacheDir }), p);
-    assert.equal(hub.hubRequests.length, n);
+    assert.equal(fake.hub.hubRequests.length, n);
   } finally {
     delete process.env.HF_HUB_OFFLINE;
   }
@@ -102,10 +87,10 @@ test("files placed by huggingface_hub (symlink to blob, or a plain file) are reu
   writeFileSync(join(folder, "snapshots", C1, "README.md"), "plain");
   process.env.HF_HUB_OFFLINE = "true";
   try {
-    const n = hub.hubRequests.length;
+    const n = fake.hub.hubRequests.length;
     assert.equal(readFileSync(await hubDownload({ repoType: "dataset", repoId: "C-MTEB/T2Reranking", revision: C1, filename: PARQ, cacheDir }), "utf8"), "PAR1…");
     assert.equal(readFileSync(await hubDownload({ repoType: "dataset", repoId: "C-MTEB/T2Reranking", revision: C1, filename: "README.md", cacheDir }), "utf8"), "plain");
-    assert.equal(hub.hubRequests.length, n);
+    assert.equal(fake.hub.hubRequests.length, n);
   } finally {
     delete process.env.HF_HUB_OFFLINE;
   }
@@ -149,10 +134,10 @@ test("401 without a token and 403 with a wrong one mention HF_TOKEN; the right t
   await assert.rejects(hubDownload({ ...req, token: "wrong" }), benchError(/^hub: 403 .*HF_TOKEN is set but was refused/));
   const p = await hubDownload({ ...req, repoId: "old-org/private", token: "hf_secret" });
   assert.ok(readFileSync(p).equals(files[2]!.content));
-  const viaRename = hub.hubRequests.slice(-2);
+  const viaRename = fake.hub.hubRequests.slice(-2);
   assert.ok(viaRename[0]!.url.startsWith("/datasets/old-org/") && viaRename[1]!.url.startsWith("/datasets/org/"));
   assert.deepEqual(viaRename.map((r) => r.auth), ["Bearer hf_secret", "Bearer hf_secret"], "same-host redirects keep the token");
-  assert.equal(hub.cdnRequests.at(-1)!.auth, undefined);
+  assert.equal(fake.hub.cdnRequests.at(-1)!.auth, undefined);
 });
 
 test("404 names repo, revision and file, is a HubNotFoundError, and is remembered in .no_exist (also offline)", async () => {
@@ -161,15 +146,15 @@ test("404 names repo, revision and file, is a HubNotFoundError, and is remembere
   const notFound = new RegExp(`^hub: 404 not found \\(EntryNotFound\\): dataset org/t2 revision ${C1} file nope\\.parquet \\(.*\\); check the repo id, the revision and the file name$`);
   await assert.rejects(hubDownload(req), (e: unknown) => benchError(notFound)(e) && e instanceof HubNotFoundError && e.entryMissing && e.commit === C1);
   assert.ok(existsSync(join(cacheDir, "datasets--org--t2", ".no_exist", C1, "nope.parquet")), "huggingface_hub's .no_exist marker");
-  const n = hub.hubRequests.length;
+  const n = fake.hub.hubRequests.length;
   await assert.rejects(hubDownload(req), (e: unknown) => e instanceof HubNotFoundError && /^hub: 404 not found \(cached in \.no_exist\)/.test(e.message));
   // A branch: the 404's X-Repo-Commit is recorded in refs/, so the offline probe also answers "absent".
   await assert.rejects(hubDownload({ ...req, revision: "main", filename: "optional.json" }), HubNotFoundError);
-  assert.equal(hub.hubRequests.length, n + 1);
+  assert.equal(fake.hub.hubRequests.length, n + 1);
   process.env.HF_HUB_OFFLINE = "1";
   try {
     await assert.rejects(hubDownload({ ...req, revision: "main", filename: "optional.json" }), (e: unknown) => e instanceof HubNotFoundError && e.entryMissing);
-    assert.equal(hub.hubRequests.length, n + 1);
+    assert.equal(fake.hub.hubRequests.length, n + 1);
   } finally {
     delete process.env.HF_HUB_OFFLINE;
   }
@@ -214,7 +199,7 @@ test("hubDownloadFiles: several model files at one revision (no datasets/ prefix
   assert.deepEqual(paths, [join(cacheDir, "models--org--model", "snapshots", C2, "model.onnx"), join(cacheDir, "models--org--model", "snapshots", C2, "tokenizer.json")]);
   assert.ok(readFileSync(paths[0]!).equals(files[6]!.content));
   assert.equal(readFileSync(paths[1]!, "utf8"), '{"v":1}');
-  assert.ok(hub.hubRequests.slice(-2).every((r) => r.url.startsWith("/org/model/resolve/")));
+  assert.ok(fake.hub.hubRequests.slice(-2).every((r) => r.url.startsWith("/org/model/resolve/")));
 
   const lines: string[] = [];
   const write = process.stderr.write;

@@ -4,8 +4,12 @@
  * git-sha1 ETag for small files), plus the CDN server itself. Both count requests and record auth headers.
  */
 import { createHash } from "node:crypto";
+import { mkdtempSync, rmSync } from "node:fs";
 import { type IncomingMessage, type Server, type ServerResponse, createServer } from "node:http";
 import type { AddressInfo } from "node:net";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { after, before } from "node:test";
 
 /** One file the fake hub serves, and how it (mis)behaves. */
 export interface ServedFile {
@@ -100,4 +104,33 @@ export async function startFakeHub(files: ServedFile[]): Promise<FakeHub> {
       await Promise.all([close(hub), close(cdn)]);
     },
   };
+}
+
+/** A test file's fake hub and the temp $HF_HOME it runs under; set by useFakeHub's before() hook. */
+export interface FakeHubEnv {
+  hub: FakeHub;
+  home: string;
+}
+
+/**
+ * Registers before/after hooks for the calling test file: start a fake hub serving `files`, point HF_ENDPOINT at
+ * it and HF_HOME at a fresh temp dir, with no token, offline or cache variable inherited from the caller's
+ * environment; afterwards close the hub, remove the dir and restore process.env. Read the fields inside tests.
+ */
+export function useFakeHub(files: ServedFile[]): FakeHubEnv {
+  const env = {} as FakeHubEnv;
+  const saved = { ...process.env };
+  before(async () => {
+    env.hub = await startFakeHub(files);
+    env.home = mkdtempSync(join(tmpdir(), "bench-h3-hfhome-"));
+    for (const k of ["HF_TOKEN", "HUGGING_FACE_HUB_TOKEN", "HF_HUB_OFFLINE", "HF_HUB_CACHE", "HF_TOKEN_PATH"]) delete process.env[k];
+    process.env.HF_HOME = env.home;
+    process.env.HF_ENDPOINT = env.hub.endpoint;
+  });
+  after(async () => {
+    await env.hub.close();
+    rmSync(env.home, { recursive: true, force: true });
+    process.env = saved;
+  });
+  return env;
 }
