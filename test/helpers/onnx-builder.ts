@@ -175,6 +175,20 @@ export function buildEncoderOnnx(spec: EncoderSpec): Uint8Array {
 
 const SPECIAL = (id: number, content: string) => ({ id, content, single_word: false, lstrip: false, rstrip: false, normalized: false, special: true });
 
+/**
+ * A TemplateProcessing post-processor with two special tokens ([token, id]): single = `cls A sep`, pair as listed
+ * ([piece, type_id]; "A" and "B" are the sequences, anything else a special token).
+ */
+function templateProcessing(cls: [string, number], sep: [string, number], pair: [string, number][]): Record<string, unknown> {
+  const piece = ([id, type_id]: [string, number]) => (id === "A" || id === "B" ? { Sequence: { id, type_id } } : { SpecialToken: { id, type_id } });
+  return {
+    type: "TemplateProcessing",
+    single: ([[cls[0], 0], ["A", 0], [sep[0], 0]] as [string, number][]).map(piece),
+    pair: pair.map(piece),
+    special_tokens: Object.fromEntries([cls, sep].map(([token, id]) => [token, { id: token, ids: [id], tokens: [token] }])),
+  };
+}
+
 /** A BERT-layout WordPiece tokenizer.json over `vocab` (ids = positions; must contain [PAD] [UNK] [CLS] [SEP] [MASK]). */
 export function wordPieceTokenizerJson(vocab: string[]): Record<string, unknown> {
   const v = Object.fromEntries(vocab.map((t, i) => [t, i]));
@@ -186,21 +200,7 @@ export function wordPieceTokenizerJson(vocab: string[]): Record<string, unknown>
     added_tokens: specials,
     normalizer: { type: "BertNormalizer", clean_text: true, handle_chinese_chars: true, strip_accents: null, lowercase: true },
     pre_tokenizer: { type: "BertPreTokenizer" },
-    post_processor: {
-      type: "TemplateProcessing",
-      single: [{ SpecialToken: { id: "[CLS]", type_id: 0 } }, { Sequence: { id: "A", type_id: 0 } }, { SpecialToken: { id: "[SEP]", type_id: 0 } }],
-      pair: [
-        { SpecialToken: { id: "[CLS]", type_id: 0 } },
-        { Sequence: { id: "A", type_id: 0 } },
-        { SpecialToken: { id: "[SEP]", type_id: 0 } },
-        { Sequence: { id: "B", type_id: 1 } },
-        { SpecialToken: { id: "[SEP]", type_id: 1 } },
-      ],
-      special_tokens: {
-        "[CLS]": { id: "[CLS]", ids: [v["[CLS]"]], tokens: ["[CLS]"] },
-        "[SEP]": { id: "[SEP]", ids: [v["[SEP]"]], tokens: ["[SEP]"] },
-      },
-    },
+    post_processor: templateProcessing(["[CLS]", v["[CLS]"]], ["[SEP]", v["[SEP]"]], [["[CLS]", 0], ["A", 0], ["[SEP]", 0], ["B", 1], ["[SEP]", 1]]),
     decoder: { type: "WordPiece", prefix: "##", cleanup: true },
     model: { type: "WordPiece", unk_token: "[UNK]", continuing_subword_prefix: "##", max_input_chars_per_word: 100, vocab: v },
   };
@@ -220,22 +220,7 @@ export function unigramTokenizerJson(pieces: [string, number][]): Record<string,
     added_tokens: [SPECIAL(0, "<s>"), SPECIAL(1, "<pad>"), SPECIAL(2, "</s>"), SPECIAL(3, "<unk>"), { ...SPECIAL(maskId, "<mask>"), lstrip: true }],
     normalizer: { type: "Replace", pattern: { Regex: " {2,}" }, content: " " },
     pre_tokenizer: { type: "Metaspace", replacement: "▁", prepend_scheme: "always", split: true },
-    post_processor: {
-      type: "TemplateProcessing",
-      single: [{ SpecialToken: { id: "<s>", type_id: 0 } }, { Sequence: { id: "A", type_id: 0 } }, { SpecialToken: { id: "</s>", type_id: 0 } }],
-      pair: [
-        { SpecialToken: { id: "<s>", type_id: 0 } },
-        { Sequence: { id: "A", type_id: 0 } },
-        { SpecialToken: { id: "</s>", type_id: 0 } },
-        { SpecialToken: { id: "</s>", type_id: 0 } },
-        { Sequence: { id: "B", type_id: 0 } },
-        { SpecialToken: { id: "</s>", type_id: 0 } },
-      ],
-      special_tokens: {
-        "<s>": { id: "<s>", ids: [0], tokens: ["<s>"] },
-        "</s>": { id: "</s>", ids: [2], tokens: ["</s>"] },
-      },
-    },
+    post_processor: templateProcessing(["<s>", 0], ["</s>", 2], [["<s>", 0], ["A", 0], ["</s>", 0], ["</s>", 0], ["B", 0], ["</s>", 0]]),
     decoder: { type: "Metaspace", replacement: "▁", prepend_scheme: "always", split: true },
     model: { type: "Unigram", unk_id: 3, vocab, byte_fallback: false },
   };
