@@ -5,7 +5,8 @@
  */
 import { BenchError, ExitCode } from "../errors.js";
 import { pairedStats, type PairedStats } from "./paired-stats.js";
-import { mean, pairQueries, readPerQuery, type QueryScore } from "./per-query.js";
+import { npMean } from "../metrics/pairwise-sum.js";
+import { pairQueries, readPerQuery, type QueryScore } from "./per-query.js";
 import { splitLabel } from "./result-file.js";
 import type { LoadedResult, ResultSet } from "./result-set.js";
 
@@ -164,7 +165,7 @@ function consistency(qs: QueryScore[], r: LoadedResult, split: string, subset: s
   const scores = r.scores.find((s) => s.split === split && s.subset === subset)!.metrics;
   for (const [metric, field] of Object.entries(PER_QUERY_METRICS)) {
     const v = scores[metric];
-    const m = mean(qs.map((q) => q[field]));
+    const m = npMean(qs.map((q) => q[field])); // the mean the evaluator took of these values
     if (v !== undefined && Number.isFinite(v) && Math.abs(m - v) > 1e-6) {
       return `${r.perQueryPath}: per-query ${field} values average to ${m}, but ${r.path} says ${metric} = ${v} (stale or foreign sidecar?)`;
     }

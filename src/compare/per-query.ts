@@ -81,10 +81,3 @@ function clip(q: string | string[]): string {
   const s = JSON.stringify(q);
   return s.length > 40 ? `${s.slice(0, 37)}…"` : s;
 }
-
-/** Plain left-to-right mean: within ~1e-16 of numpy's pairwise mean, plenty for the 1e-6 consistency check. */
-export function mean(xs: number[]): number {
-  let s = 0;
-  for (const x of xs) s += x;
-  return s / xs.length;
-}
