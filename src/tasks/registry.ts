@@ -19,6 +19,14 @@ export function tasksDir(): string {
   }
 }
 
+/** The task names registered in `dir` (its *.json file names without the extension), sorted. */
+function taskNames(dir: string): string[] {
+  return readdirSync(dir)
+    .filter((f) => f.endsWith(".json"))
+    .map((f) => basename(f, ".json"))
+    .sort();
+}
+
 function readTaskFile(file: string): TaskMetadata {
   let json: unknown;
   try {
@@ -35,19 +43,13 @@ function readTaskFile(file: string): TaskMetadata {
 
 /** Every registered task, sorted by name; a broken task file is an error, not silently skipped. */
 export function listTasks(dir: string = tasksDir()): TaskMetadata[] {
-  return readdirSync(dir)
-    .filter((f) => f.endsWith(".json"))
-    .sort()
-    .map((f) => readTaskFile(join(dir, f)));
+  return taskNames(dir).map((name) => readTaskFile(join(dir, `${name}.json`)));
 }
 
 /** The task named `name` (case-sensitive), or a BenchError listing the known tasks. */
 export function getTask(name: string, dir: string = tasksDir()): TaskMetadata {
   const file = join(dir, `${name}.json`);
   if (/^[A-Za-z0-9_-]+$/.test(name) && existsSync(file)) return readTaskFile(file);
-  const known = readdirSync(dir)
-    .filter((f) => f.endsWith(".json"))
-    .map((f) => basename(f, ".json"))
-    .sort();
+  const known = taskNames(dir);
   throw inputError(`data: unknown task "${name}"; known tasks: ${known.join(", ") || "(none in " + dir + ")"}`);
 }
