@@ -4,19 +4,17 @@
  */
 import { test } from "node:test";
 import assert from "node:assert/strict";
-import { existsSync, mkdtempSync, rmSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { existsSync } from "node:fs";
 import { join } from "node:path";
 import { repoRoot, runCli } from "../helpers/cli.js";
-import { bench, torchSkipReason } from "../train/helpers.js";
+import { bench, scratchDir, torchSkipReason } from "../train/helpers.js";
 
 const HINT = "if the change is intended, run `npm run results:update` and commit results/ (docs/results.md)";
 
 test("bench demo prints bm25 / tiny ColBERT before and after fine-tuning, and reproduces results/demo", (t) => {
   const skip = torchSkipReason();
   if (skip) return t.skip(skip);
-  const dir = mkdtempSync(join(tmpdir(), "bench-demo-test-"));
-  t.after(() => rmSync(dir, { recursive: true, force: true }));
+  const dir = scratchDir(t, "bench-demo-test-");
   const r = bench(dir, ["demo", "--out", "work"]);
   assert.equal(r.code, 0, r.stderr);
   const row = (label: string): number[] => {

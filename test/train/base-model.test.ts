@@ -5,17 +5,15 @@
  */
 import { test } from "node:test";
 import assert from "node:assert/strict";
-import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { BenchError } from "../../src/errors.js";
 import { localBase } from "../../src/train/base-model.js";
 import { startFakeHub } from "../hub/server.js";
-import { benchAsync, python, repoRoot, tinyZh, torchSkipReason } from "./helpers.js";
+import { benchAsync, python, repoRoot, scratchDir, tinyZh, torchSkipReason } from "./helpers.js";
 
 test("localBase: config.json + tokenizer.json required; no weights means random init", (t) => {
-  const dir = mkdtempSync(join(tmpdir(), "bench-base-"));
-  t.after(() => rmSync(dir, { recursive: true, force: true }));
+  const dir = scratchDir(t, "bench-base-");
   assert.deepEqual(localBase(tinyZh), { dir: tinyZh, id: tinyZh, hasWeights: false });
   writeFileSync(join(dir, "tokenizer.json"), "{}");
   assert.throws(() => localBase(dir), (e: unknown) => e instanceof BenchError && /has no config\.json/.test(e.message));
@@ -27,8 +25,7 @@ test("localBase: config.json + tokenizer.json required; no weights means random 
 test("bench train --model ORG/NAME downloads HF weights from the hub and the trainer loads them by name", async (t) => {
   const skip = torchSkipReason();
   if (skip) return t.skip(skip);
-  const dir = mkdtempSync(join(tmpdir(), "bench-base-hub-"));
-  t.after(() => rmSync(dir, { recursive: true, force: true }));
+  const dir = scratchDir(t, "bench-base-hub-");
   const src = join(dir, "src");
   mkdirSync(src);
   // Real weights in HF layout: BertModel names under a "bert." prefix, plus a colbert_linear.pt state dict.

@@ -1,14 +1,12 @@
 /** `bench train` input errors: exit codes and messages that name the problem (no training runs here). */
 import { test } from "node:test";
 import assert from "node:assert/strict";
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { mkdirSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
-import { bench, tinyZh } from "./helpers.js";
+import { bench, scratchDir, tinyZh } from "./helpers.js";
 
 test("bench train: usage and input errors", (t) => {
-  const dir = mkdtempSync(join(tmpdir(), "bench-train-err-"));
-  t.after(() => rmSync(dir, { recursive: true, force: true }));
+  const dir = scratchDir(t, "bench-train-err-");
   writeFileSync(join(dir, "train.jsonl"), `${JSON.stringify({ query: "问", positive: ["答"], negative: ["错"] })}\n`);
 
   let r = bench(dir, ["train", "--out", "x"]);

@@ -8,10 +8,9 @@ import { test } from "node:test";
 import assert from "node:assert/strict";
 import { once } from "node:events";
 import { createServer } from "node:net";
-import { existsSync, mkdtempSync, readFileSync, rmSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { existsSync, readFileSync } from "node:fs";
 import { join } from "node:path";
-import { bench, benchAsync, benchDetached, tinyZh, torchSkipReason } from "./helpers.js";
+import { assertSameBytes, bench, benchAsync, benchUntil, scratchDir, tinyZh, torchSkipReason } from "./helpers.js";
 
 const ARGS = [
   "--model", tinyZh, "--data", "split/train.jsonl", "--nproc-per-node", "2",
@@ -19,12 +18,12 @@ const ARGS = [
   "--query_max_length", "32", "--max_length", "48", "--padding", "longest", "--use_inbatch_negative", "true",
   "--logging_steps", "1", "--save_steps", "100", "--threads", "1", "--seed", "5",
 ];
+const WEIGHTS = ["model.safetensors", "colbert_linear.pt"];
 
 test("bench train --nproc-per-node 2: rank-0 output, Ctrl-C + --resume bit-identical, failing ranks end the run", async (t) => {
   const skip = torchSkipReason();
   if (skip) return t.skip(skip);
-  const dir = mkdtempSync(join(tmpdir(), "bench-ddp-"));
-  t.after(() => rmSync(dir, { recursive: true, force: true }));
+  const dir = scratchDir(t, "bench-ddp-");
   assert.equal(bench(dir, ["split", "--task", "ZhSampleReranking", "--out", "split"]).code, 0);
 
   const a = bench(dir, ["train", ...ARGS, "--out", "A"]);
@@ -36,26 +35,15 @@ test("bench train --nproc-per-node 2: rank-0 output, Ctrl-C + --resume bit-ident
   assert.deepEqual(log.map((r) => r.step), Array.from({ length: 20 }, (_, i) => i + 1)); // one writer: no duplicate lines
 
   await t.test("Ctrl-C: every rank stops at the same step, rank 0 checkpoints; --resume ends bit-identical", async () => {
-    const child = benchDetached(dir, ["train", ...ARGS, "--out", "C"]);
-    let stderr = "";
-    let sent = false;
-    child.stderr.on("data", (b: Buffer) => {
-      stderr += b.toString();
-      if (!sent && /train \[.*\] 2\/20/.test(stderr)) {
-        sent = true;
-        child.kill("SIGINT"); // bench only; it forwards to torchrun, which forwards to the ranks
-      }
-    });
-    const [code] = (await once(child, "exit")) as [number | null];
+    // SIGINT to bench only; it forwards to torchrun, which forwards to the ranks
+    const { code, stderr } = await benchUntil(dir, ["train", ...ARGS, "--out", "C"], /train \[.*\] 2\/20/, (child) => child.kill("SIGINT"));
     assert.equal(code, 130, stderr);
     const stopped = /interrupted at step (\d+); the checkpoint is saved, continue with --resume/.exec(stderr);
     assert.ok(stopped && Number(stopped[1]) < 20, stderr);
     const r = bench(dir, ["train", "--out", "C", "--resume", "--nproc-per-node", "2"]);
     assert.equal(r.code, 0, r.stderr);
     assert.match(r.stderr, new RegExp(`resuming at step ${stopped[1]} of 20`));
-    for (const f of ["model.safetensors", "colbert_linear.pt"]) {
-      assert.ok(readFileSync(join(dir, "A", f)).equals(readFileSync(join(dir, "C", f))), `${f} differs after resume`);
-    }
+    assertSameBytes(join(dir, "A"), join(dir, "C"), WEIGHTS, "differs after resume");
   });
 
   await t.test("2 nodes x 1 process (static rendezvous on loopback) = 1 node x 2 processes, bit for bit", async () => {
@@ -73,9 +61,7 @@ test("bench train --nproc-per-node 2: rank-0 output, Ctrl-C + --resume bit-ident
     assert.equal(n1.code, 0, n1.stderr);
     assert.match(n1.stderr, /node 1's processes finished; node 0 writes/);
     assert.ok(!existsSync(join(dir, "N1", "model.safetensors")), "node 1 must not write the model");
-    for (const f of ["model.safetensors", "colbert_linear.pt"]) {
-      assert.ok(readFileSync(join(dir, "A", f)).equals(readFileSync(join(dir, "N0", f))), `${f}: 2 nodes differ from 2 local processes`);
-    }
+    assertSameBytes(join(dir, "A"), join(dir, "N0"), WEIGHTS, "differs between 2 nodes x 1 process and 1 node x 2 processes");
   });
 
   await t.test("a rank that raises ends the run with its error (exit 4), not a hang", () => {
@@ -97,25 +83,21 @@ test("bench train --nproc-per-node 2: rank-0 output, Ctrl-C + --resume bit-ident
   });
 });
 
-test("bench train: torchrun flag errors (exit 2)", () => {
-  const dir = mkdtempSync(join(tmpdir(), "bench-ddp-err-"));
-  try {
-    const base = ["train", "--model", tinyZh, "--data", "x.jsonl", "--out", "o"];
-    let r = bench(dir, [...base, "--nproc-per-node", "2", "--nnodes", "2"]);
-    assert.equal(r.code, 2);
-    assert.match(r.stderr, /--nnodes > 1 needs --master-addr and --master-port/);
-    r = bench(dir, [...base, "--nproc-per-node", "2", "--nnodes", "2", "--node-rank", "2", "--master-addr", "10.0.0.1", "--master-port", "29500"]);
-    assert.equal(r.code, 2);
-    assert.match(r.stderr, /--node-rank 2 must be below --nnodes 2/);
-    r = bench(dir, [...base, "--nnodes", "2"]);
-    assert.equal(r.code, 2);
-    assert.match(r.stderr, /need --nproc-per-node/);
-    r = bench(dir, [...base, "--nproc-per-node", "0"]);
-    assert.equal(r.code, 2);
-    assert.match(r.stderr, /--nproc-per-node expects an integer ≥ 1, got 0/);
-  } finally {
-    rmSync(dir, { recursive: true, force: true });
-  }
+test("bench train: torchrun flag errors (exit 2)", (t) => {
+  const dir = scratchDir(t, "bench-ddp-err-");
+  const base = ["train", "--model", tinyZh, "--data", "x.jsonl", "--out", "o"];
+  let r = bench(dir, [...base, "--nproc-per-node", "2", "--nnodes", "2"]);
+  assert.equal(r.code, 2);
+  assert.match(r.stderr, /--nnodes > 1 needs --master-addr and --master-port/);
+  r = bench(dir, [...base, "--nproc-per-node", "2", "--nnodes", "2", "--node-rank", "2", "--master-addr", "10.0.0.1", "--master-port", "29500"]);
+  assert.equal(r.code, 2);
+  assert.match(r.stderr, /--node-rank 2 must be below --nnodes 2/);
+  r = bench(dir, [...base, "--nnodes", "2"]);
+  assert.equal(r.code, 2);
+  assert.match(r.stderr, /need --nproc-per-node/);
+  r = bench(dir, [...base, "--nproc-per-node", "0"]);
+  assert.equal(r.code, 2);
+  assert.match(r.stderr, /--nproc-per-node expects an integer ≥ 1, got 0/);
 });
 
 /** A TCP port free right now on loopback (the rendezvous binds it a moment later). */

@@ -1,8 +1,12 @@
-/** Shared by the train tests: the repo paths, a CLI runner, and whether Debian's torch can run the trainer. */
-import { spawn, spawnSync } from "node:child_process";
+/** Shared by the train tests: the repo paths, CLI runners, temp dirs, and whether Debian's torch can run the trainer. */
+import assert from "node:assert/strict";
+import { type ChildProcess, spawn, spawnSync } from "node:child_process";
+import { once } from "node:events";
+import { readFileSync, rmSync } from "node:fs";
 import { join } from "node:path";
+import type { TestContext } from "node:test";
 import { TORCH_HINT, probePython } from "../../src/train/python.js";
-import { type CliRun, cliArgv, repoRoot, runCli } from "../helpers/cli.js";
+import { type CliRun, cliArgv, repoRoot, runCli, tempDir } from "../helpers/cli.js";
 
 export { repoRoot };
 export const cli = join(repoRoot, "src/cli.ts");
@@ -20,14 +24,41 @@ export function bench(cwd: string, args: string[], env: NodeJS.ProcessEnv = {}):
   return runCli(cwd, args, { BENCH_PYTHON: PYTHON, ...env });
 }
 
-/** Starts `bench ARGS…` in its own process group (so the test can SIGKILL bench and the trainer together). */
-export function benchDetached(cwd: string, args: string[]) {
-  return spawn(process.execPath, cliArgv(args), {
+/** A fresh temp directory, removed when test `t` ends. */
+export function scratchDir(t: TestContext, prefix: string): string {
+  const dir = tempDir(prefix);
+  t.after(() => rmSync(dir, { recursive: true, force: true }));
+  return dir;
+}
+
+/**
+ * Runs `bench ARGS…` in its own process group (so `act` can SIGKILL bench and the trainer together), calls
+ * `act(child)` once, when its stderr first matches `when` (e.g. to interrupt it), and waits for it to end.
+ */
+export async function benchUntil(cwd: string, args: string[], when: RegExp, act: (child: ChildProcess) => void): Promise<{ code: number | null; signal: NodeJS.Signals | null; stderr: string }> {
+  const child = spawn(process.execPath, cliArgv(args), {
     cwd,
     env: { ...process.env, BENCH_PYTHON: PYTHON },
     detached: true,
     stdio: ["ignore", "ignore", "pipe"],
   });
+  let stderr = "";
+  let acted = false;
+  child.stderr.on("data", (b: Buffer) => {
+    stderr += b.toString();
+    if (!acted && when.test(stderr)) {
+      acted = true;
+      act(child);
+    }
+  });
+  // "close", not "exit": the last stderr lines (bench's final message) may still be in the pipe at "exit"
+  const [code, signal] = (await once(child, "close")) as [number | null, NodeJS.Signals | null];
+  return { code, signal, stderr };
+}
+
+/** Asserts that each of `files` has the same bytes in directories `a` and `b` (`what` ends the failure message). */
+export function assertSameBytes(a: string, b: string, files: readonly string[], what: string): void {
+  for (const f of files) assert.ok(readFileSync(join(a, f)).equals(readFileSync(join(b, f))), `${f} ${what}`);
 }
 
 /** Runs /usr/bin/python3 with args; throws with stderr on failure. */

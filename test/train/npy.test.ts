@@ -1,10 +1,8 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
-import { mkdtempSync, rmSync } from "node:fs";
-import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { npyBytes, writeNpy } from "../../src/train/npy.js";
-import { python, torchSkipReason } from "./helpers.js";
+import { python, scratchDir, torchSkipReason } from "./helpers.js";
 
 test("npyBytes: format 1.0 header, 64-byte aligned, little-endian data", () => {
   const b = npyBytes(new Int32Array([1, -2, 3]));
@@ -21,8 +19,7 @@ test("npyBytes: format 1.0 header, 64-byte aligned, little-endian data", () => {
 test("numpy reads what writeNpy writes", (t) => {
   const skip = torchSkipReason();
   if (skip) return t.skip(skip);
-  const dir = mkdtempSync(join(tmpdir(), "bench-npy-"));
-  t.after(() => rmSync(dir, { recursive: true, force: true }));
+  const dir = scratchDir(t, "bench-npy-");
   writeNpy(join(dir, "a.npy"), new Int32Array([7, -8, 2147483647]));
   writeNpy(join(dir, "b.npy"), BigInt64Array.from([0n, -1n, 2n ** 40n]));
   const out = python(["-c", `import numpy as np; a=np.load('${dir}/a.npy'); b=np.load('${dir}/b.npy'); print(a.dtype, a.tolist(), b.dtype, b.tolist())`]);

@@ -1,11 +1,10 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
-import { mkdtempSync, readFileSync, rmSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { loadTokenizer } from "../../src/tokenize/tokenizer.js";
 import { writeTokenData } from "../../src/train/token-data.js";
-import { tinyZh } from "./helpers.js";
+import { scratchDir, tinyZh } from "./helpers.js";
 
 function readNpy(path: string): number[] {
   const b = readFileSync(path);
@@ -23,8 +22,7 @@ function ragged(dir: string, name: string): number[][] {
 }
 
 test("writeTokenData: unique texts tokenized once with bench's tokenizer, rows index them", (t) => {
-  const dir = mkdtempSync(join(tmpdir(), "bench-tokdata-"));
-  t.after(() => rmSync(dir, { recursive: true, force: true }));
+  const dir = scratchDir(t, "bench-tokdata-");
   const tok = loadTokenizer(tinyZh);
   const rows = [
     { query: "感冒了怎么办", positive: ["多喝水，多休息。"], negative: ["今天天气很好。", "股票上涨了"] },

@@ -6,14 +6,12 @@
  */
 import { test } from "node:test";
 import assert from "node:assert/strict";
-import { once } from "node:events";
-import { mkdtempSync, readFileSync, rmSync, writeFileSync, existsSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { readFileSync, writeFileSync, existsSync } from "node:fs";
 import { join } from "node:path";
 import { loadDatasetFile } from "../../src/data/load.js";
 import { evaluateReranking } from "../../src/metrics/evaluate.js";
 import { loadOnnxReranker } from "../../src/models/onnx-reranker.js";
-import { bench, benchDetached, python, repoRoot, tinyZh, torchSkipReason } from "./helpers.js";
+import { assertSameBytes, bench, benchUntil, python, repoRoot, scratchDir, tinyZh, torchSkipReason } from "./helpers.js";
 
 // Small enough for ~30 s on 2 cores; lr/normalisation chosen so a random-init model learns within 30 steps.
 const TRAIN_ARGS = [
@@ -37,8 +35,7 @@ async function mapOf(modelDir: string, dataFile: string): Promise<number> {
 test("bench train: loss falls, training MAP rises, ONNX = PyTorch, SIGKILL + --resume is bit-identical", async (t) => {
   const skip = torchSkipReason();
   if (skip) return t.skip(skip);
-  const dir = mkdtempSync(join(tmpdir(), "bench-train-"));
-  t.after(() => rmSync(dir, { recursive: true, force: true }));
+  const dir = scratchDir(t, "bench-train-");
   const split = bench(dir, ["split", "--task", "ZhSampleReranking", "--out", "split"]);
   assert.equal(split.code, 0, split.stderr);
 
@@ -88,37 +85,20 @@ test("bench train: loss falls, training MAP rises, ONNX = PyTorch, SIGKILL + --r
   });
 
   await t.test("SIGKILL after a checkpoint, then --resume: same weights as the uninterrupted run", async () => {
-    const child = benchDetached(dir, ["train", ...TRAIN_ARGS, "--out", "B"]);
-    let stderr = "";
-    child.stderr.on("data", (b: Buffer) => {
-      stderr += b.toString();
-      if (/checkpoint at step 10/.test(stderr) && child.exitCode === null) process.kill(-child.pid!, "SIGKILL");
-    });
-    const [code, signal] = (await once(child, "exit")) as [number | null, string | null];
+    const { code, signal, stderr } = await benchUntil(dir, ["train", ...TRAIN_ARGS, "--out", "B"], /checkpoint at step 10/, (child) => process.kill(-child.pid!, "SIGKILL"));
     assert.equal(signal, "SIGKILL", `the run ended on its own (code ${code}):\n${stderr}`);
     assert.ok(!existsSync(join(dir, "B", "model.onnx")), "the killed run must not have finished");
     const r = bench(dir, ["train", "--out", "B", "--resume"]);
     assert.equal(r.code, 0, r.stderr);
     assert.match(r.stderr, /resuming at step 10 of 30/);
-    for (const f of ["model.safetensors", "colbert_linear.pt"]) {
-      assert.ok(readFileSync(join(dir, "A", f)).equals(readFileSync(join(dir, "B", f))), `${f} differs after resume`);
-    }
+    assertSameBytes(join(dir, "A"), join(dir, "B"), ["model.safetensors", "colbert_linear.pt"], "differs after resume");
     const logB = readFileSync(join(dir, "B", "train_log.jsonl"), "utf8").trim().split("\n").map((l) => JSON.parse(l) as { step: number; loss: number });
     assert.deepEqual(logB.map((x) => x.step), log.map((x) => x.step));
   });
 
   await t.test("Ctrl-C (SIGINT to bench): the trainer checkpoints and exits 130; --resume ends identical", async () => {
-    const child = benchDetached(dir, ["train", ...TRAIN_ARGS, "--out", "C"]);
-    let stderr = "";
-    let sent = false;
-    child.stderr.on("data", (b: Buffer) => {
-      stderr += b.toString();
-      if (!sent && /train \[.*\] 5\/30/.test(stderr)) {
-        sent = true;
-        child.kill("SIGINT"); // bench only, as a terminal's Ctrl-C reaches it; bench forwards it to the trainer
-      }
-    });
-    const [code] = (await once(child, "exit")) as [number | null];
+    // SIGINT to bench only, as a terminal's Ctrl-C reaches it; bench forwards it to the trainer
+    const { code, stderr } = await benchUntil(dir, ["train", ...TRAIN_ARGS, "--out", "C"], /train \[.*\] 5\/30/, (child) => child.kill("SIGINT"));
     assert.equal(code, 130, stderr);
     assert.match(stderr, /stopping after the current step/);
     const stopped = /interrupted at step (\d+); the checkpoint is saved, continue with --resume/.exec(stderr);
@@ -126,6 +106,6 @@ test("bench train: loss falls, training MAP rises, ONNX = PyTorch, SIGKILL + --r
     const r = bench(dir, ["train", "--out", "C", "--resume"]);
     assert.equal(r.code, 0, r.stderr);
     assert.match(r.stderr, new RegExp(`resuming at step ${stopped[1]} of 30`));
-    assert.ok(readFileSync(join(dir, "A", "model.safetensors")).equals(readFileSync(join(dir, "C", "model.safetensors"))));
+    assertSameBytes(join(dir, "A"), join(dir, "C"), ["model.safetensors"], "differs after resume");
   });
 });

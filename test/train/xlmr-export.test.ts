@@ -5,19 +5,17 @@
  */
 import { test } from "node:test";
 import assert from "node:assert/strict";
-import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { openSession } from "../../src/encode/session.js";
 import { loadOnnxReranker } from "../../src/models/onnx-reranker.js";
 import { TINY_UNIGRAM_PIECES, unigramTokenizerJson } from "../helpers/onnx-builder.js";
-import { bench, python, repoRoot, torchSkipReason } from "./helpers.js";
+import { bench, python, repoRoot, scratchDir, torchSkipReason } from "./helpers.js";
 
 test("XLM-R: bench train exports an ONNX graph equal to PyTorch on padded batches", async (t) => {
   const skip = torchSkipReason();
   if (skip) return t.skip(skip);
-  const dir = mkdtempSync(join(tmpdir(), "bench-xlmr-"));
-  t.after(() => rmSync(dir, { recursive: true, force: true }));
+  const dir = scratchDir(t, "bench-xlmr-");
   const base = join(dir, "base");
   mkdirSync(base);
   const tj = unigramTokenizerJson(TINY_UNIGRAM_PIECES);
