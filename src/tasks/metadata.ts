@@ -32,6 +32,9 @@ export interface TaskMetadata {
   reference: string | null;
 }
 
+/** What a task name may contain: it is also the task file's base name, so it must be a plain path segment. */
+export const TASK_NAME = /^[A-Za-z0-9_-]+$/;
+
 const TOP_KEYS = ["name", "description", "type", "dataset", "eval_split", "eval_langs", "main_score", "reference"];
 const HUB_KEYS = ["hub", "revision", "file", "sha256"];
 const LOCAL_KEYS = ["local", "sha256"];
@@ -58,7 +61,7 @@ export function parseTaskMetadata(json: unknown, file: string): TaskMetadata {
     return v as string;
   };
   const name = str(json, "name");
-  if (!/^[A-Za-z0-9_-]+$/.test(name)) fail("name", "must contain only letters, digits, '_' or '-'");
+  if (!TASK_NAME.test(name)) fail("name", "must contain only letters, digits, '_' or '-'");
   if (json.type !== "Reranking") fail("type", 'must be "Reranking"');
   if (json.main_score !== "map" && json.main_score !== "mrr") fail("main_score", 'must be "map" or "mrr"');
   const langs = json.eval_langs;

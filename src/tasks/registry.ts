@@ -6,7 +6,7 @@ import { existsSync, readdirSync, readFileSync } from "node:fs";
 import { basename, dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { inputError } from "../errors.js";
-import { type TaskMetadata, parseTaskMetadata } from "./metadata.js";
+import { TASK_NAME, type TaskMetadata, parseTaskMetadata } from "./metadata.js";
 
 /** Absolute path of the repo's tasks/ directory: the nearest ancestor of this file holding package.json + tasks/. */
 export function tasksDir(): string {
@@ -49,7 +49,7 @@ export function listTasks(dir: string = tasksDir()): TaskMetadata[] {
 /** The task named `name` (case-sensitive), or a BenchError listing the known tasks. */
 export function getTask(name: string, dir: string = tasksDir()): TaskMetadata {
   const file = join(dir, `${name}.json`);
-  if (/^[A-Za-z0-9_-]+$/.test(name) && existsSync(file)) return readTaskFile(file);
+  if (TASK_NAME.test(name) && existsSync(file)) return readTaskFile(file);
   const known = taskNames(dir);
   throw inputError(`data: unknown task "${name}"; known tasks: ${known.join(", ") || "(none in " + dir + ")"}`);
 }
