@@ -86,9 +86,10 @@ async function openRetrievalsStyle(dir: string, reqs: ScoreRequest[]): Promise<{
   const t0 = performance.now();
   for (let i = 0; i < pairs.length; i += 16) {
     const part = pairs.slice(i, i + 16);
+    const ids = ([0, 1] as const).map((side) => part.map((p) => tok.encode(p[side], MAX)));
     const out = [];
     for (const side of [0, 1] as const) {
-      const b = padBatch(part.map((p) => tok.encode(p[side], MAX)), tok.padId, MAX);
+      const b = padBatch(ids[side], tok.padId, MAX);
       tokens += b.batch * b.length;
       const t1 = performance.now();
       out.push((await s.run({ input_ids: { data: b.ids, dims: [b.batch, b.length] }, attention_mask: { data: b.mask, dims: [b.batch, b.length] } }, ["colbert_vecs"])).colbert_vecs);
@@ -97,7 +98,7 @@ async function openRetrievalsStyle(dir: string, reqs: ScoreRequest[]): Promise<{
     const [q, d] = out;
     const rows = MAX - 1;
     for (let k = 0; k < part.length; k++) {
-      const nq = tok.encode(part[k][0], MAX).length - 1;
+      const nq = ids[0][k].length - 1; // q_mask[:, 1:].sum()
       sink += maxSim(q.data.subarray(k * rows * 768, (k + 1) * rows * 768), rows, d.data.subarray(k * rows * 768, (k + 1) * rows * 768), rows, 768, true) * (rows / nq);
     }
   }
