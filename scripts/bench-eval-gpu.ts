@@ -105,14 +105,18 @@ function testRows(n: number): RerankRow[] {
 function writePairs(model: OnnxReranker, rows: RerankRow[], file: string): { pairs: number; realTokens: number; meanQueryTokens: number } {
   const q: number[][] = [];
   const d: number[][] = [];
-  for (const r of rows) for (const doc of [...r.positive, ...r.negative]) {
-    q.push(model.tokenizer.encode(r.query as string, MAX));
-    d.push(model.tokenizer.encode(doc, MAX));
+  let qTokens = 0;
+  for (const r of rows) {
+    const qIds = model.tokenizer.encode(r.query as string, MAX); // once per row; the file repeats it per pair
+    qTokens += qIds.length;
+    for (const doc of [...r.positive, ...r.negative]) {
+      q.push(qIds);
+      d.push(model.tokenizer.encode(doc, MAX));
+    }
   }
   const flat = Int32Array.from([...q.map((x) => x.length), ...d.map((x) => x.length), ...q.flat(), ...d.flat()]);
   writeFileSync(`${file}.bin`, flat);
   writeFileSync(`${file}.json`, JSON.stringify({ n: q.length, max_length: MAX }));
-  const qTokens = rows.reduce((s, r) => s + model.tokenizer.encode(r.query as string, MAX).length, 0);
   return { pairs: q.length, realTokens: [...q, ...d].reduce((s, x) => s + x.length, 0), meanQueryTokens: qTokens / rows.length };
 }
 
