@@ -21,6 +21,7 @@ export interface DatasetSource {
   revision?: string | null;
 }
 
+/** A dataset file format, as detected from the file's first bytes (data/load.ts). */
 export type DataFormat = "jsonl" | "json" | "arrow-stream" | "arrow-file" | "parquet";
 
 /** Rows in file order plus their provenance. */

@@ -14,9 +14,10 @@ import { warn } from "../log.js";
 import { writeFileAtomic } from "../util/atomic-write.js";
 import { type RepoType, cachedCommit, findCached, hubCacheDir, hubToken, isCommitSha, isOffline, noExistPath, refPath, repoFolder, snapshotPath } from "./cache.js";
 import { HubNetworkError, HubNotFoundError, hubGet, networkReason } from "./http.js";
-
-export { HubNotFoundError } from "./http.js";
 import { Progress } from "./progress.js";
+
+/** Re-exported so callers that load this module lazily (models/model-dir.ts) can tell a 404 apart. */
+export { HubNotFoundError } from "./http.js";
 
 /** What to download. `endpoint`, `token`, `cacheDir` default to HF_ENDPOINT, HF_TOKEN, HF_HUB_CACHE. */
 export interface HubFileRequest {
