@@ -38,17 +38,3 @@ export function padBatch(seqs: readonly number[][], padId: number, padTo?: numbe
   }
   return { ids, mask, typeIds: types, batch, length };
 }
-
-/** `encode` every text and pad: the batch helper the trainer and the encoder share. */
-export function encodeBatch(
-  tok: { encode(text: string, maxLength: number): number[]; padId: number },
-  texts: readonly string[],
-  maxLength: number,
-  padTo?: number,
-): PaddedBatch {
-  return padBatch(
-    texts.map((t) => tok.encode(t, maxLength)),
-    tok.padId,
-    padTo,
-  );
-}

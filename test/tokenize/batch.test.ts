@@ -1,6 +1,6 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
-import { encodeBatch, padBatch } from "../../src/tokenize/batch.js";
+import { padBatch } from "../../src/tokenize/batch.js";
 import { makeTokenizer } from "../../src/tokenize/tokenizer.js";
 import { wordPieceTokenizerJson } from "../helpers/onnx-builder.js";
 
@@ -20,10 +20,10 @@ test("padBatch pads to a fixed length and rejects rows that do not fit", () => {
   assert.throws(() => padBatch([[1, 2, 3]], 0, 2), /tokenize: a sequence of 3 tokens does not fit the padded length 2/);
 });
 
-test("encodeBatch: encode with specials + truncation, then pad (the trainer's batch helper)", () => {
+test("encode with specials + truncation, then padBatch (as the text encoder does)", () => {
   const vocab = ["[PAD]", "[UNK]", "[CLS]", "[SEP]", "[MASK]", "中", "国", "人"];
   const tok = makeTokenizer(wordPieceTokenizerJson(vocab), {}, "inline");
-  const b = encodeBatch(tok, ["中国人", "人"], 4);
+  const b = padBatch(["中国人", "人"].map((t) => tok.encode(t, 4)), tok.padId);
   assert.equal(b.length, 4);
   // "中国人" → [CLS] 中 国 人 [SEP] is 5 > 4: content cut to 2, [SEP] kept.
   assert.deepEqual([...b.ids], [2n, 5n, 6n, 3n, 2n, 7n, 3n, 0n]);
