@@ -49,6 +49,11 @@ export interface Comparison {
   series: PairedSeries[];
 }
 
+/** Side letter: 0 → "A" (the base), 1 → "B", …; notes, reports and plots name sides by it. */
+export function sideLetter(i: number): string {
+  return String.fromCharCode(65 + i);
+}
+
 /** Metrics the per-query sidecar carries, and which field holds them. */
 const PER_QUERY_METRICS: Record<string, "ap" | "rr"> = { map: "ap", mrr: "rr" };
 
@@ -60,7 +65,7 @@ export function compareSets(sets: ResultSet[], stage: string, metrics?: string[]
   const sidecars = new Map<string, QueryScore[]>();
   const readSidecar = (p: string) => sidecars.get(p) ?? sidecars.set(p, readPerQuery(p, stage)).get(p)!;
   const [base, ...others] = sets as [ResultSet, ...ResultSet[]];
-  const name = (i: number) => `${String.fromCharCode(65 + i)} (${sets[i]!.label})`;
+  const name = (i: number) => `${sideLetter(i)} (${sets[i]!.label})`;
 
   others.forEach((set, k) => {
     for (const task of base.results.keys()) if (!set.results.has(task)) notes.add(`task ${task} is only in ${name(0)}, not in ${name(k + 1)}`);

@@ -3,8 +3,8 @@
  * and side, with the zero line, the mean (dashed) and its bootstrap 95% CI (band) marked. Hand-written SVG 1.1,
  * no dependency; rsvg-convert and browsers render it.
  */
-import type { PairedSeries } from "./compare-sets.js";
-import { fmtDelta, sideLetter } from "./render-report.js";
+import { type PairedSeries, sideLetter } from "./compare-sets.js";
+import { fmtDelta } from "./render-report.js";
 import { splitLabel } from "./result-file.js";
 
 const WIDTH = 860;

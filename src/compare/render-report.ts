@@ -3,17 +3,12 @@
  * requests, and JSON for scripts. Sides are lettered A, B, C… with a legend; deltas are against A.
  */
 import Table from "cli-table3";
-import type { Comparison, CompareRow } from "./compare-sets.js";
+import { type Comparison, type CompareRow, sideLetter } from "./compare-sets.js";
 import { RESAMPLES, SEED } from "./paired-stats.js";
 import { splitLabel } from "./result-file.js";
 
 /** Output formats of `bench compare`. */
 export type ReportFormat = "table" | "md" | "json";
-
-/** Side letter: 0 → "A". */
-export function sideLetter(i: number): string {
-  return String.fromCharCode(65 + i);
-}
 
 /** Fixed-point metric value; NaN and missing are spelled out. */
 export function fmtValue(x: number | null): string {
