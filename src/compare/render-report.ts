@@ -4,7 +4,7 @@
  */
 import Table from "cli-table3";
 import { type Comparison, type CompareRow, sideLetter } from "./compare-sets.js";
-import { RESAMPLES, SEED } from "./paired-stats.js";
+import { EXACT_MAX_N, RESAMPLES, SEED } from "./paired-stats.js";
 import { splitLabel } from "./result-file.js";
 
 /** Output formats of `bench compare`. */
@@ -70,7 +70,7 @@ function statsNote(c: Comparison): string | null {
   if (!statColumns(c).some(Boolean)) return null;
   return (
     `95% CI: paired percentile bootstrap of the mean per-query difference (${RESAMPLES} resamples, seed ${SEED}); ` +
-    `p: two-sided paired sign-flip test (exact up to 13 queries, else ${RESAMPLES} random flips)`
+    `p: two-sided paired sign-flip test (exact up to ${EXACT_MAX_N} queries, else ${RESAMPLES} random flips)`
   );
 }
 
