@@ -139,12 +139,11 @@ def load(model_dir, device, dtype):
     """The trainer's ColBERT from `model_dir`, in eval mode on `device` in `dtype`. Weights must exist: a
     random head or encoder would silently evaluate noise."""
     import torch
-    from model import load_colbert, read_weights
+    from model import load_colbert, weights_file
 
-    state, wfile = read_weights(model_dir)
-    if state is None:
+    wfile = weights_file(model_dir)  # only whether they exist: load_colbert reads them (once)
+    if wfile is None:
         raise ValueError(f"{model_dir}: no model.safetensors or pytorch_model.bin (the torch backend needs trained weights)")
-    del state
     if not os.path.exists(os.path.join(model_dir, "colbert_linear.pt")):
         raise ValueError(f"{model_dir}: no colbert_linear.pt (the ColBERT head); the torch backend will not use a random head")
     model, info = load_colbert(model_dir)

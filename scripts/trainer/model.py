@@ -52,16 +52,22 @@ def _strip_prefix(state, source):
     return out
 
 
+def weights_file(model_dir):
+    """The encoder weights file read_weights would load: model.safetensors, else pytorch_model.bin, else None."""
+    for name in ("model.safetensors", "pytorch_model.bin"):
+        path = os.path.join(model_dir, name)
+        if os.path.exists(path):
+            return path
+    return None
+
+
 def read_weights(model_dir):
     """Returns ({hf_name: tensor}, file) from model.safetensors or pytorch_model.bin, or (None, None)."""
-    st = os.path.join(model_dir, "model.safetensors")
-    if os.path.exists(st):
-        return _strip_prefix(load_safetensors(st), st), st
-    pt = os.path.join(model_dir, "pytorch_model.bin")
-    if os.path.exists(pt):
-        state = load_tensors(pt)
-        return _strip_prefix(state, pt), pt
-    return None, None
+    path = weights_file(model_dir)
+    if path is None:
+        return None, None
+    state = load_safetensors(path) if path.endswith(".safetensors") else load_tensors(path)
+    return _strip_prefix(state, path), path
 
 
 def load_encoder_state(encoder, state, source):
