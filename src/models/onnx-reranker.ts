@@ -1,14 +1,14 @@
 /**
  * ONNX rerankers (ColBERT, dense, cross-encoder) behind the Reranker interface: a model directory or hub id is
  * resolved, its config read (or a bge-m3 export recognised), the tokenizer loaded, and the session opened
- * lazily so a run served entirely from the vector cache never loads the graph.
+ * lazily so a run served entirely from the vector cache never loads the graph. With --backend torch the encoder
+ * session is the PyTorch worker instead (./torch-backend.ts says what differs); everything above it is shared.
  */
-import { existsSync } from "node:fs";
 import { availableParallelism } from "node:os";
 import { join } from "node:path";
 import { modelContentHash } from "../cache/content-hash.js";
 import { defaultCacheDir, VectorCache } from "../cache/vector-cache.js";
-import { inputError, usageError } from "../errors.js";
+import { inputError } from "../errors.js";
 import { checkInputs, checkOutput } from "../encode/feeds.js";
 import { defaultThreads, type EncoderSession, openSession, ortVersion } from "../encode/session.js";
 import { type EncodeStats, encodeSequences, newStats, type TextEncodeSpec } from "../encode/text-encoder.js";
@@ -17,7 +17,7 @@ import { progressDisplay } from "../util/progress.js";
 import { BGE_M3_OUTPUTS, bgeM3Config, type ModelConfig, readBenchModel, resolveModelDir } from "./model-dir.js";
 import { countOnnxParameters } from "./onnx-params.js";
 import type { TorchWorker } from "../encode/torch-worker.js";
-import { type Backend, checkTorchOptions, startTorchBackend, type TorchBackendOptions, torchConfig, torchContentHash } from "./torch-backend.js";
+import { type Backend, choosesTorch, startTorchBackend, type TorchBackendOptions, torchConfig, torchContentHash, workerInfoExtra } from "./torch-backend.js";
 import { scoreEmbedding, scorePairs } from "./onnx-score.js";
 import { scoreColbertParallel } from "./parallel-score.js";
 import { MaxSimPool } from "../score/maxsim-pool.js";
@@ -72,11 +72,7 @@ function positiveInt(v: number | undefined, flag: string): number | undefined {
 export async function loadOnnxReranker(dirOrHubId: string, opts: OnnxRerankerOptions = {}): Promise<OnnxReranker> {
   const batchSize = positiveInt(opts.batchSize, "--batch-size") ?? 32;
   const chunkDocs = positiveInt(opts.chunkDocs, "chunkDocs") ?? 2048;
-  const torch = opts.backend === "torch";
-  if (opts.backend !== undefined && opts.backend !== "onnx" && !torch) throw inputError(`eval: --backend must be onnx or torch, got ${String(opts.backend)}`);
-  if (torch) checkTorchOptions(opts);
-  else if (opts.device !== undefined || opts.dtype !== undefined) throw usageError("eval: --device and --dtype apply to --backend torch only (onnx runs on the CPU in fp32)");
-  if (torch && !existsSync(dirOrHubId)) throw inputError(`eval: --backend torch needs a local model directory (config.json, model.safetensors, colbert_linear.pt, tokenizer.json); ${dirOrHubId} is not one`);
+  const torch = choosesTorch(dirOrHubId, opts);
   const resolved = await resolveModelDir(dirOrHubId, { endpoint: opts.hubEndpoint, cacheDir: opts.hubCacheDir });
   const { dir } = resolved;
   const tokenizer = loadTokenizer(dir);
@@ -159,9 +155,7 @@ export async function loadOnnxReranker(dirOrHubId: string, opts: OnnxRerankerOpt
     maxTokens: docMax,
     extra: {
       content_sha256: contentHash,
-      ...(worker
-        ? { backend: "torch", worker_pid: worker.info.pid, torch: worker.info.torch, device: worker.info.device, device_name: worker.info.deviceName, dtype: worker.info.dtype }
-        : { onnxruntime: ortVersion }),
+      ...(worker ? workerInfoExtra(worker) : { onnxruntime: ortVersion }),
       config_origin: cfg.origin,
       settings: { type: cfg.type, output: cfg.output, output_layout: cfg.outputLayout, normalized: cfg.normalized, pooling: cfg.pooling, query_max_length: queryMax, max_length: docMax, query_prefix: cfg.queryPrefix, document_prefix: cfg.documentPrefix, open_retrievals_compat: compat, threads },
     },

@@ -7,7 +7,7 @@
 import { existsSync } from "node:fs";
 import { join } from "node:path";
 import { fileHashLines, tokenizerFiles } from "../cache/content-hash.js";
-import { BenchError, inputError } from "../errors.js";
+import { BenchError, inputError, usageError } from "../errors.js";
 import { info } from "../log.js";
 import { type TorchWorker, startTorchWorker } from "../encode/torch-worker.js";
 import { findTorchPython } from "../train/python.js";
@@ -63,11 +63,30 @@ export function torchConfig(cfg: ModelConfig, dir: string): ModelConfig {
 }
 
 /** Flag checks that need no files, done before any model file is read or hashed. */
-export function checkTorchOptions(opts: TorchBackendOptions): void {
+function checkTorchOptions(opts: TorchBackendOptions): void {
   const t = opts.workerTimeoutS;
   if (t !== undefined && !(t > 0)) throw inputError(`eval: --worker-timeout must be a positive number of seconds, got ${t}`);
   const n = opts.maxInFlight;
   if (n !== undefined && !(Number.isInteger(n) && n > 0)) throw inputError(`eval: maxInFlight must be a positive integer, got ${n}`);
+}
+
+/**
+ * Which backend `opts` choose (true = torch), after the flag checks that need no files: an unknown backend, and
+ * --device/--dtype without --backend torch, are errors; torch needs a local model directory (no hub download).
+ */
+export function choosesTorch(dirOrHubId: string, opts: TorchBackendOptions & { backend?: Backend }): boolean {
+  const torch = opts.backend === "torch";
+  if (opts.backend !== undefined && opts.backend !== "onnx" && !torch) throw inputError(`eval: --backend must be onnx or torch, got ${String(opts.backend)}`);
+  if (torch) checkTorchOptions(opts);
+  else if (opts.device !== undefined || opts.dtype !== undefined) throw usageError("eval: --device and --dtype apply to --backend torch only (onnx runs on the CPU in fp32)");
+  if (torch && !existsSync(dirOrHubId)) throw inputError(`eval: --backend torch needs a local model directory (config.json, model.safetensors, colbert_linear.pt, tokenizer.json); ${dirOrHubId} is not one`);
+  return torch;
+}
+
+/** What results record about a running worker (ModelInfo.extra): its process, torch version, device and precision. */
+export function workerInfoExtra(worker: TorchWorker): Record<string, unknown> {
+  const w = worker.info;
+  return { backend: "torch", worker_pid: w.pid, torch: w.torch, device: w.device, device_name: w.deviceName, dtype: w.dtype };
 }
 
 /** Pythons already found to import torch, so one process probes each choice once (a probe imports torch: ~1 s). */
