@@ -120,13 +120,6 @@ export async function hubDownload(req: HubFileRequest): Promise<string> {
   return target;
 }
 
-/** Downloads several files of one model repo at one revision; returns local paths in the same order. */
-export async function hubDownloadFiles(repoId: string, revision: string, filenames: string[], opts: Omit<HubFileRequest, "repoType" | "repoId" | "revision" | "filename"> = {}): Promise<string[]> {
-  const paths: string[] = [];
-  for (const filename of filenames) paths.push(await hubDownload({ ...opts, repoType: "model", repoId, revision, filename }));
-  return paths;
-}
-
 /** Relative symlink snapshots/<commit>/<file> → ../../blobs/<etag>; a copy where symlinks fail (Windows without rights). */
 function linkInto(blob: string, target: string): void {
   mkdirSync(dirname(target), { recursive: true });

@@ -5,7 +5,7 @@ import { existsSync, lstatSync, mkdirSync, readFileSync, readdirSync, readlinkSy
 import { createServer } from "node:net";
 import { join } from "node:path";
 import { ExitCode } from "../../src/errors.js";
-import { HubNotFoundError, hubDownload, hubDownloadFiles, hubFileUrl } from "../../src/hub/download.js";
+import { HubNotFoundError, hubDownload, hubFileUrl } from "../../src/hub/download.js";
 import { benchError, tempDir } from "../data/fixtures.js";
 import { type ServedFile, useFakeHub } from "./server.js";
 
@@ -193,9 +193,10 @@ test("network errors say which host could not be reached and where to place the 
   );
 });
 
-test("hubDownloadFiles: several model files at one revision (no datasets/ prefix), progress lines for big files", async () => {
+test("model files: several at one revision (no datasets/ prefix), progress lines for big files", async () => {
   const cacheDir = freshCache();
-  const paths = await hubDownloadFiles("org/model", C2, ["model.onnx", "tokenizer.json"], { cacheDir });
+  const model = (repoId: string, filename: string): Promise<string> => hubDownload({ repoType: "model", repoId, revision: C2, filename, cacheDir });
+  const paths = [await model("org/model", "model.onnx"), await model("org/model", "tokenizer.json")];
   assert.deepEqual(paths, [join(cacheDir, "models--org--model", "snapshots", C2, "model.onnx"), join(cacheDir, "models--org--model", "snapshots", C2, "tokenizer.json")]);
   assert.ok(readFileSync(paths[0]!).equals(files[6]!.content));
   assert.equal(readFileSync(paths[1]!, "utf8"), '{"v":1}');
@@ -205,7 +206,7 @@ test("hubDownloadFiles: several model files at one revision (no datasets/ prefix
   const write = process.stderr.write;
   process.stderr.write = ((chunk: string) => (lines.push(String(chunk)), true)) as typeof process.stderr.write;
   try {
-    await hubDownloadFiles("org/big", C2, ["w.bin"], { cacheDir });
+    await model("org/big", "w.bin");
   } finally {
     process.stderr.write = write;
   }
