@@ -12,11 +12,6 @@ export class PyFloat {
   constructor(readonly value: number) {}
 }
 
-/** Shorthand for new PyFloat(x). */
-export function pyFloat(x: number): PyFloat {
-  return new PyFloat(x);
-}
-
 /** A value json.dumps can write: ints are safe-integer numbers, floats are PyFloat. */
 export type PyJson = null | boolean | string | number | PyFloat | readonly PyJson[] | { readonly [key: string]: PyJson };
 

@@ -1,7 +1,7 @@
 import assert from "node:assert/strict";
 import { test } from "node:test";
 import { BenchError } from "../../src/errors.js";
-import { PyFloat, type PyJson, pyFloat, pyFloatRepr, pyJsonDumps, pyRound, toPyJson } from "../../src/results/py-json.js";
+import { PyFloat, type PyJson, pyFloatRepr, pyJsonDumps, pyRound, toPyJson } from "../../src/results/py-json.js";
 
 // Expected strings were produced with real CPython 3.11 (json.dumps / round) at dev time and pasted here.
 const REPR_TABLE: [number, string][] = [
@@ -90,12 +90,12 @@ test("pyRound is Python's round(x, n): half-even on the exact binary value (0.12
 
 test("pyJsonDumps = json.dumps: indent/sort_keys layout, separators, ensure_ascii with surrogate pairs, NaN", () => {
   const obj: PyJson = {
-    b: [1, pyFloat(2.5), { z: null, a: true }],
+    b: [1, new PyFloat(2.5), { z: null, a: true }],
     a: "北京\u00e9\u{1F600}\"\\\n\t\u0001\u007f",
     c: [],
     d: {},
-    e: pyFloat(NaN),
-    f: pyFloat(-Infinity),
+    e: new PyFloat(NaN),
+    f: new PyFloat(-Infinity),
   };
   assert.equal(
     pyJsonDumps(obj, { indent: 2, sortKeys: true }),
@@ -106,7 +106,7 @@ test("pyJsonDumps = json.dumps: indent/sort_keys layout, separators, ensure_asci
 });
 
 test("ints and floats stay distinct; a bare fractional number is rejected", () => {
-  assert.equal(pyJsonDumps([1, pyFloat(1), new PyFloat(0.1)]), "[1, 1.0, 0.1]");
+  assert.equal(pyJsonDumps([1, new PyFloat(1), new PyFloat(0.1)]), "[1, 1.0, 0.1]");
   assert.throws(() => pyJsonDumps([0.5]), (e: unknown) => e instanceof BenchError && /^results: 0.5 is not an integer/.test(e.message));
   assert.equal(pyJsonDumps(toPyJson({ a: 1, b: 0.5, c: [null, "x"], d: undefined }, "extra")), '{"a": 1, "b": 0.5, "c": [null, "x"], "d": null}');
   assert.throws(() => toPyJson({ f: () => 1 }, "extra"), /results: extra.f is a function/);
