@@ -8,6 +8,7 @@ Files in the data directory (all .npy, little-endian):
 Token sequences are already truncated by the tokenizer (special tokens included); here they are only padded.
 """
 import hashlib
+import io
 import json
 import math
 import os
@@ -47,11 +48,15 @@ class TrainData:
         if self.meta.get("format") != DATA_FORMAT:
             raise ValueError(f"{meta_path}: format {self.meta.get('format')!r}, expected {DATA_FORMAT!r}")
         arr = {}
+        h = hashlib.sha256()  # the fingerprint over the token files: a resumed run proves it reads the same data
         for name in FILES:
             path = os.path.join(data_dir, name)
             if not os.path.exists(path):
                 raise ValueError(f"{path}: missing (the data directory is written by `bench train`)")
-            arr[name] = np.load(path, allow_pickle=False)
+            with open(path, "rb") as f:
+                raw = f.read()  # read once: hashed and parsed from the same bytes
+            h.update(name.encode() + b"\0" + raw)
+            arr[name] = np.load(io.BytesIO(raw), allow_pickle=False)
         self.queries = TokenTable(arr["queries.ids.npy"], arr["queries.offsets.npy"], "queries")
         self.docs = TokenTable(arr["docs.ids.npy"], arr["docs.offsets.npy"], "docs")
         flat, offs = arr["rows.npy"], arr["rows.offsets.npy"]
@@ -69,17 +74,8 @@ class TrainData:
                 self.dropped += 1
                 continue
             self.rows.append((q, pos, neg))
-        self.fingerprint = fingerprint(data_dir)
+        self.fingerprint = h.hexdigest()
         self.pad_id = int(self.meta["pad_token_id"])
-
-
-def fingerprint(data_dir):
-    """sha256 over the token files, so a resumed run can prove it reads the same data."""
-    h = hashlib.sha256()
-    for name in FILES:
-        with open(os.path.join(data_dir, name), "rb") as f:
-            h.update(name.encode() + b"\0" + f.read())
-    return h.hexdigest()
 
 
 def sample_group(rng, pos, neg, group_size):
