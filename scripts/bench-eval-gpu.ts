@@ -21,6 +21,7 @@ import type { RerankRow } from "../src/data/types.js";
 import { evaluateReranking } from "../src/metrics/evaluate.js";
 import { loadOnnxReranker, type OnnxReranker } from "../src/models/onnx-reranker.js";
 import { maxSim } from "../src/score/maxsim.js";
+import { defaultPoolSize } from "../src/score/maxsim-pool.js";
 import { findTorchPython } from "../src/train/python.js";
 import { unigramTokenizerJson } from "../test/helpers/onnx-builder.js";
 import { t2LikeRows } from "./lib/t2-like-data.js";
@@ -186,7 +187,7 @@ async function main(): Promise<void> {
     // Reply payloads: [batch, length − 1, dim] float32 per batch = (padded tokens − texts) × dim × 4 bytes.
     vector_gb: ((st.paddedTokens - warm.paddedTokens - nTexts) * size.dim * 4) / 1e9,
     device: info?.device, device_name: info?.deviceName, dtype: info?.dtype, torch: info?.torch, sdpa: info?.sdpa, n_parameters: info?.nParameters,
-    async_copy: info?.asyncCopy, replies: info?.replies, threads_maxsim: Math.max(1, availableParallelism() - 2),
+    async_copy: info?.asyncCopy, replies: info?.replies, threads_maxsim: defaultPoolSize(),
   };
   log(`bench: ${evalS.toFixed(2)} s for ${nDocs} documents (${bench.docs_per_s.toFixed(1)}/s); worker compute ${bench.worker_compute_s.toFixed(2)} s`);
   if (nodeBound) {

@@ -4,7 +4,6 @@
  * lazily so a run served entirely from the vector cache never loads the graph. With --backend torch the encoder
  * session is the PyTorch worker instead (./torch-backend.ts says what differs); everything above it is shared.
  */
-import { availableParallelism } from "node:os";
 import { join } from "node:path";
 import { modelContentHash } from "../cache/content-hash.js";
 import { defaultCacheDir, VectorCache } from "../cache/vector-cache.js";
@@ -20,7 +19,7 @@ import type { TorchWorker } from "../encode/torch-worker.js";
 import { type Backend, choosesTorch, startTorchBackend, type TorchBackendOptions, torchConfig, torchContentHash, workerInfoExtra } from "./torch-backend.js";
 import { scoreEmbedding, scorePairs } from "./onnx-score.js";
 import { scoreColbertParallel } from "./parallel-score.js";
-import { MaxSimPool } from "../score/maxsim-pool.js";
+import { defaultPoolSize, MaxSimPool } from "../score/maxsim-pool.js";
 import type { ModelInfo, Progress, Reranker, ScoreRequest } from "./types.js";
 
 /** Options of `loadOnnxReranker` (the `bench eval` flags map onto the first five). */
@@ -174,7 +173,7 @@ export async function loadOnnxReranker(dirOrHubId: string, opts: OnnxRerankerOpt
         if (cfg.type === "cross-encoder") return await scorePairs(requests, encodePairs(), chunkDocs, progress);
         if (worker) {
           // torch: MaxSim on threads, so Node keeps feeding the GPU (docs/torch-backend.md)
-          pool ??= new MaxSimPool(Math.max(1, availableParallelism() - 2));
+          pool ??= new MaxSimPool(defaultPoolSize());
           const how = { kind: "colbert" as const, floorBelowTokens: compat ? docMax : null, chunkDocs };
           const tokenizeDoc = (text: string): number[] => tokenizer.encode(cfg.documentPrefix + text, docMax);
           return await scoreColbertParallel(requests, encodeTexts("query", cfg.queryPrefix, queryMax), encodeTexts("document", cfg.documentPrefix, docMax), how, progress, pool, tokenizeDoc);

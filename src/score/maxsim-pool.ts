@@ -4,6 +4,7 @@
  * the project's box). Each task goes to the thread with the fewest tasks outstanding; document vectors that are
  * not needed again are transferred (zero-copy), the others copied. Scores are those of src/score/maxsim.ts.
  */
+import { availableParallelism } from "node:os";
 import { Worker } from "node:worker_threads";
 import { BenchError, ExitCode } from "../errors.js";
 import { maxSim } from "./maxsim.js";
@@ -35,6 +36,11 @@ export interface PoolDoc {
   floor: boolean;
   /** True when the caller never reads `data` again: it is transferred to the thread (and detached here). */
   last: boolean;
+}
+
+/** The pool size the torch backend uses and bench:eval-gpu reports: every core but two, at least one (docs/torch-backend.md). */
+export function defaultPoolSize(): number {
+  return Math.max(1, availableParallelism() - 2);
 }
 
 /** A fixed set of scoring threads. */
