@@ -19,7 +19,13 @@ export interface QueryScore {
 export function readPerQuery(path: string, stage: string): QueryScore[] {
   const out: QueryScore[] = [];
   const seen = new Set<string>();
-  readFileSync(path, "utf8")
+  let text: string;
+  try {
+    text = readFileSync(path, "utf8");
+  } catch (err) {
+    throw new BenchError(`${stage}: cannot read per-query file ${path}: ${(err as Error).message}`, ExitCode.Input);
+  }
+  text
     .split("\n")
     .forEach((line, i) => {
       if (line.trim() === "") return;
