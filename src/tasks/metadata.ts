@@ -3,6 +3,7 @@
  * never silently drops a setting). Fields mirror mteb's TaskMetadata for T2Reranking (spec §3).
  */
 import { inputError } from "../errors.js";
+import { isCommitSha } from "../hub/cache.js";
 
 /** A dataset file pinned on the Hugging Face hub (repo + commit revision + path in the repo). */
 export interface HubDatasetRef {
@@ -85,7 +86,7 @@ export function parseTaskMetadata(json: unknown, file: string): TaskMetadata {
     if (!/^[\w.-]+\/[\w.-]+$/.test(hub)) fail("dataset.hub", 'must be "ORG/NAME"');
     const revision = str(ds, "revision", "dataset.");
     // Pin a commit, not a branch: results must name the exact data they were computed on (spec §3).
-    if (!/^[0-9a-f]{40}$/.test(revision)) fail("dataset.revision", "must be a 40-hex-digit commit sha");
+    if (!isCommitSha(revision)) fail("dataset.revision", "must be a 40-hex-digit commit sha");
     dataset = { hub, revision, file: str(ds, "file", "dataset."), ...(ds.sha256 ? { sha256: ds.sha256 as string } : {}) };
   } else {
     const local = str(ds, "local", "dataset.");
