@@ -1,7 +1,10 @@
 """Write-then-rename for every file the trainer writes (weights, checkpoints, logs, JSON): a crash or a kill never
 leaves a half-written file in place, and readers see either the old file or the new one."""
 
+import json
 import os
+
+import torch
 
 
 def atomic_write(path, write, mode="wb"):
@@ -17,3 +20,13 @@ def atomic_write(path, write, mode="wb"):
         if os.path.exists(tmp):
             os.remove(tmp)
         raise
+
+
+def write_json_atomic(path, obj):
+    """Indented UTF-8 JSON (non-ASCII kept) with a trailing newline, written atomically."""
+    atomic_write(path, lambda f: f.write(json.dumps(obj, indent=2, ensure_ascii=False) + "\n"), mode="w")
+
+
+def atomic_torch_save(obj, path):
+    """torch.save, written atomically."""
+    atomic_write(path, lambda f: torch.save(obj, f))

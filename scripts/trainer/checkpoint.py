@@ -7,7 +7,7 @@ import random
 import numpy as np
 import torch
 
-from model import atomic_torch_save
+from atomic import atomic_torch_save
 
 CHECKPOINT_VERSION = 1
 

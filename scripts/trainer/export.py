@@ -9,8 +9,9 @@ import warnings
 import torch
 import torch.nn as nn
 
+from atomic import write_json_atomic
 from encoder import Attention
-from model import save_model_dir, write_json_atomic
+from model import save_model_dir
 
 TOKENIZER_FILES = ("tokenizer.json", "tokenizer_config.json", "special_tokens_map.json", "vocab.txt",
                    "sentencepiece.bpe.model", "added_tokens.json")

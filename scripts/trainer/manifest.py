@@ -5,8 +5,7 @@ import os
 
 import torch
 
-from atomic import atomic_write
-from model import write_json_atomic
+from atomic import atomic_write, write_json_atomic
 
 
 def write_manifest(output_dir, hparams, model_info, data, total_steps):

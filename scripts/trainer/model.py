@@ -8,7 +8,7 @@ import torch
 import torch.nn as nn
 import torch.nn.functional as F
 
-from atomic import atomic_write
+from atomic import atomic_torch_save, write_json_atomic
 from encoder import Encoder, EncoderConfig
 from safetensors_io import load_safetensors, save_safetensors
 
@@ -134,20 +134,8 @@ def save_model_dir(model, out_dir):
     """Writes config.json, model.safetensors (HF names, fp32) and colbert_linear.pt into out_dir."""
     os.makedirs(out_dir, exist_ok=True)
     cfg = dict(model.encoder.config.raw)
-    _write_json(os.path.join(out_dir, "config.json"), cfg)
+    write_json_atomic(os.path.join(out_dir, "config.json"), cfg)
     state = {k: v.float() for k, v in model.encoder.state_dict().items()}
     save_safetensors(state, os.path.join(out_dir, "model.safetensors"))
     lin = {k: v.detach().float().clone() for k, v in model.colbert_linear.state_dict().items()}
     atomic_torch_save(lin, os.path.join(out_dir, "colbert_linear.pt"))
-
-
-def atomic_torch_save(obj, path):
-    """torch.save to a temp file in the same directory, fsync, then rename (never a half-written file)."""
-    atomic_write(path, lambda f: torch.save(obj, f))
-
-
-def _write_json(path, obj):
-    atomic_write(path, lambda f: f.write(json.dumps(obj, indent=2, ensure_ascii=False) + "\n"), mode="w")
-
-
-write_json_atomic = _write_json

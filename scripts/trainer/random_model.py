@@ -15,8 +15,9 @@ sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 
 import torch  # noqa: E402
 
+from atomic import write_json_atomic  # noqa: E402
 from export import bench_model_json, copy_tokenizer, export_onnx  # noqa: E402
-from model import load_colbert, save_model_dir, write_json_atomic  # noqa: E402
+from model import load_colbert, save_model_dir  # noqa: E402
 
 
 def main():
