@@ -226,12 +226,13 @@ export function unigramTokenizerJson(pieces: [string, number][]): Record<string,
   };
 }
 
-/** The pieces of the tiny test Unigram vocabulary: "▁", common CJK chars, a few multi-char words, ASCII. */
+/** Common CJK characters that test texts are made of; every one is a piece of TINY_UNIGRAM_PIECES. */
+export const TEST_CHARS: readonly string[] = [..."的是了我不人在他有这个上们来到时大地为子中你说生国年着就那和要她出也得里后自以会家可下而过天去能对小多然于心学么之都好看起发当没成只如事把还用第样道想作种开美总从无情己面最女但现前些所同日手又行意动方期它头经长儿回位分爱老因很给名法间斯知世什两次使身者被高已亲其进此话常与活正感快递怎办北京安门"];
+
+/** The pieces of the tiny test Unigram vocabulary: "▁", TEST_CHARS, a few multi-char words, ASCII. */
 export const TINY_UNIGRAM_PIECES: [string, number][] = [
   ["▁", -3],
-  ...[..."的是了我不人在他有这个上们来到时大地为子中你说生国年着就那和要她出也得里后自以会家可下而过天去能对小多然于心学么之都好看起发当没成只如事把还用第样道想作种开美总从无情己面最女但现前些所同日手又行意动方期它头经长儿回位分爱老因很给名法间斯知世什两次使身者被高已亲其进此话常与活正感快递怎办北京安门"].map(
-    (c, i): [string, number] => [c, -5 - i / 100],
-  ),
+  ...TEST_CHARS.map((c, i): [string, number] => [c, -5 - i / 100]),
   ["▁快递", -2],
   ["怎么办", -2.5],
   ["▁北京", -2.2],

@@ -7,16 +7,15 @@ import { openSession } from "../../src/encode/session.js";
 import { loadOnnxReranker, type OnnxRerankerOptions } from "../../src/models/onnx-reranker.js";
 import type { ScoreRequest } from "../../src/models/types.js";
 import { loadTokenizer } from "../../src/tokenize/tokenizer.js";
-import { buildEncoderOnnx, type EncoderSpec, TINY_UNIGRAM_PIECES, unigramTokenizerJson, wordPieceTokenizerJson, writeModelDir } from "../helpers/onnx-builder.js";
+import { buildEncoderOnnx, type EncoderSpec, TEST_CHARS, TINY_UNIGRAM_PIECES, unigramTokenizerJson, wordPieceTokenizerJson, writeModelDir } from "../helpers/onnx-builder.js";
 
 const SHARED_TOKENIZER = resolve(import.meta.dirname, "../..", "../shared/tokenizers/bge-small-zh-v1.5");
-const CHARS = [..."的是了我不人在他有这个上们来到时大地为子中你说生国年着就那和要她出也得里后自以会家可下而过天去能对小多然于心学么之都好看起发当没成只如事把还用第样道想作种开美总从无情己面最女但现前些所同日手又行意动方期它头经长儿回位分爱老因很给名法间斯知世什两次使身者被高已亲其进此话常与活正感快递怎办北京安门"];
 
 /** Deterministic pseudo-random Chinese texts; docs repeat across requests so dedup is exercised. */
 function makeRequests(nQueries: number, docsPerQuery: number, seed: number, longDoc: number): ScoreRequest[] {
   let s = seed;
   const r = (): number => ((s = (s * 1103515245 + 12345) % 2147483648) / 2147483648);
-  const text = (min: number, max: number): string => Array.from({ length: min + Math.floor(r() * (max - min)) }, () => CHARS[Math.floor(r() * CHARS.length)]).join("");
+  const text = (min: number, max: number): string => Array.from({ length: min + Math.floor(r() * (max - min)) }, () => TEST_CHARS[Math.floor(r() * TEST_CHARS.length)]).join("");
   const pool = Array.from({ length: docsPerQuery * 2 }, (_, i) => text(i === 0 ? longDoc : 8, i === 0 ? longDoc + 1 : 60));
   return Array.from({ length: nQueries }, (_, row) => ({
     row,
@@ -35,8 +34,8 @@ function tinyUnigramDir(name: string, spec: Partial<EncoderSpec>, benchModel?: R
 function bertDir(name: string, spec: Partial<EncoderSpec>, benchModel: Record<string, unknown>): { dir: string; shared: boolean } {
   const shared = existsSync(SHARED_TOKENIZER);
   // Without ../shared a tiny generated WordPiece vocabulary (every test character is its own token) stands in.
-  const tj = shared ? JSON.parse(readFileSync(join(SHARED_TOKENIZER, "tokenizer.json"), "utf8")) : wordPieceTokenizerJson(["[PAD]", "[UNK]", "[CLS]", "[SEP]", "[MASK]", ...CHARS]);
-  const vocab = shared ? 21128 : CHARS.length + 5;
+  const tj = shared ? JSON.parse(readFileSync(join(SHARED_TOKENIZER, "tokenizer.json"), "utf8")) : wordPieceTokenizerJson(["[PAD]", "[UNK]", "[CLS]", "[SEP]", "[MASK]", ...TEST_CHARS]);
+  const vocab = shared ? 21128 : TEST_CHARS.length + 5;
   const model = buildEncoderOnnx({ vocab, hidden: 32, layers: 2, heads: 4, ffn: 64, maxPositions: 300, tokenTypes: true, head: "tokens", seed: 11, ...spec });
   return { dir: writeModelDir(join(mkdtempSync(join(tmpdir(), "bench-onnx-")), name), model, tj, { format: "bench-model/1", ...benchModel }), shared };
 }

@@ -11,18 +11,18 @@ import { join } from "node:path";
 import { loadOnnxReranker } from "../../src/models/onnx-reranker.js";
 import type { ScoreRequest } from "../../src/models/types.js";
 import { torchSkipReason } from "../train/helpers.js";
+import { TEST_CHARS } from "../helpers/onnx-builder.js";
 import { makeTorchModel, TORCH_PYTHON } from "../helpers/torch-model.js";
 
 const skip = torchSkipReason();
 const work = mkdtempSync(join(tmpdir(), "bench-torch-backend-"));
 test.after(() => rmSync(work, { recursive: true, force: true }));
 
-const CHARS = [..."的是了我不人在他有这个上们来到时大地为子中你说生国年着就那和要她出也得里后自以会家可下而过天去能对小多然于心学么之都好看起发当没成只如事把还用第样道想作种开美总从无情己面最女但现前些所同日手又行意动方期它头经长儿回位分爱老因很给名法间斯知世什两次使身者被高已亲其进此话常与活正感快递怎办北京安门"];
 /** Deterministic requests: short queries, documents from 3 to 90 characters (some truncated at max_length 64), a repeated document. */
 function requests(): ScoreRequest[] {
   let s = 11;
   const r = (): number => (s = (s * 16807) % 2147483647) / 2147483647;
-  const text = (n: number): string => Array.from({ length: n }, () => CHARS[Math.floor(r() * CHARS.length)]).join("");
+  const text = (n: number): string => Array.from({ length: n }, () => TEST_CHARS[Math.floor(r() * TEST_CHARS.length)]).join("");
   const shared = text(40);
   return Array.from({ length: 5 }, (_, row) => ({ row, query: text(3 + row * 2), docs: [...Array.from({ length: 5 }, () => text(3 + Math.floor(r() * 88))), shared] }));
 }
