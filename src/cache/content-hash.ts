@@ -16,7 +16,7 @@ export function tokenizerFiles(dir: string): string[] {
 }
 
 /** Files of `dir` that feed the model's outputs: `onnxFile`, its external data, tokenizer files. */
-export function modelFiles(dir: string, onnxFile: string): string[] {
+function modelFiles(dir: string, onnxFile: string): string[] {
   const stem = onnxFile.replace(/\.onnx$/, "");
   const data = readdirSync(dir).filter(
     (f) => f !== onnxFile && (f.startsWith(`${onnxFile}_data`) || f.startsWith(`${onnxFile}.data`) || f === `${stem}.data` || f.endsWith(".onnx_data") || f.endsWith(".onnx.data")),

@@ -15,7 +15,7 @@ export interface ExtractSpec {
 }
 
 /** L2-normalises each row in place, as F.normalize(eps=1e-12): rows with norm < eps are divided by eps. */
-export function normalizeRows(v: Float32Array, rows: number, dim: number): void {
+function normalizeRows(v: Float32Array, rows: number, dim: number): void {
   for (let r = 0; r < rows; r++) {
     const o = r * dim;
     let s = 0;

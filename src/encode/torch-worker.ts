@@ -15,7 +15,7 @@ import { stderrTail } from "./stderr-tail.js";
 import { encodeFrame, type Frame, FrameReader } from "./worker-protocol.js";
 
 /** The worker script, found relative to this module (src/ or dist/ alike). */
-export const WORKER_SCRIPT = join(dirname(fileURLToPath(import.meta.url)), "../../scripts/trainer/encode_worker.py");
+const WORKER_SCRIPT = join(dirname(fileURLToPath(import.meta.url)), "../../scripts/trainer/encode_worker.py");
 
 /** How to start the worker. */
 export interface TorchWorkerOptions {

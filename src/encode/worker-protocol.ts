@@ -6,7 +6,7 @@
  */
 
 /** Frame magic "BWF1" as the first four bytes. */
-export const FRAME_MAGIC = Buffer.from("BWF1", "latin1");
+const FRAME_MAGIC = Buffer.from("BWF1", "latin1");
 const PREFIX = 12;
 /** Headers are small JSON objects; anything larger means the stream is not frames. */
 const MAX_HEADER = 1 << 20;

@@ -33,7 +33,7 @@ export interface Bm25Options {
 }
 
 /** The defaults createBm25 uses (see docs/bm25.md for the figures behind them). */
-export const BM25_DEFAULTS: Required<Bm25Options> = { k1: 1.2, b: 0.75, chinese: "bigram", stats: "list" };
+const BM25_DEFAULTS: Required<Bm25Options> = { k1: 1.2, b: 0.75, chinese: "bigram", stats: "list" };
 
 /** A document's term frequencies and length. */
 interface DocTerms {

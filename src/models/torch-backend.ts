@@ -40,7 +40,7 @@ export interface TorchBackendOptions {
 const WEIGHTS = ["model.safetensors", "pytorch_model.bin"];
 
 /** The files whose bytes determine the torch backend's vectors; throws naming what is missing. */
-export function torchModelFiles(dir: string): string[] {
+function torchModelFiles(dir: string): string[] {
   const weights = WEIGHTS.find((f) => existsSync(join(dir, f)));
   const missing = [
     ...(existsSync(join(dir, "config.json")) ? [] : ["config.json"]),
