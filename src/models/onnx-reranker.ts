@@ -22,7 +22,7 @@ import { scoreColbertParallel } from "./parallel-score.js";
 import { defaultPoolSize, MaxSimPool } from "../score/maxsim-pool.js";
 import type { ModelInfo, Progress, Reranker, ScoreRequest } from "./types.js";
 
-/** Options of `loadOnnxReranker` (the `bench eval` flags map onto the first five). */
+/** Options of `loadOnnxReranker`; the `bench eval` flags are the fields NeuralModelOptions picks (./resolve.ts). */
 export interface OnnxRerankerOptions extends TorchBackendOptions {
   /** Encoder backend: onnx (default; onnxruntime on the CPU) or torch (the trainer's model in a PyTorch worker). */
   backend?: Backend;

@@ -32,6 +32,7 @@ export interface ModelInfo {
   extra?: Record<string, unknown>;
 }
 
+/** A model that scores each request's candidate documents (bm25, precomputed scores, a model directory). */
 export interface Reranker {
   readonly info: ModelInfo;
   /**
