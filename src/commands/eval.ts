@@ -8,7 +8,7 @@ import type { LoadedDataset } from "../data/types.js";
 import { hasPositiveAndNegative } from "../data/validate-row.js";
 import { inputError } from "../errors.js";
 import { info, warn } from "../log.js";
-import { evaluateReranking } from "../metrics/evaluate.js";
+import { evaluateReranking, type RerankingEvaluation } from "../metrics/evaluate.js";
 import { type NeuralModelOptions, resolveModel } from "../models/resolve.js";
 import { renderSummary } from "../results/summary-table.js";
 import type { ResultFormat, ResultTask } from "../results/types.js";
@@ -59,38 +59,37 @@ export async function evalCommand(opts: EvalCommandOptions): Promise<EvalOutcome
   }
   const task = taskFor(ds, opts);
   const model = await resolveModel(opts.model, ds.rows, opts);
-  let written;
-  let ev;
+  let ev: RerankingEvaluation;
   try {
     const bar = progressDisplay(`eval ${model.info.name}`, "docs");
     ev = await evaluateReranking(ds.rows, model, { onProgress: (d, t) => bar.update(d, t) });
     bar.stop();
-    written = writeResults({
-      format: opts.format,
-      outputDir: resolve(opts.output),
-      task,
-      model: model.info,
-      scores: ev.scores,
-      perQuery: ev.perQuery,
-      evaluationTime: ev.evaluationSeconds,
-      provenance: {
-        benchVersion: benchVersion(),
-        gitCommit: gitCommit(),
-        createdAt: new Date().toISOString(),
-        dataset: {
-          path: displayPath(ds.source.path),
-          task: ds.source.task ?? null,
-          revision: ds.source.revision ?? null,
-          sha256: ds.source.sha256,
-          nRows: ds.rows.length,
-          nEvaluated: ev.nEvaluated,
-        },
-        runtime: { node: process.version, onnxruntime: (model.info.extra?.onnxruntime as string | undefined) ?? null },
-      },
-    });
   } finally {
-    await model.close();
+    await model.close(); // the model (an ONNX session, a torch worker) is not needed for writing
   }
+  const written = writeResults({
+    format: opts.format,
+    outputDir: resolve(opts.output),
+    task,
+    model: model.info,
+    scores: ev.scores,
+    perQuery: ev.perQuery,
+    evaluationTime: ev.evaluationSeconds,
+    provenance: {
+      benchVersion: benchVersion(),
+      gitCommit: gitCommit(),
+      createdAt: new Date().toISOString(),
+      dataset: {
+        path: displayPath(ds.source.path),
+        task: ds.source.task ?? null,
+        revision: ds.source.revision ?? null,
+        sha256: ds.source.sha256,
+        nRows: ds.rows.length,
+        nEvaluated: ev.nEvaluated,
+      },
+      runtime: { node: process.version, onnxruntime: (model.info.extra?.onnxruntime as string | undefined) ?? null },
+    },
+  });
   if (ev.nDropped > 0) info(`eval: ${ev.nDropped} of ${ds.rows.length} rows have no positive or no negative and are excluded, as mteb does`);
   if (ev.tieWarnings > 0) {
     warn(`${ev.tieWarnings} queries had their top 10 decided by a positive and a negative with bit-identical scores; MRR depends on the tie rule (stable, positives first, spec §2.3)`);
