@@ -23,7 +23,7 @@ export interface TextEncodeSpec {
 
 /** Time and token counts spent in the session (for bench:encode's overhead figure). */
 export interface EncodeStats {
-  /** Time to open the ORT session (lazily, on the first cache miss). */
+  /** Time to open the ORT session (lazily, on the first cache miss); 0 with the torch worker, which starts at load. */
   openMs: number;
   sessionMs: number;
   batches: number;

@@ -26,7 +26,7 @@ import type { ModelInfo, Progress, Reranker, ScoreRequest } from "./types.js";
 export interface OnnxRerankerOptions extends TorchBackendOptions {
   /** Encoder backend: onnx (default; onnxruntime on the CPU) or torch (the trainer's model in a PyTorch worker). */
   backend?: Backend;
-  /** Texts (or pairs) per ORT run; default 32. Never changes a score. */
+  /** Texts (or pairs) per encoder batch (an ORT run, or one batch sent to the torch worker); default 32. Never changes a score. */
   batchSize?: number;
   /** Use the on-disk vector cache (default true; `--no-cache` sets false). */
   cache?: boolean;
@@ -40,7 +40,7 @@ export interface OnnxRerankerOptions extends TorchBackendOptions {
   cacheDir?: string;
   /** Pad every batch to the max length, as open-retrievals does (slower; for comparison). Never changes a score. */
   padToMaxLength?: boolean;
-  /** ORT intra-op threads; default os.availableParallelism(). */
+  /** ORT intra-op threads, or the torch worker's CPU threads; default os.availableParallelism(). */
   threads?: number;
   /** Draw a progress bar on stderr when score() gets no onProgress callback (default true). */
   progress?: boolean;
