@@ -92,7 +92,7 @@ export function makeTokenizer(tokenizerJson: Json, config: Json, file: string): 
   const contentIds = (text: string): number[] => tok.encode(text, { add_special_tokens: false }).ids;
   const checkMax = (maxLength: number, specials: number): void => {
     if (!Number.isInteger(maxLength) || maxLength < specials) {
-      throw inputError(`tokenize: max length must be an integer ≥ ${specials} (the special tokens), got ${maxLength}`);
+      throw inputError(`tokenize: max length must be an integer ≥ ${specials} (the special tokens ${file} adds), got ${maxLength}`);
     }
   };
   return {
