@@ -47,7 +47,7 @@ export function pairedStats(diffs: ArrayLike<number>, resamples = RESAMPLES, see
 }
 
 /** Percentile bootstrap: resample queries with replacement, take the 2.5th/97.5th percentiles of the means. */
-export function bootstrapCi(d: Float64Array, resamples: number, seed: number): [number, number] {
+function bootstrapCi(d: Float64Array, resamples: number, seed: number): [number, number] {
   const n = d.length;
   const rng = new Xoshiro128(seed);
   const means = new Float64Array(resamples);
@@ -90,7 +90,7 @@ export function signFlipExact(d: Float64Array): number {
 }
 
 /** Monte-Carlo sign-flip p-value, (1 + hits) / (1 + resamples) so that it is never 0 (Phipson & Smyth 2010). */
-export function signFlipMonteCarlo(d: Float64Array, resamples: number, seed: number): number {
+function signFlipMonteCarlo(d: Float64Array, resamples: number, seed: number): number {
   const n = d.length;
   const observed = sum(d);
   const scale = sumAbs(d);

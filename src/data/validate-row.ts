@@ -6,7 +6,7 @@ import { inputError } from "../errors.js";
 import type { RerankRow } from "./types.js";
 
 /** Describes a JS value for error messages: its type and a short preview. */
-export function describeValue(v: unknown): string {
+function describeValue(v: unknown): string {
   if (v === null) return "null";
   if (v === undefined) return "nothing (field missing)";
   if (Array.isArray(v)) return `an array of ${v.length}`;

@@ -42,7 +42,7 @@ export function refPath(folder: string, revision: string): string {
 }
 
 /** The commit a branch/tag ref points to in the cache (refs/<revision>), or null. */
-export function readRef(folder: string, revision: string): string | null {
+function readRef(folder: string, revision: string): string | null {
   const ref = refPath(folder, revision);
   if (!existsSync(ref)) return null;
   const commit = readFileSync(ref, "utf8").trim();

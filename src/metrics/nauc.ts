@@ -7,7 +7,7 @@
 import { npMean, pairwiseSum } from "./pairwise-sum.js";
 
 /** Per-query confidence functions, in mteb's dict order (which is also the key order in result files). */
-export const CONFIDENCE_FUNCTIONS = ["max", "std", "diff1"] as const;
+const CONFIDENCE_FUNCTIONS = ["max", "std", "diff1"] as const;
 
 /** One of max | std | diff1. */
 export type ConfidenceFunction = (typeof CONFIDENCE_FUNCTIONS)[number];
@@ -65,7 +65,7 @@ export function abstentionCurve(conf: ArrayLike<number>, metrics: ArrayLike<numb
 }
 
 /** sklearn.metrics.auc(x, y) for increasing x = np.trapezoid: add.reduce(diff(x) · (y[1:] + y[:-1]) / 2.0). */
-export function trapezoidAuc(x: readonly number[], y: readonly number[]): number {
+function trapezoidAuc(x: readonly number[], y: readonly number[]): number {
   const terms = new Float64Array(x.length - 1);
   for (let i = 0; i < terms.length; i++) terms[i] = ((x[i + 1] - x[i]) * (y[i + 1] + y[i])) / 2.0;
   return 0.0 + pairwiseSum(terms);

@@ -6,7 +6,7 @@
  */
 
 /** numpy's PW_BLOCKSIZE: blocks up to this length are summed with the 8-way unrolled loop. */
-export const PW_BLOCKSIZE = 128;
+const PW_BLOCKSIZE = 128;
 
 /**
  * DOUBLE_pairwise_sum(a[start..start+n)): n < 8 sums left to right from -0.0; n ≤ 128 uses 8 partial sums combined

@@ -15,7 +15,7 @@ import { metricEntries, safeSegment } from "./validate.js";
 export const MTEB_VERSION = "1.39.7";
 
 /** mteb's ModelMeta.model_name_as_path: "/" → "__". */
-export function modelNameAsPath(name: string): string {
+function modelNameAsPath(name: string): string {
   return safeSegment(name.replaceAll("/", "__"), "model name");
 }
 

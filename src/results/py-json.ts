@@ -123,7 +123,7 @@ function compareCodePoints(a: string, b: string): number {
 const SHORT_ESCAPES: Record<string, string> = { '"': '\\"', "\\": "\\\\", "\n": "\\n", "\r": "\\r", "\t": "\\t", "\b": "\\b", "\f": "\\f" };
 
 /** Python json string encoding: short escapes, \u00XX for controls, and with ensure_ascii every unit ≥ 0x7F. */
-export function pyJsonString(s: string, ensureAscii = true): string {
+function pyJsonString(s: string, ensureAscii = true): string {
   let out = '"';
   for (let i = 0; i < s.length; i++) {
     const ch = s[i];

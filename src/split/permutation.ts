@@ -35,7 +35,7 @@ export function randomInterval(rng: PCG64, max: number): number {
 }
 
 /** Fisher–Yates from the end, in place, exactly as numpy's 1-d `Generator.shuffle`. */
-export function shuffleInPlace(rng: PCG64, a: number[] | Int32Array | Float64Array): void {
+function shuffleInPlace(rng: PCG64, a: number[] | Int32Array | Float64Array): void {
   for (let i = a.length - 1; i >= 1; i--) {
     const j = randomInterval(rng, i);
     const t = a[i]!;

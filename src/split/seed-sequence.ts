@@ -18,7 +18,7 @@ const POOL_SIZE = 4;
 export type Seed = number | bigint;
 
 /** Converts a seed to bigint, rejecting what numpy rejects (negative) and what JS cannot hold exactly. */
-export function seedToBigInt(seed: Seed): bigint {
+function seedToBigInt(seed: Seed): bigint {
   if (typeof seed === "number") {
     if (!Number.isSafeInteger(seed)) {
       throw inputError(`split: seed must be an integer ≥ 0 (and ≤ 2^53-1 when given as a number), got ${seed}`);
