@@ -3,9 +3,9 @@ import assert from "node:assert/strict";
 import { mkdtempSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { parsePythonJson } from "../../src/compare/python-json.js";
 import { runCli } from "../helpers/cli.js";
 import { buildEncoderOnnx, TINY_UNIGRAM_PIECES, unigramTokenizerJson, writeModelDir } from "../helpers/onnx-builder.js";
-
 
 test("bench eval --model DIR (generated bge-m3-style export): ONNX model meta, identical results from a cached re-run and --no-cache --batch-size 1", () => {
   const work = mkdtempSync(join(tmpdir(), "bench-onnx-cli-"));
@@ -27,7 +27,7 @@ test("bench eval --model DIR (generated bge-m3-style export): ONNX model meta, i
     assert.equal(r.code, 0, r.stderr);
     const dir = join(work, out, "tiny-m3", "no_revision_available");
     // Result files use Python's float repr (NaN for undefined statistics), which JSON.parse rejects.
-    const result = JSON.parse(readFileSync(join(dir, "CustomReranking.json"), "utf8").replace(/\bNaN\b/g, "null"));
+    const result = parsePythonJson(readFileSync(join(dir, "CustomReranking.json"), "utf8")) as { scores: unknown };
     return { result, meta: JSON.parse(readFileSync(join(dir, "model_meta.json"), "utf8")) };
   };
   const cold = run("out1");
