@@ -1,13 +1,11 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
-import { createServer } from "node:http";
-import { createHash } from "node:crypto";
 import { existsSync, mkdtempSync, readFileSync } from "node:fs";
-import type { AddressInfo } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { loadOnnxReranker } from "../../src/models/onnx-reranker.js";
 import { parseBenchModel, parseHubId } from "../../src/models/model-dir.js";
+import { startFakeHub } from "../hub/server.js";
 import { buildEncoderOnnx, TINY_UNIGRAM_PIECES, unigramTokenizerJson, writeModelDir } from "../helpers/onnx-builder.js";
 
 const base = { format: "bench-model/1", type: "colbert", output: "colbert_vecs", output_layout: "tokens_without_cls" };
@@ -39,28 +37,17 @@ test("--model ORG/NAME downloads a bge-m3-style export from a (loopback) hub int
     unigramTokenizerJson(TINY_UNIGRAM_PIECES),
   );
   const commit = "0123456789abcdef0123456789abcdef01234567";
-  const requested: string[] = [];
-  const server = createServer((req, res) => {
-    requested.push(req.url ?? "");
-    const m = /^\/org\/tiny-m3\/resolve\/main\/(.+)$/.exec(req.url ?? "");
-    const file = m ? join(local, decodeURIComponent(m[1])) : null;
-    if (!file || !existsSync(file)) {
-      res.writeHead(404, { "x-error-code": "EntryNotFound", "x-repo-commit": commit }).end("Entry not found");
-      return;
-    }
-    const body = readFileSync(file);
-    res.writeHead(200, { "x-repo-commit": commit, etag: `"${createHash("sha256").update(body).digest("hex")}"`, "content-length": String(body.length) }).end(body);
-  });
-  await new Promise<void>((r) => server.listen(0, "127.0.0.1", r));
-  const endpoint = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  const hub = await startFakeHub(
+    ["model.onnx", "tokenizer.json"].map((filename) => ({ repoType: "model" as const, repoId: "org/tiny-m3", commit, filename, content: readFileSync(join(local, filename)), lfs: filename === "model.onnx" })),
+  );
   const hubCacheDir = mkdtempSync(join(tmpdir(), "bench-hubcache-"));
   const cacheDir = mkdtempSync(join(tmpdir(), "bench-cache-"));
   try {
-    const rr = await loadOnnxReranker("org/tiny-m3", { progress: false, hubEndpoint: endpoint, hubCacheDir, cacheDir });
+    const rr = await loadOnnxReranker("org/tiny-m3", { progress: false, hubEndpoint: hub.endpoint, hubCacheDir, cacheDir });
     assert.equal(rr.info.name, "org/tiny-m3");
     assert.equal(rr.info.revision, commit);
     assert.ok(existsSync(join(hubCacheDir, "models--org--tiny-m3", "snapshots", commit, "model.onnx")));
-    assert.ok(requested.some((u) => u.endsWith("/bench_model.json")), "optional files are asked for; their 404 is not an error");
+    assert.ok(hub.hubRequests.some((r) => r.url.endsWith("/bench_model.json")), "optional files are asked for; their 404 is not an error");
     const reqs = [{ row: 0, query: "快递怎么办", docs: ["北京天安门", "我不知道"] }];
     const viaHub = await rr.score(reqs);
     await rr.close();
@@ -69,6 +56,6 @@ test("--model ORG/NAME downloads a bge-m3-style export from a (loopback) hub int
     assert.equal(direct.info.extra?.content_sha256, rr.info.extra?.content_sha256, "same files, same content hash");
     await direct.close();
   } finally {
-    server.close();
+    await hub.close();
   }
 });
