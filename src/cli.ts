@@ -4,7 +4,7 @@
  */
 import yargs from "yargs";
 import { hideBin } from "yargs/helpers";
-import { BenchError, ExitCode } from "./errors.js";
+import { BenchError, ExitCode, usageError } from "./errors.js";
 import { HYPERPARAMETERS } from "./train/options.js";
 
 async function main(argv: string[]): Promise<void> {
@@ -28,7 +28,7 @@ async function main(argv: string[]): Promise<void> {
           .conflicts("task", "input")
           .check((a) => {
             // A BenchError, so .fail rethrows it as a usage error (exit 2) rather than an internal one.
-            if (!a.task && !a.input) throw new BenchError("usage: give --task or --input (see bench --help)", ExitCode.Usage);
+            if (!a.task && !a.input) throw usageError("usage: give --task or --input (see bench --help)");
             return true;
           }),
       async (a) => {
@@ -165,7 +165,7 @@ async function main(argv: string[]): Promise<void> {
     .wrap(Math.min(120, process.stdout.columns ?? 100))
     .fail((msg, err) => {
       if (err) throw err;
-      throw new BenchError(`usage: ${msg} (see bench --help)`, ExitCode.Usage);
+      throw usageError(`usage: ${msg} (see bench --help)`);
     })
     .parseAsync();
 }

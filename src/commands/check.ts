@@ -33,13 +33,12 @@ export async function checkCommand(opts: CheckOptions): Promise<void> {
   }
   if (gate.regressions.length > 0) process.stdout.write(regressionTable(gate.regressions, opts.tolerance));
   if (gate.missing.length > 0) {
-    throw new BenchError(
+    throw usageError(
       `check: the candidate ${opts.candidate} lacks ${gate.missing.length} result${gate.missing.length === 1 ? "" : "s"} the baseline ${opts.baseline} has: ${gate.missing.join("; ")}`,
-      ExitCode.Usage,
     );
   }
   if (gate.compared === 0) {
-    throw new BenchError(`check: nothing compared${opts.metrics ? ` (no metric named ${opts.metrics.join(", ")} in ${opts.baseline})` : ""}`, ExitCode.Usage);
+    throw usageError(`check: nothing compared${opts.metrics ? ` (no metric named ${opts.metrics.join(", ")} in ${opts.baseline})` : ""}`);
   }
   if (gate.regressions.length > 0) {
     throw new BenchError(
@@ -58,7 +57,7 @@ function load(path: string, flag: string): ResultSet {
   try {
     return loadResultSet(path, "check");
   } catch (err) {
-    if (err instanceof BenchError) throw new BenchError(`${err.message} (${flag})`, ExitCode.Usage);
+    if (err instanceof BenchError) throw usageError(`${err.message} (${flag})`);
     throw err;
   }
 }

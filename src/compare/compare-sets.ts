@@ -3,7 +3,7 @@
  * other side with absolute and relative deltas, plus paired significance for map and mrr where both sides have
  * per-query sidecars. Pure data in, data out; rendering lives in render-*.ts.
  */
-import { BenchError, ExitCode } from "../errors.js";
+import { inputError } from "../errors.js";
 import { pairedStats, type PairedStats } from "./paired-stats.js";
 import { npMean } from "../metrics/pairwise-sum.js";
 import { pairQueries, readPerQuery, type QueryScore } from "./per-query.js";
@@ -125,10 +125,9 @@ export function compareSets(sets: ResultSet[], stage: string, metrics?: string[]
   }
   if (rows.length === 0) {
     const list = (s: ResultSet) => [...s.results.values()].map((r) => `${r.task} (${r.scores.map((x) => x.split).join(", ")})`).join("; ");
-    throw new BenchError(
+    throw inputError(
       `${stage}: nothing to compare: no task, split and metric in common${metrics ? ` among --metric ${metrics.join(",")}` : ""}. ` +
         sets.map((s, i) => `${name(i)} has ${list(s)}`).join("; "),
-      ExitCode.Input,
     );
   }
   return { sides: sets.map((s) => s.label), rows, notes: [...notes], series };

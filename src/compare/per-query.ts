@@ -4,7 +4,7 @@
  * not average to the file's map) is refused with a reason instead of producing a misleading p-value.
  */
 import { readFileSync } from "node:fs";
-import { BenchError, ExitCode } from "../errors.js";
+import { inputError } from "../errors.js";
 
 /** One evaluated row's AP and reciprocal rank (@10). */
 export interface QueryScore {
@@ -23,13 +23,13 @@ export function readPerQuery(path: string, stage: string): QueryScore[] {
   try {
     text = readFileSync(path, "utf8");
   } catch (err) {
-    throw new BenchError(`${stage}: cannot read per-query file ${path}: ${(err as Error).message}`, ExitCode.Input);
+    throw inputError(`${stage}: cannot read per-query file ${path}: ${(err as Error).message}`);
   }
   text
     .split("\n")
     .forEach((line, i) => {
       if (line.trim() === "") return;
-      const fail = (what: string) => new BenchError(`${stage}: ${path} line ${i + 1}: ${what}`, ExitCode.Input);
+      const fail = (what: string) => inputError(`${stage}: ${path} line ${i + 1}: ${what}`);
       let o: unknown;
       try {
         o = JSON.parse(line);

@@ -4,7 +4,7 @@
  * refused rather than guessed at: a silently misread file would make the regression gate meaningless.
  */
 import { readFileSync } from "node:fs";
-import { BenchError, ExitCode } from "../errors.js";
+import { type BenchError, inputError } from "../errors.js";
 import { parsePythonJson } from "./python-json.js";
 
 /** The on-disk layouts, named after the mteb versions that introduced them (spec §2.5). */
@@ -45,20 +45,20 @@ export function readResultFile(path: string, stage: string): ResultFile {
   try {
     text = readFileSync(path, "utf8");
   } catch (err) {
-    throw new BenchError(`${stage}: cannot read result file ${path}: ${(err as Error).message}`, ExitCode.Input);
+    throw inputError(`${stage}: cannot read result file ${path}: ${(err as Error).message}`);
   }
   let json: unknown;
   try {
     json = parsePythonJson(text);
   } catch (err) {
-    throw new BenchError(`${stage}: ${path} is not valid JSON: ${(err as Error).message}`, ExitCode.Input);
+    throw inputError(`${stage}: ${path} is not valid JSON: ${(err as Error).message}`);
   }
   return parseResult(json, path, stage);
 }
 
 /** Interprets parsed JSON as a result file (exported for tests that build objects in memory). */
 export function parseResult(json: unknown, path: string, stage: string): ResultFile {
-  const fail = (what: string) => new BenchError(`${stage}: ${path}: ${what}`, ExitCode.Input);
+  const fail = (what: string) => inputError(`${stage}: ${path}: ${what}`);
   if (!isObject(json)) throw fail("expected a JSON object (an mteb or bench result file)");
   const version = json.mteb_version;
   if (typeof version !== "string") throw fail(`field "mteb_version": expected a string, got ${JSON.stringify(version) ?? "nothing"}`);

@@ -4,7 +4,7 @@
  */
 import { existsSync, readFileSync, readdirSync, statSync } from "node:fs";
 import { basename, join, relative } from "node:path";
-import { BenchError, ExitCode } from "../errors.js";
+import { inputError } from "../errors.js";
 import { readResultFile, type ResultFile } from "./result-file.js";
 
 /** A result file plus the path of its `<Task>.per_query.jsonl` sidecar, when there is one. */
@@ -28,20 +28,19 @@ function isResultFileName(name: string): boolean {
 
 /** Loads a file or a directory of results. Missing paths, empty directories and duplicate tasks are errors. */
 export function loadResultSet(path: string, stage: string): ResultSet {
-  if (!existsSync(path)) throw new BenchError(`${stage}: ${path} does not exist (expected a result file or a results directory)`, ExitCode.Input);
+  if (!existsSync(path)) throw inputError(`${stage}: ${path} does not exist (expected a result file or a results directory)`);
   const files = statSync(path).isDirectory() ? findResultFiles(path) : [path];
   if (files.length === 0) {
-    throw new BenchError(`${stage}: ${path} holds no result files (<Task>.json, searched recursively)`, ExitCode.Input);
+    throw inputError(`${stage}: ${path} holds no result files (<Task>.json, searched recursively)`);
   }
   const results = new Map<string, LoadedResult>();
   for (const file of files) {
     const r = readResultFile(file, stage);
     const prior = results.get(r.task);
     if (prior) {
-      throw new BenchError(
+      throw inputError(
         `${stage}: ${path} holds results for task ${r.task} twice (${relative(path, prior.path)} and ${relative(path, file)}); ` +
           `point at one model's directory or file`,
-        ExitCode.Input,
       );
     }
     const sidecar = file.replace(/\.json$/, ".per_query.jsonl");
