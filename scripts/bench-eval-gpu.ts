@@ -24,7 +24,7 @@ import { maxSim } from "../src/score/maxsim.js";
 import { defaultPoolSize } from "../src/score/maxsim-pool.js";
 import { findTorchPython } from "../src/train/python.js";
 import { unigramTokenizerJson } from "../test/helpers/onnx-builder.js";
-import { t2LikeRows } from "./lib/t2-like-data.js";
+import { T2_LIKE_CJK, t2LikeRows } from "./lib/t2-like-data.js";
 
 const ROOT = resolve(import.meta.dirname, "..");
 const args = process.argv.slice(2);
@@ -58,8 +58,7 @@ function log(s: string): void {
 
 /** An XLM-R-layout Unigram tokenizer with `vocab` ids: CJK characters as pieces, filled up with 2-character pieces that never win. */
 function tokenizerJson(vocab: number): Record<string, unknown> {
-  const chars: string[] = [];
-  for (let c = 0x4e00; c < 0x4e00 + 3000; c++) chars.push(String.fromCharCode(c));
+  const chars = T2_LIKE_CJK;
   const pieces: [string, number][] = [["▁", -3], ...chars.map((c): [string, number] => [c, -8]), ...[..."，。、；0123456789abcdefghijklmnopqrstuvwxyz"].map((c): [string, number] => [c, -9])];
   // 4 specials first and <mask> last make up the rest of the ids. A 2-character piece (-30) scores below two
   // single characters (-16), so text is still cut into characters, as T2's ~840-character documents mostly are

@@ -7,6 +7,9 @@ import { PCG64 } from "../../src/split/pcg64.js";
 import { randomInterval } from "../../src/split/permutation.js";
 import type { RerankRow } from "../../src/data/types.js";
 
+/** The 3,000 CJK characters from U+4E00 that generated texts are made of (a tokenizer for this data covers them). */
+export const T2_LIKE_CJK: readonly string[] = Array.from({ length: 3000 }, (_, i) => String.fromCharCode(0x4e00 + i));
+
 /** Shape of the generated data. */
 export interface T2LikeOptions {
   rows?: number;
@@ -22,9 +25,7 @@ export function t2LikeRows(opts: T2LikeOptions = {}): RerankRow[] {
   const uniform = (lo: number, hi: number): number => lo + randomInterval(rng, hi - lo); // inclusive
   // A long random "corpus" of common CJK characters (plus some punctuation and digits); documents are slices
   // of it at random offsets, so they are unique without generating 85M characters one at a time.
-  const alphabet: string[] = [];
-  for (let c = 0x4e00; c < 0x4e00 + 3000; c++) alphabet.push(String.fromCharCode(c));
-  alphabet.push("，", "。", "、", "；", "1", "2", "0", " ");
+  const alphabet = [...T2_LIKE_CJK, "，", "。", "、", "；", "1", "2", "0", " "];
   const corpusLen = 4_000_000;
   const parts: string[] = new Array(corpusLen);
   for (let i = 0; i < corpusLen; i++) parts[i] = alphabet[randomInterval(rng, alphabet.length - 1)]!;
