@@ -171,20 +171,14 @@ export async function loadOnnxReranker(dirOrHubId: string, opts: OnnxRerankerOpt
       const progress = onProgress ?? ((d: number, t: number) => display?.update(d, t));
       try {
         if (cfg.type === "cross-encoder") return await scorePairs(requests, encodePairs(), chunkDocs, progress);
-        if (worker) {
-          // torch: MaxSim on threads, so Node keeps feeding the GPU (docs/torch-backend.md)
-          pool ??= new MaxSimPool(defaultPoolSize());
-          const how = { kind: "colbert" as const, floorBelowTokens: compat ? docMax : null, chunkDocs };
-          const tokenizeDoc = (text: string): number[] => tokenizer.encode(cfg.documentPrefix + text, docMax);
-          return await scoreColbertParallel(requests, encodeTexts("query", cfg.queryPrefix, queryMax), encodeTexts("document", cfg.documentPrefix, docMax), how, progress, pool, tokenizeDoc);
-        }
-        return await scoreEmbedding(
-          requests,
-          encodeTexts("query", cfg.queryPrefix, queryMax),
-          encodeTexts("document", cfg.documentPrefix, docMax),
-          { kind: cfg.type, floorBelowTokens: compat && cfg.type === "colbert" ? docMax : null, chunkDocs },
-          progress,
-        );
+        const encodeQueries = encodeTexts("query", cfg.queryPrefix, queryMax);
+        const encodeDocs = encodeTexts("document", cfg.documentPrefix, docMax);
+        const how = { kind: cfg.type, floorBelowTokens: compat && cfg.type === "colbert" ? docMax : null, chunkDocs };
+        if (!worker) return await scoreEmbedding(requests, encodeQueries, encodeDocs, how, progress);
+        // torch (always ColBERT): MaxSim on threads, so Node keeps feeding the GPU (docs/torch-backend.md)
+        pool ??= new MaxSimPool(defaultPoolSize());
+        const tokenizeDoc = (text: string): number[] => tokenizer.encode(cfg.documentPrefix + text, docMax);
+        return await scoreColbertParallel(requests, encodeQueries, encodeDocs, how, progress, pool, tokenizeDoc);
       } finally {
         display?.stop();
       }
