@@ -50,21 +50,17 @@ def rank_rng_states(device):
 def restore_rng_states(states, sampler_rng, rank=0, device=None):
     """Restores what rng_states saved; a distributed checkpoint ({"sampler", "ranks": [per rank]}) gives each
     rank its own torch/CUDA/python/numpy states back (same world size: load_checkpoint checks it)."""
-    if "ranks" in states:
-        mine = states["ranks"][rank]
-        torch.set_rng_state(mine["torch"])
-        if mine["cuda"] is not None and device is not None and device.type == "cuda":
+    per_rank = "ranks" in states
+    mine = states["ranks"][rank] if per_rank else states
+    torch.set_rng_state(mine["torch"])
+    if mine["cuda"] is not None:
+        if not per_rank and torch.cuda.is_available():
+            torch.cuda.set_rng_state_all(mine["cuda"])
+        elif per_rank and device is not None and device.type == "cuda":
             torch.cuda.set_rng_state(mine["cuda"], device)
-        sampler_rng.setstate(states["sampler"])
-        random.setstate(mine["python"])
-        np.random.set_state(mine["numpy"])
-        return
-    torch.set_rng_state(states["torch"])
-    if states["cuda"] is not None and torch.cuda.is_available():
-        torch.cuda.set_rng_state_all(states["cuda"])
     sampler_rng.setstate(states["sampler"])
-    random.setstate(states["python"])
-    np.random.set_state(states["numpy"])
+    random.setstate(mine["python"])
+    np.random.set_state(mine["numpy"])
 
 
 def save_checkpoint(output_dir, *, model, optimizer, scheduler, scaler, sampler_rng, position, hparams, fingerprint,
