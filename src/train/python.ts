@@ -17,7 +17,7 @@ export interface TorchPython {
 
 const PROBE = "import json, numpy, torch; print(json.dumps({'torch': torch.__version__, 'cuda': torch.cuda.is_available()}))";
 
-/** Runs the probe; returns null with the reason when that Python cannot import torch and numpy. */
+/** Runs the probe: the Python with its torch version, or `{ error }` with the reason it cannot import torch and numpy. */
 export function probePython(python: string): TorchPython | { error: string } {
   const r = spawnSync(python, ["-c", PROBE], { encoding: "utf8", timeout: 120_000 });
   if (r.error) return { error: `${python}: ${r.error.message}` };
