@@ -1,18 +1,14 @@
-/** Locates the repo's scripts/ directory (trainer, shipped models) from this module, under src/ (tsx) or dist/. */
+/** Locates the repo's scripts/ directory (trainer, shipped models) from the package root (src/ under tsx, or dist/). */
 import { existsSync } from "node:fs";
-import { dirname, join } from "node:path";
-import { fileURLToPath } from "node:url";
+import { join } from "node:path";
 import { inputError } from "../errors.js";
+import { packageRoot } from "../util/build-info.js";
 
-/** Absolute path of the repo's scripts/ directory (the nearest ancestor holding package.json + scripts/trainer). */
+/** Absolute path of the repo's scripts/ directory; an error when it holds no trainer (scripts/trainer). */
 export function scriptsDir(): string {
-  let dir = dirname(fileURLToPath(import.meta.url));
-  for (;;) {
-    if (existsSync(join(dir, "package.json")) && existsSync(join(dir, "scripts", "trainer"))) return join(dir, "scripts");
-    const up = dirname(dir);
-    if (up === dir) throw inputError(`train: cannot find scripts/trainer above ${fileURLToPath(import.meta.url)}`);
-    dir = up;
-  }
+  const dir = join(packageRoot, "scripts");
+  if (!existsSync(join(dir, "trainer"))) throw inputError(`train: ${join(dir, "trainer")} not found (bench's PyTorch trainer ships in the package's scripts/)`);
+  return dir;
 }
 
 /** scripts/trainer/train.py. */
