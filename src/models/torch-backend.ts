@@ -1,8 +1,9 @@
 /**
  * `--backend torch`: what differs from ONNX when a model directory is encoded by the PyTorch worker
- * (docs/torch-backend.md). The files that make the vectors (config.json, the weights, colbert_linear.pt, the
- * tokenizer) are checked and hashed, a Python with torch is found, and the worker is started. Everything
- * above the EncoderSession (tokenizing, length batches, dedup, vector cache, MaxSim, metrics) is shared.
+ * (docs/torch-backend.md). The backend flags are checked, the files that make the vectors (config.json, the
+ * weights, colbert_linear.pt, the tokenizer) are checked and hashed, a Python with torch is found, the worker is
+ * started, and what it reports is recorded. Everything above the EncoderSession (tokenizing, length batches,
+ * dedup, vector cache, MaxSim, metrics) is shared.
  */
 import { existsSync } from "node:fs";
 import { join } from "node:path";
