@@ -24,7 +24,7 @@ export interface TrainerResult {
 export const INTERRUPTED_EXIT = 130;
 
 /** Spawns `python trainer args…` and resolves when it finishes; rejects with a BenchError otherwise. */
-export function runTrainer(python: string, script: string, args: string[], opts: { quiet?: boolean; onEvent?: (e: TrainerEvent) => void; launcher?: string[]; noEvents?: boolean } = {}): Promise<TrainerResult> {
+export function runTrainer(python: string, script: string, args: string[], opts: { quiet?: boolean; launcher?: string[]; noEvents?: boolean } = {}): Promise<TrainerResult> {
   const launcher = opts.launcher ?? [];
   const group = launcher.length > 0;
   const child = spawn(python, [...launcher, script, ...args], {
@@ -79,7 +79,6 @@ export function runTrainer(python: string, script: string, args: string[], opts:
       return;
     }
     events.push(e);
-    opts.onEvent?.(e);
     if (typeof e.step === "number") finalStep = e.step;
     if (e.event === "start") {
       progress.start(Number(e.start_step));
