@@ -125,17 +125,19 @@ class Attention(nn.Module):
         return self.output.add_norm(ctx.transpose(1, 2).reshape(b, t, s.heads * s.dh), x)
 
 
-class _Intermediate(nn.Module):
-    def __init__(self, c):
+class _Dense(nn.Module):
+    """A module holding one Linear named `dense`: HF's BertIntermediate and BertPooler (for the parameter names)."""
+
+    def __init__(self, in_size, out_size):
         super().__init__()
-        self.dense = nn.Linear(c.hidden_size, c.intermediate_size)
+        self.dense = nn.Linear(in_size, out_size)
 
 
 class Layer(nn.Module):
     def __init__(self, c):
         super().__init__()
         self.attention = Attention(c)
-        self.intermediate = _Intermediate(c)
+        self.intermediate = _Dense(c.hidden_size, c.intermediate_size)
         self.output = _Output(c, c.intermediate_size)
 
     def forward(self, x, add_mask):
@@ -150,12 +152,6 @@ class _Encoder(nn.Module):
         self.layer = nn.ModuleList([Layer(c) for _ in range(c.num_layers)])
 
 
-class _Pooler(nn.Module):
-    def __init__(self, c):
-        super().__init__()
-        self.dense = nn.Linear(c.hidden_size, c.hidden_size)
-
-
 class Encoder(nn.Module):
     """HF BertModel/XLMRobertaModel body; forward returns last_hidden_state. The pooler is kept only so HF
     checkpoints round-trip (ColBERT never uses it)."""
@@ -165,7 +161,7 @@ class Encoder(nn.Module):
         self.config = c
         self.embeddings = Embeddings(c)
         self.encoder = _Encoder(c)
-        self.pooler = _Pooler(c) if with_pooler else None
+        self.pooler = _Dense(c.hidden_size, c.hidden_size) if with_pooler else None
         self.gradient_checkpointing = False
 
     def init_weights(self, generator=None):
