@@ -85,6 +85,12 @@ class Writer(threading.Thread):
             self.q.task_done()
 
 
+def error_reply(rid, e):
+    """Prints the traceback to stderr and returns the error frame's header for request `rid` (None: the load)."""
+    traceback.print_exc()
+    return {"op": "error", "id": rid, "message": f"{type(e).__name__}: {e}"}
+
+
 def cuda_reply(rid, host, start, done, short):
     """The deferred reply of one CUDA batch: wait for its copy into pinned memory, then frame it."""
 
@@ -96,8 +102,7 @@ def cuda_reply(rid, host, start, done, short):
                 data = data[:-4]
             return {"op": "vectors", "id": rid, "dims": list(host.shape), "compute_ms": round(start.elapsed_time(done), 3)}, data
         except Exception as e:  # noqa: BLE001
-            traceback.print_exc()
-            return {"op": "error", "id": rid, "message": f"{type(e).__name__}: {e}"}, b""
+            return error_reply(rid, e), b""
 
     return make
 
@@ -190,8 +195,7 @@ def main():
         t0 = time.time()
         model, info, n_params, wfile = load(a.model_dir, device, dtype)
     except Exception as e:  # noqa: BLE001 - every load failure becomes an error frame Node can report
-        traceback.print_exc()
-        writer.send({"op": "error", "id": None, "message": f"{type(e).__name__}: {e}"})
+        writer.send(error_reply(None, e))
         writer.q.join()
         return 1
     # CUDA: ids go up from pinned memory and vectors come back into pinned memory asynchronously, and the writer
@@ -244,8 +248,7 @@ def main():
                 data = data[:-4]
             writer.send({"op": "vectors", "id": rid, "dims": list(v.shape), "compute_ms": round((time.time() - t1) * 1000, 3)}, data)
         except Exception as e:  # noqa: BLE001
-            traceback.print_exc()
-            writer.send({"op": "error", "id": rid, "message": f"{type(e).__name__}: {e}"})
+            writer.send(error_reply(rid, e))
     writer.q.join()
     return 0
 
