@@ -40,9 +40,9 @@ def main():
     qlen, dlen = raw[:n], raw[n : 2 * n]
     qoff = np.concatenate([[0], np.cumsum(qlen)]) + 2 * n
     doff = np.concatenate([[0], np.cumsum(dlen)]) + qoff[-1]
-    pad = 1 if "xlm" in json.load(open(os.path.join(a.model_dir, "config.json")))["model_type"] else 0
     dev = torch.device(a.device)
     model, _ = load_colbert(a.model_dir)
+    pad = model.encoder.config.pad_token_id  # config.json's (default: 1 for XLM-R/RoBERTa, 0 for BERT)
     model.eval().to(device=dev, dtype={"fp32": torch.float32, "bf16": torch.bfloat16, "fp16": torch.float16}[a.dtype])
 
     def padded(i, offs, lens):
