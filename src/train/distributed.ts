@@ -3,10 +3,10 @@
  * under torchrun (scripts/trainer/torchrun.py = `python -m torch.distributed.run` plus a fix for torch 1.13 on
  * Python 3.11) with DistributedDataParallel, one process per GPU (NCCL) or per CPU share (gloo).
  */
-import { spawnSync } from "node:child_process";
 import { join } from "node:path";
 import { inputError, usageError } from "../errors.js";
 import { scriptsDir } from "./paths.js";
+import { runPythonCode } from "./python.js";
 
 /** The launch flags as the CLI passes them (all optional; none given = a plain single process). */
 export interface DistributedFlags {
@@ -72,11 +72,8 @@ export function torchrunArgs(l: DistributedLaunch): string[] {
 /** Checks that this Python has torch.distributed with torchrun (some torch builds leave distributed out). */
 export function checkTorchrun(python: string): void {
   const probe = "import torch.distributed as d, torch.distributed.run; assert d.is_available(), 'torch.distributed is not available in this build'";
-  const r = spawnSync(python, ["-c", probe], { encoding: "utf8", timeout: 120_000 });
-  if (r.status !== 0) {
-    const last = (r.stderr || r.error?.message || "").trim().split("\n").pop() ?? "";
-    throw inputError(`train: --nproc-per-node needs torch.distributed and torchrun in ${python} (${last || `exit ${r.status}`})`);
-  }
+  const r = runPythonCode(python, probe);
+  if ("error" in r) throw inputError(`train: --nproc-per-node needs torch.distributed and torchrun in ${python} (${r.error})`);
 }
 
 /** One line for the log: processes, nodes, and what the global batch is. */

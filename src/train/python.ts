@@ -17,14 +17,18 @@ export interface TorchPython {
 
 const PROBE = "import json, numpy, torch; print(json.dumps({'torch': torch.__version__, 'cuda': torch.cuda.is_available()}))";
 
+/** Runs `python -c code`: its stdout, or `{ error }`: why it did not start, else its last stderr line, else its exit status. */
+export function runPythonCode(python: string, code: string): { stdout: string } | { error: string } {
+  const r = spawnSync(python, ["-c", code], { encoding: "utf8", timeout: 120_000 });
+  if (r.error) return { error: r.error.message };
+  if (r.status !== 0) return { error: (r.stderr || "").trim().split("\n").pop() || `exit ${r.status}` };
+  return { stdout: r.stdout };
+}
+
 /** Runs the probe: the Python with its torch version, or `{ error }` with the reason it cannot import torch and numpy. */
 export function probePython(python: string): TorchPython | { error: string } {
-  const r = spawnSync(python, ["-c", PROBE], { encoding: "utf8", timeout: 120_000 });
-  if (r.error) return { error: `${python}: ${r.error.message}` };
-  if (r.status !== 0) {
-    const last = (r.stderr || "").trim().split("\n").pop() ?? "";
-    return { error: `${python}: ${last || `exit ${r.status}`}` };
-  }
+  const r = runPythonCode(python, PROBE);
+  if ("error" in r) return { error: `${python}: ${r.error}` };
   try {
     const o = JSON.parse(r.stdout.trim().split("\n").pop() ?? "") as { torch: string; cuda: boolean };
     return { python, torch: o.torch, cuda: o.cuda };
