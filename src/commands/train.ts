@@ -46,7 +46,11 @@ interface RunRecord {
 function readRunRecord(out: string): RunRecord {
   const file = join(out, "train-data", "run.json");
   if (!existsSync(file)) throw inputError(`train: --resume: ${file} not found (was ${out} written by bench train?)`);
-  return JSON.parse(readFileSync(file, "utf8")) as RunRecord;
+  try {
+    return JSON.parse(readFileSync(file, "utf8")) as RunRecord;
+  } catch (err) {
+    throw inputError(`train: --resume: ${file} is not valid JSON: ${(err as Error).message}`);
+  }
 }
 
 /** Runs `bench train`; returns the output directory. */
