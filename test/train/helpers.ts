@@ -8,9 +8,11 @@ import type { TestContext } from "node:test";
 import { TORCH_HINT, probePython } from "../../src/train/python.js";
 import { type CliRun, cliArgv, repoRoot, runCli, tempDir } from "../helpers/cli.js";
 
+/** The repository root (re-exported from test/helpers/cli.ts). */
 export { repoRoot };
-export const cli = join(repoRoot, "src/cli.ts");
+/** The shipped tiny random-init BERT base model (config.json + tokenizer, no weights). */
 export const tinyZh = join(repoRoot, "scripts/models/tiny-zh");
+/** Debian's Python with torch 1.13 (pyenv's python3 on PATH has none). */
 export const PYTHON = "/usr/bin/python3";
 
 /** null when /usr/bin/python3 imports torch + numpy, else the loud skip reason. */
