@@ -2,6 +2,7 @@ import { test } from "node:test";
 import assert from "node:assert/strict";
 import { BenchError } from "../../src/errors.js";
 import { HYPERPARAMETERS, mergeHyperparameters, trainerArgs } from "../../src/train/options.js";
+import { python, torchSkipReason } from "./helpers.js";
 
 test("defaults follow the recipe (spec §4b rerank_colbert.sh)", () => {
   const hp = mergeHyperparameters({});
@@ -30,4 +31,12 @@ test("bad values are usage errors naming the flag", () => {
   assert.throws(() => mergeHyperparameters({ fp16: "yes" }), /--fp16 expects true or false/);
   assert.throws(() => mergeHyperparameters({ bf16: true, fp16: true }), /exclude each other/);
   assert.throws(() => mergeHyperparameters({ learning_rate: "fast" }), /--learning_rate expects a number/);
+});
+
+test("the trainer's own defaults (scripts/trainer/args.py) are bench's, so the trainer run alone trains the same", (t) => {
+  const skip = torchSkipReason();
+  if (skip) return t.skip(skip);
+  const code = "import json, sys; sys.path.insert(0, 'scripts/trainer'); from args import parser; print(json.dumps(vars(parser().parse_args(['--model_dir', 'm', '--data_dir', 'd', '--output_dir', 'o']))))";
+  const trainer = JSON.parse(python(["-c", code])) as Record<string, unknown>;
+  for (const [name, [, def]] of Object.entries(HYPERPARAMETERS)) assert.equal(trainer[name], def, `--${name}`);
 });
