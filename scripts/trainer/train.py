@@ -128,8 +128,11 @@ def train(a, ctx):
     emit("start", processes=W, total_steps=total, start_step=pos["step"], rows=n, rows_dropped=data.dropped, warmup_steps=warmup,
          device=str(device), threads=torch.get_num_threads(), torch=torch.__version__, sdpa=bool(Attention.use_sdpa),
          random_init=info["encoder_weights"].startswith("random"), model=info)
-    signal.signal(signal.SIGINT, Stop.handler)
-    signal.signal(signal.SIGTERM, Stop.handler)
+    for sig in (signal.SIGINT, signal.SIGTERM):
+        signal.signal(sig, Stop.handler)
+        # Restart interrupted system calls (SA_RESTART): the handler only sets a flag, and a signal landing inside a
+        # gloo collective's socket read otherwise surfaces as EINTR there and can desynchronise the ranks' streams.
+        signal.siginterrupt(sig, False)
 
     def checkpoint():
         rank_rngs = ctx.all_objects(rank_rng_states(device)) if ctx.active else None  # a collective: every rank
