@@ -19,15 +19,36 @@ function tempBeside(path: string): string {
   return sibling(path, "tmp");
 }
 
+/**
+ * Names the target in a file-system error: write(2) errors (ENOSPC) carry no path, and errors about the temp file
+ * would name a hidden name the user never chose. The message is left as Node wrote it.
+ */
+function naming(err: unknown, path: string, temp: string): unknown {
+  const e = err as NodeJS.ErrnoException & { dest?: string };
+  if (err instanceof Error && typeof e.code === "string" && (e.path === undefined || e.path === temp)) {
+    e.path = path;
+    delete e.dest;
+  }
+  return err;
+}
+
 /** Writes `data` to `path` atomically, creating parent directories (no fsync: used for many small cache files). */
 export function writeFileAtomic(path: string, data: string | Uint8Array): void {
+  refuseDirectory(path);
   const tmp = tempBeside(path);
   try {
     writeFileSync(tmp, data);
     renameSync(tmp, path);
   } catch (err) {
     rmSync(tmp, { force: true });
-    throw err;
+    throw naming(err, path, tmp);
+  }
+}
+
+/** Throws EISDIR when a directory occupies `path` (a rename would fail, or replace an empty directory). */
+function refuseDirectory(path: string): void {
+  if (existsSync(path) && lstatSync(path).isDirectory()) {
+    throw Object.assign(new Error(`EISDIR: illegal operation on a directory, cannot replace directory '${path}' with a file`), { code: "EISDIR", syscall: "rename", path });
   }
 }
 
@@ -73,12 +94,14 @@ export function writeFilesAtomic(files: ReadonlyArray<{ path: string; data: stri
   const slots: Slot[] = [];
   try {
     for (const f of files) {
-      if (existsSync(f.path) && lstatSync(f.path).isDirectory()) {
-        throw Object.assign(new Error(`EISDIR: illegal operation on a directory, cannot replace directory '${f.path}' with a file`), { code: "EISDIR", path: f.path });
-      }
+      refuseDirectory(f.path);
       const slot: Slot = { path: f.path, temp: tempBeside(f.path), backup: null, placed: false };
       slots.push(slot);
-      writeDurable(slot.temp, f.data);
+      try {
+        writeDurable(slot.temp, f.data);
+      } catch (err) {
+        throw naming(err, f.path, slot.temp);
+      }
     }
     for (const s of slots) {
       if (existsSync(s.path)) {
@@ -92,7 +115,11 @@ export function writeFilesAtomic(files: ReadonlyArray<{ path: string; data: stri
       }
     }
     for (const s of slots) {
-      fs.rename(s.temp, s.path);
+      try {
+        fs.rename(s.temp, s.path);
+      } catch (err) {
+        throw naming(err, s.path, s.temp);
+      }
       s.placed = true;
     }
   } catch (err) {
