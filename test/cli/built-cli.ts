@@ -2,7 +2,7 @@
  * Runs the built CLI exactly as a user does (`node bin/bench.js`, dist/ from `npx tsc -p .`), for the tests of
  * what reaches the terminal: exit codes, one stderr line, a closed stdout. Refuses to run a stale build.
  */
-import { type SpawnSyncOptions, spawnSync } from "node:child_process";
+import { type SpawnSyncOptions, spawn, spawnSync } from "node:child_process";
 import { readdirSync, statSync } from "node:fs";
 import { join, relative } from "node:path";
 import { repoRoot } from "../helpers/cli.js";
@@ -43,4 +43,17 @@ export function bench(cwd: string, args: string[], env: NodeJS.ProcessEnv = {}, 
 /** The non-empty lines of a stream. */
 export function lines(text: string): string[] {
   return text.split("\n").filter((l) => l !== "");
+}
+
+/** `bench` without blocking this process's event loop (for tests that serve something, e.g. the fake hub). */
+export function benchAsync(cwd: string, args: string[], env: NodeJS.ProcessEnv = {}): Promise<BuiltRun> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, [benchBin, ...args], { cwd, env: { ...process.env, NO_COLOR: "1", ...env }, stdio: ["ignore", "pipe", "pipe"] });
+    let stdout = "";
+    let stderr = "";
+    child.stdout.setEncoding("utf8").on("data", (s: string) => (stdout += s));
+    child.stderr.setEncoding("utf8").on("data", (s: string) => (stderr += s));
+    child.on("error", reject);
+    child.on("close", (code, signal) => resolve({ code, signal, stdout, stderr }));
+  });
 }

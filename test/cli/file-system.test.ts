@@ -11,7 +11,8 @@ import { join } from "node:path";
 import { ExitCode } from "../../src/errors.js";
 import { tempDir } from "../helpers/cli.js";
 import { buildEncoderOnnx, TINY_UNIGRAM_PIECES, unigramTokenizerJson, writeModelDir } from "../helpers/onnx-builder.js";
-import { assertFreshBuild, bench, benchBin, lines } from "./built-cli.js";
+import { startFakeHub } from "../hub/server.js";
+import { assertFreshBuild, bench, benchAsync, benchBin, lines } from "./built-cli.js";
 
 assertFreshBuild();
 
@@ -35,6 +36,22 @@ test("BENCH_CACHE_DIR pointing at a file, or below one: exit 5 naming the path a
   assertOneLine(bench(dir, ["eval", "--model", "m3", "--output", "r"], { BENCH_CACHE_DIR: join(dir, "a-file") }), ExitCode.FileSystem, /^bench: file system: cannot mkdir .*a-file: something else already exists there \(EEXIST\) \(under \$BENCH_CACHE_DIR=.*a-file; point it at a writable directory\)$/);
   assertOneLine(bench(dir, ["eval", "--model", "m3", "--output", "r"], { BENCH_CACHE_DIR: join(dir, "a-file/cache") }), ExitCode.FileSystem, /^bench: file system: cannot mkdir .*a-file\/cache: a component of the path is a file, not a directory \(ENOTDIR\) \(under \$BENCH_CACHE_DIR/);
   assert.ok(!readdirSync(dir).includes("r"), "no results written");
+});
+
+test("an HF cache that is a file (HF_HUB_CACHE, HF_HOME): exit 5 naming the path and the variable", async (t) => {
+  const dir = tempDir();
+  const hub = await startFakeHub([
+    { repoType: "dataset", repoId: "C-MTEB/T2Reranking", commit: "76631901a18387f85eaa53e5450019b87ad58ef9", filename: "data/dev-00000-of-00001-65d96bde8023d9b9.parquet", content: new Uint8Array([1, 2, 3]), lfs: true },
+  ]);
+  t.after(async () => {
+    await hub.close();
+    rmSync(dir, { recursive: true, force: true });
+  });
+  writeFileSync(join(dir, "a-file"), "not a directory");
+  for (const variable of ["HF_HUB_CACHE", "HF_HOME"]) {
+    const r = await benchAsync(dir, ["split", "--task", "T2Reranking", "--out", "s"], { HF_ENDPOINT: hub.endpoint, HF_HUB_OFFLINE: "", HF_HUB_CACHE: "", HF_HOME: "", [variable]: join(dir, "a-file") });
+    assertOneLine(r, ExitCode.FileSystem, new RegExp(`^bench: file system: cannot mkdir .*a-file.*\\(under \\$${variable}=`));
+  }
 });
 
 test("demo with a TMPDIR that does not exist: exit 5 naming TMPDIR", (t) => {
