@@ -205,13 +205,16 @@ function report(err: unknown): void {
 }
 
 /**
- * A closed stdout (`bench eval | head -1`, `| true`) makes writes fail with EPIPE, emitted as an 'error' event
- * that would otherwise crash the process with exit 1 (the regression code). The reader is gone, so further
- * output is dropped; the command finishes (result files are still written) and exits with its normal code.
+ * A closed stdout or stderr (`bench eval | head -1`, `bench eval 2>&1 | true`) makes writes fail with EPIPE,
+ * emitted as an 'error' event that would otherwise crash the process with exit 1 (the regression code). The
+ * reader is gone, so further output is dropped; the command finishes (result files are still written) and exits
+ * with its normal code.
  */
-process.stdout.on("error", (err: NodeJS.ErrnoException) => {
-  if (err.code !== "EPIPE") report(err);
-});
+for (const stream of [process.stdout, process.stderr]) {
+  stream.on("error", (err: NodeJS.ErrnoException) => {
+    if (err.code !== "EPIPE") report(err);
+  });
+}
 // Errors that escape the command's promise (a stream's 'error' event, a callback) are reported the same way.
 process.on("uncaughtException", (err) => {
   report(err);

@@ -25,6 +25,16 @@ function withClosedStdout(cwd: string, args: string[]): Promise<{ code: number |
   });
 }
 
+/** Runs bench with stdout and stderr on one pipe (`2>&1 | true`) that the reader closes at once; resolves with the exit code. */
+function withClosedOutput(cwd: string, args: string[]): Promise<number | null> {
+  return new Promise((resolve, reject) => {
+    const child = spawn("sh", ["-c", `exec "${process.execPath}" "${benchBin}" "$@" 2>&1`, "sh", ...args], { cwd, env: { ...process.env, NO_COLOR: "1" }, stdio: ["ignore", "pipe", "inherit"] });
+    child.stdout.destroy();
+    child.on("error", reject);
+    child.on("close", (code) => resolve(code));
+  });
+}
+
 test("eval and compare with a closed stdout: exit 0, no EPIPE trace, result files written", async (t) => {
   const dir = tempDir();
   t.after(() => rmSync(dir, { recursive: true, force: true }));
@@ -36,6 +46,10 @@ test("eval and compare with a closed stdout: exit 0, no EPIPE trace, result file
   const cmp = await withClosedStdout(dir, ["compare", result, result]);
   assert.equal(cmp.code, 0, cmp.stderr);
   assert.doesNotMatch(cmp.stderr, /EPIPE|internal error|    at /);
+  // stderr on the closed pipe too (`bench eval 2>&1 | head -1`): the normal code, 0 here and 3 for bad input.
+  assert.equal(await withClosedOutput(dir, ["eval", "--output", "r2"]), 0);
+  assert.ok(existsSync(join(dir, "r2/bm25/no_revision_available/ZhSampleReranking.json")));
+  assert.equal(await withClosedOutput(dir, ["eval", "--data", "/dev/zero"]), 3);
   // Sanity: with an open stdout the same compare prints its table.
   assert.match(bench(dir, ["compare", result, result]).stdout, /map/);
 });
