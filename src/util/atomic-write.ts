@@ -68,9 +68,11 @@ function writeDurable(path: string, data: string | Uint8Array): void {
 /** The file-system steps of writeFilesAtomic that tests may replace, to make the k-th step fail. */
 export interface AtomicSetFs {
   rename: (from: string, to: string) => void;
+  /** Hard-links a backup; where it throws (a file system without links), the backup is a copy. */
+  link: (existing: string, backup: string) => void;
 }
 
-const realFs: AtomicSetFs = { rename: renameSync };
+const realFs: AtomicSetFs = { rename: renameSync, link: linkSync };
 
 /** One target of a set: its temp file, and the backup of the file it replaces (null when it did not exist). */
 interface Slot {
@@ -90,7 +92,8 @@ interface Slot {
  *    byte for byte as it was, and nothing this call did not create is ever deleted.
  * Used by `bench split` for its three outputs and by the results writer for a result set. `fs` is for tests.
  */
-export function writeFilesAtomic(files: ReadonlyArray<{ path: string; data: string | Uint8Array }>, fs: AtomicSetFs = realFs): void {
+export function writeFilesAtomic(files: ReadonlyArray<{ path: string; data: string | Uint8Array }>, fs: Partial<AtomicSetFs> = {}): void {
+  const fsOps: AtomicSetFs = { ...realFs, ...fs };
   const slots: Slot[] = [];
   try {
     for (const f of files) {
@@ -107,7 +110,7 @@ export function writeFilesAtomic(files: ReadonlyArray<{ path: string; data: stri
       if (existsSync(s.path)) {
         const backup = sibling(s.path, "bak");
         try {
-          linkSync(s.path, backup);
+          fsOps.link(s.path, backup);
         } catch {
           copyFileSync(s.path, backup);
         }
@@ -116,7 +119,7 @@ export function writeFilesAtomic(files: ReadonlyArray<{ path: string; data: stri
     }
     for (const s of slots) {
       try {
-        fs.rename(s.temp, s.path);
+        fsOps.rename(s.temp, s.path);
       } catch (err) {
         throw naming(err, s.path, s.temp);
       }

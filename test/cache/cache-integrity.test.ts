@@ -110,6 +110,22 @@ test("vector cache: an entry copied under another key of the same cache is a mis
   assert.equal(got.filter((g) => g === null).length, 1, "exactly the overwritten entry is refused");
 });
 
+test("vector cache: an entry of the older BVC1 format is a plain miss (no warning); garbage is a miss too", (t) => {
+  const root = tempDir(t, "bench-ci-old-");
+  const c = new VectorCache(root, "d".repeat(64), "doc 256");
+  c.put("甲", { nTokens: 2, rows: 1, dim: 2, data: new Float32Array([1, 2]) });
+  const [f] = entries(root);
+  const old = Buffer.alloc(24);
+  old.write("BVC1", 0, "latin1");
+  old.writeUInt32LE(2, 4);
+  old.writeUInt32LE(1, 8);
+  old.writeUInt32LE(2, 12);
+  writeFileSync(f!, old);
+  assert.equal(c.get("甲"), null);
+  writeFileSync(f!, "not a cache entry at all, but long enough to have a header and a checksum");
+  assert.equal(c.get("甲"), null);
+});
+
 test("content hash memo: an in-place rewrite (same size, mtime restored with utimes) is hashed again", async (t) => {
   const dir = tempDir(t, "bench-ci-hash-");
   const file = join(dir, "model.onnx");

@@ -74,13 +74,16 @@ test("writeFilesAtomic: when the k-th rename fails, the previous set survives by
     { path: join(dir, "fresh.txt"), data: "did not exist before" },
     { path: join(dir, "c.json"), data: new Uint8Array([9, 9, 9]) },
   ];
-  for (let k = 0; k < files.length; k++) {
+  for (let k = 0; k < 2 * files.length; k++) {
     for (const [name, bytes] of Object.entries(old)) writeFileSync(join(dir, name), bytes);
+    // The second round makes backups by copying, as on a file system without hard links.
+    const noLinks = k >= files.length ? { link: () => { throw Object.assign(new Error("EPERM: links not supported"), { code: "EPERM" }); } } : {};
     rmSync(join(dir, "fresh.txt"), { force: true });
     let calls = 0;
     const failing = {
+      ...noLinks,
       rename: (from: string, to: string) => {
-        if (calls++ === k) throw Object.assign(new Error(`ENOSPC: injected failure of rename ${k}`), { code: "ENOSPC" });
+        if (calls++ === k % files.length) throw Object.assign(new Error(`ENOSPC: injected failure of rename ${k % files.length}`), { code: "ENOSPC" });
         renameSync(from, to);
       },
     };
