@@ -25,7 +25,7 @@ function tempBeside(path: string): string {
  */
 function naming(err: unknown, path: string, temp: string): unknown {
   const e = err as NodeJS.ErrnoException & { dest?: string };
-  if (err instanceof Error && typeof e.code === "string" && (e.path === undefined || e.path === temp)) {
+  if (err instanceof Error && typeof e.code === "string" && (e.path === undefined || e.path === temp || e.dest === temp)) {
     e.path = path;
     delete e.dest;
   }
@@ -112,7 +112,12 @@ export function writeFilesAtomic(files: ReadonlyArray<{ path: string; data: stri
         try {
           fsOps.link(s.path, backup);
         } catch {
-          copyFileSync(s.path, backup);
+          try {
+            copyFileSync(s.path, backup);
+          } catch (err) {
+            rmSync(backup, { force: true });
+            throw naming(err, s.path, backup);
+          }
         }
         s.backup = backup;
       }
@@ -144,7 +149,9 @@ function rollback(slots: Slot[], err: unknown): unknown {
     } catch {
       if (s.backup) stuck.push(`${s.path} (previous contents kept in ${s.backup})`);
     }
-    rmSync(s.temp, { force: true });
+    try {
+      rmSync(s.temp, { force: true });
+    } catch {}
   }
   if (stuck.length > 0 && err instanceof Error) err.message += `; could not restore ${stuck.join(", ")}`;
   return err;
