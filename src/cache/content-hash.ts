@@ -1,7 +1,9 @@
 /**
  * The content hash of a model: sha256 over the files that determine its outputs (the ONNX graph, its external
- * data, the tokenizer files), each named and hashed. File hashes are memoised by (path, size, mtime, inode) in
- * the cache directory so a multi-GB model is not re-read on every run; a changed file changes size or mtime.
+ * data, the tokenizer files), each named and hashed. File hashes are memoised by (path, size, inode, mtime and
+ * ctime in nanoseconds) in the cache directory so a multi-GB model is not re-read on every run. ctime is part of
+ * the key because mtime can be set back by anyone (`touch -d`, `utimes`, rsync -t) after an in-place rewrite;
+ * ctime cannot be set by user code and moves on every write or utimes.
  */
 import { existsSync, readdirSync, readFileSync, statSync } from "node:fs";
 import { join, resolve } from "node:path";
@@ -24,12 +26,22 @@ function modelFiles(dir: string, onnxFile: string): string[] {
   return [onnxFile, ...data.sort(), ...tokenizerFiles(dir)];
 }
 
-type Memo = Record<string, { size: number; mtimeMs: number; ino: number; sha256: string }>;
+/** One memo entry; nanosecond times and the inode as decimal strings (exact, unlike a double). */
+interface MemoEntry {
+  size: number;
+  ino: string;
+  mtimeNs: string;
+  ctimeNs: string;
+  sha256: string;
+}
+
+type Memo = Record<string, MemoEntry>;
 
 /** sha256 of one file, memoised in `memoFile` (null = no memo). */
 export async function fileSha256(path: string, memoFile: string | null): Promise<string> {
   const abs = resolve(path);
-  const st = statSync(abs);
+  const st = statSync(abs, { bigint: true });
+  const now = { size: Number(st.size), ino: String(st.ino), mtimeNs: String(st.mtimeNs), ctimeNs: String(st.ctimeNs) };
   let memo: Memo = {};
   if (memoFile && existsSync(memoFile)) {
     try {
@@ -39,10 +51,10 @@ export async function fileSha256(path: string, memoFile: string | null): Promise
     }
   }
   const m = memo[abs];
-  if (m && m.size === st.size && m.mtimeMs === st.mtimeMs && m.ino === st.ino) return m.sha256;
+  if (m && m.size === now.size && m.ino === now.ino && m.mtimeNs === now.mtimeNs && m.ctimeNs === now.ctimeNs) return m.sha256;
   const sha256 = await sha256File(abs);
   if (memoFile) {
-    memo[abs] = { size: st.size, mtimeMs: st.mtimeMs, ino: st.ino, sha256 };
+    memo[abs] = { ...now, sha256 };
     writeFileAtomic(memoFile, JSON.stringify(memo));
   }
   return sha256;

@@ -2,13 +2,13 @@
  * The one entry point for reading a dataset file. The format comes from the file's first bytes, not its
  * name, so a misnamed file still loads (and a truncated download fails loudly instead of as "bad JSON").
  */
-import { readFile } from "node:fs/promises";
 import { resolve } from "node:path";
 import { inputError } from "../errors.js";
 import { sha256HexInBackground } from "../util/sha256.js";
 import { parseArrow } from "./arrow.js";
 import { firstContentByte, parseJsonArray, parseJsonl } from "./jsonl.js";
 import { parseParquet } from "./parquet.js";
+import { readInputFile } from "./read-input.js";
 import type { DataFormat, LoadedDataset, RerankRow } from "./types.js";
 
 const ASCII = (s: string): number[] => [...s].map((c) => c.charCodeAt(0));
@@ -29,13 +29,7 @@ export function detectFormat(bytes: Uint8Array): DataFormat | null {
 /** Reads, detects and validates a dataset file; every row has query/positive/negative. */
 export async function loadDatasetFile(path: string): Promise<LoadedDataset> {
   const abs = resolve(path);
-  let bytes: Buffer;
-  try {
-    bytes = await readFile(abs);
-  } catch (err) {
-    const code = (err as NodeJS.ErrnoException).code;
-    throw inputError(`data: cannot read ${abs}: ${code === "ENOENT" ? "no such file" : (err as Error).message}`);
-  }
+  const bytes = await readInputFile(abs, "data");
   const format = detectFormat(bytes);
   if (format === null) {
     const what = bytes.length === 0 ? "the file is empty" : `first bytes ${bytes.subarray(0, 8).toString("hex")}`;

@@ -3,20 +3,19 @@
  * in file order, `{"scores": [...]}` covering that row's positives then negatives (spec §2.2 order). This lets
  * the metric be tested on its own and lets users score any external model with bench's exact metrics.
  */
-import { readFileSync } from "node:fs";
 import { basename } from "node:path";
+import { readInputFile } from "../data/read-input.js";
 import type { RerankRow } from "../data/types.js";
 import { inputError } from "../errors.js";
 import type { ModelInfo, Reranker, ScoreRequest } from "./types.js";
 
-/** Reads and validates a scores file against the rows it scores; throws naming the file and line. */
-export function loadPrecomputedScores(path: string, rows: RerankRow[]): Reranker {
-  let text: string;
-  try {
-    text = readFileSync(path, "utf8");
-  } catch (err) {
-    throw inputError(`eval: cannot read scores file ${path}: ${(err as NodeJS.ErrnoException).code ?? String(err)}`);
-  }
+/**
+ * Reads and validates a scores file against the rows it scores; throws naming the file and line. Only a regular
+ * file of at most MAX_INPUT_BYTES is read; a UTF-8 BOM is skipped (as in data files).
+ */
+export async function loadPrecomputedScores(path: string, rows: RerankRow[]): Promise<Reranker> {
+  // TextDecoder drops a leading BOM (ignoreBOM false); invalid UTF-8 becomes U+FFFD and then fails as JSON.
+  const text = new TextDecoder("utf-8").decode(await readInputFile(path, "eval: scores file"));
   const lines = text.split(/\r?\n/);
   if (lines.length > 0 && lines[lines.length - 1] === "") lines.pop();
   if (lines.length !== rows.length) {
@@ -67,7 +66,11 @@ function parseScoresLine(path: string, lineNo: number, line: string, expected: n
     throw inputError(`eval: ${where}: expected ${expected} scores (positives then negatives), got ${scores.length}`);
   }
   scores.forEach((s, j) => {
-    if (typeof s !== "number" || !Number.isFinite(s)) {
+    // JSON.parse turns a number beyond float64's range (1e400) into Infinity; stringify would print that as null.
+    if (typeof s === "number" && !Number.isFinite(s)) {
+      throw inputError(`eval: ${where}: score ${j} is not a finite number (beyond float64's range, e.g. 1e400); expected a finite number`);
+    }
+    if (typeof s !== "number") {
       throw inputError(`eval: ${where}: score ${j} is ${JSON.stringify(s)}; expected a finite number`);
     }
   });

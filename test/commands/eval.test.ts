@@ -27,7 +27,7 @@ const jsonl = (xs: unknown[]): string => xs.map((x) => JSON.stringify(x)).join("
 test("bench eval with no arguments evaluates bm25 on the embedded sample and writes mteb files", (t) => {
   const dir = tempDir();
   t.after(() => rmSync(dir, { recursive: true, force: true }));
-  const r = runCli(dir, []);
+  const r = runCli(dir, ["eval"]);
   assert.equal(r.code, 0, r.stderr);
   assert.match(r.stdout, /ZhSampleReranking/);
   assert.match(r.stdout, /bm25/);

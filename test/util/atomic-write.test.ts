@@ -3,6 +3,7 @@ import assert from "node:assert/strict";
 import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { renameSync } from "node:fs";
 import { writeFileAtomic, writeFilesAtomic } from "../../src/util/atomic-write.js";
 
 function tempDir(t: { after: (fn: () => void) => void }): string {
@@ -48,7 +49,7 @@ test("writeFilesAtomic: when a later file cannot be written, no target is touche
   assert.deepEqual(readdirSync(dir).sort(), ["blocker", "x.txt"]);
 });
 
-test("writeFilesAtomic: when a rename fails, the targets already renamed and every temp are removed", (t) => {
+test("writeFilesAtomic: a directory at a target name is refused before any file is touched", (t) => {
   const dir = tempDir(t);
   mkdirSync(join(dir, "d"));
   writeFileSync(join(dir, "d", "keep"), "a non-empty directory cannot be replaced by a file");
@@ -62,4 +63,37 @@ test("writeFilesAtomic: when a rename fails, the targets already renamed and eve
     /EISDIR|ENOTEMPTY|EEXIST|EPERM/,
   );
   assert.deepEqual(readdirSync(dir).sort(), ["d"]);
+});
+
+test("writeFilesAtomic: when the k-th rename fails, the previous set survives byte for byte and new names are removed", (t) => {
+  const dir = tempDir(t);
+  const old = { "a.json": Buffer.from([0x7b, 0x7d, 0x0a]), "b.jsonl": Buffer.from("old b\n"), "c.json": Buffer.from("old c") };
+  const files = [
+    { path: join(dir, "a.json"), data: "new a" },
+    { path: join(dir, "b.jsonl"), data: "new b" },
+    { path: join(dir, "fresh.txt"), data: "did not exist before" },
+    { path: join(dir, "c.json"), data: new Uint8Array([9, 9, 9]) },
+  ];
+  for (let k = 0; k < 2 * files.length; k++) {
+    for (const [name, bytes] of Object.entries(old)) writeFileSync(join(dir, name), bytes);
+    // The second round makes backups by copying, as on a file system without hard links.
+    const noLinks = k >= files.length ? { link: () => { throw Object.assign(new Error("EPERM: links not supported"), { code: "EPERM" }); } } : {};
+    rmSync(join(dir, "fresh.txt"), { force: true });
+    let calls = 0;
+    const failing = {
+      ...noLinks,
+      rename: (from: string, to: string) => {
+        if (calls++ === k % files.length) throw Object.assign(new Error(`ENOSPC: injected failure of rename ${k % files.length}`), { code: "ENOSPC" });
+        renameSync(from, to);
+      },
+    };
+    assert.throws(() => writeFilesAtomic(files, failing), /injected failure/);
+    for (const [name, bytes] of Object.entries(old)) assert.deepEqual(readFileSync(join(dir, name)), bytes, `k=${k}: ${name} unchanged`);
+    assert.deepEqual(readdirSync(dir).sort(), Object.keys(old).sort(), `k=${k}: no new file, temp or backup left`);
+  }
+  // And the same set without a failure replaces everything and leaves no backup.
+  writeFilesAtomic(files);
+  assert.equal(readFileSync(join(dir, "a.json"), "utf8"), "new a");
+  assert.deepEqual([...readFileSync(join(dir, "c.json"))], [9, 9, 9]);
+  assert.deepEqual(readdirSync(dir).sort(), ["a.json", "b.jsonl", "c.json", "fresh.txt"]);
 });
