@@ -19,6 +19,8 @@ export const ExitCode = {
   Usage: 2,
   Input: 3,
   Internal: 4,
+  /** The network failed (hub unreachable, connection broken, stalled, 5xx): retrying may help; docs/hub.md. */
+  Network: 5,
 } as const;
 
 /** Bad user input: a file, a field, a flag value. Exit 3. */
