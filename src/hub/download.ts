@@ -14,6 +14,7 @@ import { warn } from "../log.js";
 import { writeFileAtomic } from "../util/atomic-write.js";
 import { type RepoType, cachedCommit, findCached, hubCacheDir, hubToken, isCommitSha, isOffline, noExistPath, refPath, repoFolder, snapshotPath } from "./cache.js";
 import { HubNetworkError, HubNotFoundError, type Stall, hubGet, networkReason } from "./http.js";
+import { hubEndpoint } from "./listing.js";
 import { Progress } from "./progress.js";
 import { removeOnSignal } from "./signals.js";
 import { repoPathProblem } from "./validate.js";
@@ -79,7 +80,7 @@ export async function hubDownload(req: HubFileRequest): Promise<string> {
     throw new HubNotFoundError(`hub: 404 not found (cached in .no_exist): ${describe}`, true, knownCommit);
   }
   if (isOffline()) throw new BenchError(`hub: HF_HUB_OFFLINE is set and ${describe} is not cached; ${placeHint(folder, revision, filename)}`);
-  const endpoint = req.endpoint ?? process.env.HF_ENDPOINT ?? "https://huggingface.co";
+  const endpoint = hubEndpoint(req.endpoint);
   const url = hubFileUrl(endpoint, repoType, repoId, revision, filename);
   let got;
   try {

@@ -107,19 +107,20 @@ export function checkToken(token: string | undefined): string | undefined {
  * GETs `url`, following up to 10 redirects; `describe` names the wanted file for messages. The token is sent
  * only to `tokenOrigin` (default: url's origin, i.e. the endpoint the user set). Throws HubNetworkError (exit 5)
  * when the server cannot be reached, stalls or answers 5xx, BenchError on 401/403 (mentioning HF_TOKEN),
- * HubNotFoundError on 404, BenchError on other statuses. Messages never contain the token.
+ * HubNotFoundError on 404, BenchError on other statuses. Messages never contain the token. `fileMeta` false
+ * (API calls): ETags are not read.
  */
-export async function hubGet(url: string, rawToken: string | undefined, describe: string, tokenOrigin = new URL(url).origin): Promise<HubResponse> {
+export async function hubGet(url: string, rawToken: string | undefined, describe: string, tokenOrigin = new URL(url).origin, fileMeta = true): Promise<HubResponse> {
   const token = checkToken(rawToken);
   try {
-    return await get(url, token, describe, tokenOrigin);
+    return await get(url, token, describe, tokenOrigin, fileMeta);
   } catch (err) {
     if (err instanceof BenchError && token) err.message = redact(err.message, token);
     throw err;
   }
 }
 
-async function get(url: string, token: string | undefined, describe: string, tokenOrigin: string): Promise<HubResponse> {
+async function get(url: string, token: string | undefined, describe: string, tokenOrigin: string, fileMeta: boolean): Promise<HubResponse> {
   let current = url;
   let commit: string | null = null;
   let etag: string | null = null;
@@ -148,7 +149,8 @@ async function get(url: string, token: string | undefined, describe: string, tok
       // Metadata: take the first value seen along the chain (the hub's own response), as huggingface_hub does.
       const rc = res.headers.get("x-repo-commit");
       if (rc !== null) commit ??= checkServerCommit(rc, where);
-      etag ??= cleanEtag(res.headers.get("x-linked-etag"), where) ?? (res.status === 200 ? cleanEtag(res.headers.get("etag"), where) : null);
+      // API answers (fileMeta false) carry weak ETags of their own that name no blob: not read.
+      if (fileMeta) etag ??= cleanEtag(res.headers.get("x-linked-etag"), where) ?? (res.status === 200 ? cleanEtag(res.headers.get("etag"), where) : null);
     } catch (err) {
       return fail(err as Error);
     }

@@ -49,6 +49,8 @@ export interface OnnxRerankerOptions extends TorchBackendOptions {
   /** Hub endpoint / cache for ORG/NAME ids (default HF_ENDPOINT / HF_HUB_CACHE). */
   hubEndpoint?: string;
   hubCacheDir?: string;
+  /** --onnx-file: the graph to load, relative to the model root (default: model.onnx, else onnx/model.onnx). */
+  onnxFile?: string;
 }
 
 /** A Reranker with its config and encode statistics exposed (for benchmarks and tests). */
@@ -72,16 +74,16 @@ export async function loadOnnxReranker(dirOrHubId: string, opts: OnnxRerankerOpt
   const batchSize = positiveInt(opts.batchSize, "--batch-size") ?? 32;
   const chunkDocs = positiveInt(opts.chunkDocs, "chunkDocs") ?? 2048;
   const torch = choosesTorch(dirOrHubId, opts);
-  const resolved = await resolveModelDir(dirOrHubId, { endpoint: opts.hubEndpoint, cacheDir: opts.hubCacheDir });
+  const resolved = await resolveModelDir(dirOrHubId, { endpoint: opts.hubEndpoint, cacheDir: opts.hubCacheDir, onnxFile: opts.onnxFile, purpose: torch ? "torch" : "onnx" });
   const { dir } = resolved;
-  const tokenizer = loadTokenizer(dir);
+  const tokenizer = loadTokenizer(resolved.tokenizerDir);
   const threads = opts.threads ?? defaultThreads();
   let session: EncoderSession | null = null;
   let config = readBenchModel(dir, resolved.name);
   // torch without bench_model.json: bge-m3's layout (docs/model-format.md defaults), nothing read from a graph.
   if (config === null && torch) config = bgeM3Config(resolved.name, resolved.revision, null);
   if (config === null) {
-    session = await openSession(join(dir, "model.onnx"), threads);
+    session = await openSession(join(dir, resolved.onnxFile ?? "model.onnx"), threads);
     if (!BGE_M3_OUTPUTS.every((o) => session?.outputNames.includes(o))) {
       const outs = session.outputNames.join(", ");
       await session.release();
@@ -90,6 +92,8 @@ export async function loadOnnxReranker(dirOrHubId: string, opts: OnnxRerankerOpt
     const d = session.outputShape("colbert_vecs")?.[2];
     config = bgeM3Config(resolved.name, resolved.revision, typeof d === "number" ? d : null);
   } else if (config.revision === null) config = { ...config, revision: resolved.revision };
+  // The graph resolveModelDir chose (--onnx-file, bench_model.json's onnx_file, model.onnx or onnx/model.onnx).
+  if (resolved.onnxFile !== null) config = { ...config, onnxFile: resolved.onnxFile };
   const cfg = torch ? torchConfig(config, dir) : config;
   const compat = opts.openRetrievalsCompat ?? false;
   const queryMax = positiveInt(opts.queryMaxLength, "--query-max-length") ?? (compat ? OPEN_RETRIEVALS_MAX_LENGTH : cfg.queryMaxLength);
