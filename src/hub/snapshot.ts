@@ -111,7 +111,7 @@ export async function fetchFiles(snap: Snapshot, names: string[]): Promise<strin
   if (snap.offline) {
     const missing = names.filter((n) => !existsSync(snapshotPath(snap.folder, snap.commit, n)));
     if (missing.length > 0) {
-      throw inputError(`hub: HF_HUB_OFFLINE is set and ${req.repoType} ${req.repoId}@${req.revision} (cached snapshot ${snap.commit}) lacks ${missing.length} file(s): ${missing.join(", ")}; ${placeAdvice(snap.folder, req.revision)}`);
+      throw inputError(`hub: HF_HUB_OFFLINE is set and ${req.repoType} ${req.repoId}@${req.revision} (cached snapshot ${snap.commit}) lacks ${missing.length} file(s): ${missing.join(", ")}; place them under ${snap.dir}/ (same relative paths), or pass a local model directory instead of the hub id`);
     }
     return names.map((n) => snapshotPath(snap.folder, snap.commit, n));
   }

@@ -109,7 +109,7 @@ export async function startFakeHub(files: ServedFile[]): Promise<FakeHub> {
       // repo is a 401 RepositoryNotFound (the hub does not reveal whether private repos exist).
       const repo = files.find((g) => url.startsWith(`/${g.repoType === "dataset" ? "datasets/" : ""}${g.repoId}/resolve/`));
       if (!repo) return void res.writeHead(401, { "x-error-code": "RepositoryNotFound" }).end("Repository not found");
-      return void res.writeHead(404, { "x-error-code": "EntryNotFound", "x-repo-commit": repo.commit }).end("Entry not found");
+      return void res.writeHead(404, { "x-error-code": "EntryNotFound", "x-repo-commit": repo.commitHeader ?? repo.commit }).end("Entry not found");
     }
     if (f.token !== undefined) {
       if (!req.headers.authorization) return void res.writeHead(401).end("Unauthorized");
