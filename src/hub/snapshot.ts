@@ -64,11 +64,16 @@ function offlineCommit(folder: string, revision: string): string | null {
   return snaps.length === 1 && revision === "main" ? snaps[0] : null;
 }
 
+/** The way around the cache altogether. */
+function instead(repoType: RepoType): string {
+  return repoType === "model" ? "pass a local model directory instead of the hub id" : "pass the data file with --data instead of the task";
+}
+
 /** How to fill the cache by hand, or avoid it. */
-function placeAdvice(folder: string, revision: string): string {
+function placeAdvice(folder: string, revision: string, repoType: RepoType): string {
   const ref = isCommitSha(revision) ? "" : ` and write that folder's name to ${refPath(folder, revision)}`;
   const at = isCommitSha(revision) ? join(folder, "snapshots", revision) : join(folder, "snapshots", "<any-folder-name>");
-  return `place them under ${at}/ (same relative paths)${ref}, or pass a local model directory instead of the hub id`;
+  return `place them under ${at}/ (same relative paths)${ref}, or ${instead(repoType)}`;
 }
 
 /**
@@ -81,7 +86,7 @@ export async function openSnapshot(req: SnapshotRequest, need: string[]): Promis
   if (isOffline()) {
     const commit = offlineCommit(folder, req.revision);
     if (commit === null) {
-      throw inputError(`hub: HF_HUB_OFFLINE is set and ${label} is not cached (no snapshot in ${join(folder, "snapshots")}); it needs ${need.join(", ")}: ${placeAdvice(folder, req.revision)}`);
+      throw inputError(`hub: HF_HUB_OFFLINE is set and ${label} is not cached (no snapshot in ${join(folder, "snapshots")}); it needs ${need.join(", ")}: ${placeAdvice(folder, req.revision, req.repoType)}`);
     }
     const dir = join(folder, "snapshots", commit);
     const saved = savedListingPath(folder, commit);
@@ -111,7 +116,7 @@ export async function fetchFiles(snap: Snapshot, names: string[]): Promise<strin
   if (snap.offline) {
     const missing = names.filter((n) => !existsSync(snapshotPath(snap.folder, snap.commit, n)));
     if (missing.length > 0) {
-      throw inputError(`hub: HF_HUB_OFFLINE is set and ${req.repoType} ${req.repoId}@${req.revision} (cached snapshot ${snap.commit}) lacks ${missing.length} file(s): ${missing.join(", ")}; place them under ${snap.dir}/ (same relative paths), or pass a local model directory instead of the hub id`);
+      throw inputError(`hub: HF_HUB_OFFLINE is set and ${req.repoType} ${req.repoId}@${req.revision} (cached snapshot ${snap.commit}) lacks ${missing.length} file(s): ${missing.join(", ")}; place them under ${snap.dir}/ (same relative paths), or ${instead(req.repoType)}`);
     }
     return names.map((n) => snapshotPath(snap.folder, snap.commit, n));
   }
