@@ -10,7 +10,9 @@ import { BenchError, inputError } from "../errors.js";
 import { writeFileAtomic } from "../util/atomic-write.js";
 import { type RepoType, hubCacheDir, isCommitSha, isOffline, refPath, repoFolder, snapshotPath } from "./cache.js";
 import { hubDownload } from "./download.js";
+import { HubNetworkError } from "./http.js";
 import { type ListedFile, listRepo } from "./listing.js";
+import { warn } from "../log.js";
 import { repoPathProblem } from "./validate.js";
 
 export interface SnapshotRequest {
@@ -33,6 +35,7 @@ export interface Snapshot {
   dir: string;
   /** The repo's files at that commit (listing; offline: saved listing, else the snapshot folder's files). */
   files: Map<string, ListedFile>;
+  /** Files are only read from the cache (HF_HUB_OFFLINE, or the hub could not be reached). */
   offline: boolean;
 }
 
@@ -88,23 +91,38 @@ export async function openSnapshot(req: SnapshotRequest, need: string[]): Promis
     if (commit === null) {
       throw inputError(`hub: HF_HUB_OFFLINE is set and ${label} is not cached (no snapshot in ${join(folder, "snapshots")}); it needs ${need.join(", ")}: ${placeAdvice(folder, req.revision, req.repoType)}`);
     }
-    const dir = join(folder, "snapshots", commit);
-    const saved = savedListingPath(folder, commit);
-    let files: Map<string, ListedFile> | null = null;
-    if (existsSync(saved)) {
-      try {
-        files = new Map(Object.entries(JSON.parse(readFileSync(saved, "utf8")) as Record<string, ListedFile>));
-      } catch {
-        files = null; // a damaged saved listing: fall back to what the folder holds
-      }
-    }
-    return { req, folder, commit, dir, files: files ?? snapshotTree(dir), offline: true };
+    return cachedSnapshot(req, folder, commit);
   }
-  const listing = await listRepo(req);
+  let listing;
+  try {
+    listing = await listRepo(req);
+  } catch (err) {
+    // Like huggingface_hub: when the hub cannot be reached, a cached snapshot of the revision is used (with a warning).
+    const commit = err instanceof HubNetworkError ? offlineCommit(folder, req.revision) : null;
+    if (commit === null) throw err;
+    warn(`${err instanceof Error ? err.message : String(err)}; using the cached snapshot ${commit}`);
+    return cachedSnapshot(req, folder, commit);
+  }
   const commit = listing.commit;
   if (!isCommitSha(req.revision)) writeFileAtomic(refPath(folder, req.revision), commit);
   writeFileAtomic(savedListingPath(folder, commit), JSON.stringify(Object.fromEntries(listing.files)));
   return { req, folder, commit, dir: join(folder, "snapshots", commit), files: listing.files, offline: false };
+}
+
+/** A snapshot served from the cache only (offline, or the hub unreachable): the saved listing, else the folder's files. */
+function cachedSnapshot(req: SnapshotRequest, folder: string, commit: string): Snapshot {
+  const dir = join(folder, "snapshots", commit);
+  const saved = savedListingPath(folder, commit);
+  let files: Map<string, ListedFile> | null = null;
+  if (existsSync(saved)) {
+    try {
+      const entries = Object.entries(JSON.parse(readFileSync(saved, "utf8")) as Record<string, ListedFile>);
+      files = new Map(entries.filter(([name]) => repoPathProblem(name) === null));
+    } catch {
+      files = null; // a damaged saved listing: fall back to what the folder holds
+    }
+  }
+  return { req, folder, commit, dir, files: files ?? snapshotTree(dir), offline: true };
 }
 
 /**
@@ -116,7 +134,8 @@ export async function fetchFiles(snap: Snapshot, names: string[]): Promise<strin
   if (snap.offline) {
     const missing = names.filter((n) => !existsSync(snapshotPath(snap.folder, snap.commit, n)));
     if (missing.length > 0) {
-      throw inputError(`hub: HF_HUB_OFFLINE is set and ${req.repoType} ${req.repoId}@${req.revision} (cached snapshot ${snap.commit}) lacks ${missing.length} file(s): ${missing.join(", ")}; place them under ${snap.dir}/ (same relative paths), or ${instead(req.repoType)}`);
+      const why = isOffline() ? "HF_HUB_OFFLINE is set" : "the hub could not be reached";
+      throw inputError(`hub: ${why} and ${req.repoType} ${req.repoId}@${req.revision} (cached snapshot ${snap.commit}) lacks ${missing.length} file(s): ${missing.join(", ")}; place them under ${snap.dir}/ (same relative paths), or ${instead(req.repoType)}`);
     }
     return names.map((n) => snapshotPath(snap.folder, snap.commit, n));
   }

@@ -4,6 +4,7 @@
  * lazily so a run served entirely from the vector cache never loads the graph. With --backend torch the encoder
  * session is the PyTorch worker instead (./torch-backend.ts says what differs); everything above it is shared.
  */
+import { existsSync } from "node:fs";
 import { join } from "node:path";
 import { modelContentHash } from "../cache/content-hash.js";
 import { defaultCacheDir, VectorCache } from "../cache/vector-cache.js";
@@ -15,6 +16,13 @@ import { loadTokenizer, type TextTokenizer } from "../tokenize/tokenizer.js";
 import { progressDisplay } from "../util/progress.js";
 import { BGE_M3_OUTPUTS, bgeM3Config, type ModelConfig, readBenchModel, resolveModelDir } from "./model-dir.js";
 import { countOnnxParameters } from "./onnx-params.js";
+import { externalDataFiles } from "./onnx-external.js";
+import { folderOf, inFolder } from "./model-files.js";
+
+/** The external-data files of dir/onnxFile, relative to dir. */
+async function graphExternalFiles(dir: string, onnxFile: string): Promise<string[]> {
+  return (await externalDataFiles(join(dir, onnxFile), join(dir, onnxFile))).map((loc) => inFolder(folderOf(onnxFile), loc));
+}
 import type { TorchWorker } from "../encode/torch-worker.js";
 import { type Backend, choosesTorch, startTorchBackend, type TorchBackendOptions, torchConfig, torchContentHash, workerInfoExtra } from "./torch-backend.js";
 import { scoreEmbedding, scorePairs } from "./onnx-score.js";
@@ -102,7 +110,9 @@ export async function loadOnnxReranker(dirOrHubId: string, opts: OnnxRerankerOpt
   const useCache = opts.cache ?? true;
   const cacheDir = opts.cacheDir ?? defaultCacheDir();
   const memo = useCache ? join(cacheDir, "file-hashes.json") : null;
-  const contentHash = torch ? await torchContentHash(dir, memo) : await modelContentHash(dir, cfg.onnxFile, memo);
+  // A graph outside the root (onnx/model.onnx) keeps its external data beside it: hash the files the graph names.
+  const external = !torch && cfg.onnxFile.includes("/") && existsSync(join(dir, cfg.onnxFile)) ? await graphExternalFiles(dir, cfg.onnxFile) : undefined;
+  const contentHash = torch ? await torchContentHash(dir, memo) : await modelContentHash(dir, cfg.onnxFile, memo, external);
   // The worker starts now (not on the first cache miss): its device and dtype are part of the cache key.
   const worker = torch ? await startTorchBackend(dir, threads, opts) : null;
   let pool: MaxSimPool | null = null;

@@ -8,9 +8,12 @@ import { test, before } from "node:test";
 import assert from "node:assert/strict";
 import { spawnSync } from "node:child_process";
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { createServer } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
+import { createHash } from "node:crypto";
+import { fileHashLines } from "../../src/cache/content-hash.js";
 import { resolveModelDir } from "../../src/models/model-dir.js";
 import { loadOnnxReranker } from "../../src/models/onnx-reranker.js";
 import { resolveBaseModel } from "../../src/train/base-model.js";
@@ -96,6 +99,10 @@ test("bge-m3 (ONNX): the listing, then onnx/model.onnx, every external-data file
   const rr = await loadOnnxReranker("BAAI/bge-m3", { progress: false, cache: false });
   assert.equal(rr.info.revision, M3, "results record the commit");
   assert.deepEqual(await rr.score(reqs), reference, "the downloaded copy scores exactly like the export itself");
+  // The vector-cache key covers the external data beside onnx/model.onnx (read from the graph, not guessed).
+  const snap = join(cacheOf(), "models--BAAI--bge-m3", "snapshots", M3);
+  const lines = await fileHashLines(snap, ["onnx/model.onnx", "onnx/Constant_7_attr__value", "onnx/model.onnx_data", "tokenizer.json", "tokenizer_config.json", "special_tokens_map.json"], null);
+  assert.equal(rr.info.extra?.content_sha256, createHash("sha256").update(lines).digest("hex"));
   await rr.close();
   const got = fetched(n);
   assert.equal(got[0], "/api/models/BAAI/bge-m3/revision/main?blobs=true");
@@ -140,6 +147,19 @@ test("bge-m3 offline with a warm cache: zero requests, same scores; a cold cache
   }
 });
 
+test("the hub unreachable (not offline): the cached snapshot of the branch is used, with a warning", async () => {
+  await resolveModelDir("BAAI/bge-m3", {});
+  const dead = await new Promise<number>((ok) => {
+    const srv = createServer().listen(0, "127.0.0.1", () => {
+      const p = (srv.address() as { port: number }).port;
+      srv.close(() => ok(p));
+    });
+  });
+  const r = await resolveModelDir("BAAI/bge-m3", { endpoint: `http://127.0.0.1:${dead}` });
+  assert.equal(r.revision, M3);
+  assert.equal(r.onnxFile, "onnx/model.onnx");
+});
+
 test("offline: a snapshot folder with any name works when refs/<branch> names it", async () => {
   const cacheDir = mkdtempSync(join(tmpdir(), "bench-hand-"));
   const folder = join(cacheDir, "models--org--hand");
@@ -164,6 +184,11 @@ test("offline: a snapshot folder with any name works when refs/<branch> names it
 function parentDir(file: string): void {
   mkdirSync(join(file, ".."), { recursive: true });
 }
+
+test("hub errors name the repo and revision: RevisionNotFound (404), RepositoryNotFound (401 without a token)", async () => {
+  await assert.rejects(resolveModelDir("BAAI/bge-m3@v9", {}), benchError(/^hub: 404 not found \(RevisionNotFound\): model BAAI\/bge-m3 revision v9 \(file listing\)/));
+  await assert.rejects(resolveModelDir("BAAI/nope", {}), benchError(/^hub: 401 Unauthorized \(RepositoryNotFound\) for model BAAI\/nope revision main \(file listing\) .*set HF_TOKEN/));
+});
 
 test("bge-m3 (torch): config, pytorch_model.bin (no safetensors in the repo), colbert_linear.pt, tokenizer; no graph", async () => {
   const n = fake.hub.hubRequests.length;
