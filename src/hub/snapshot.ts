@@ -84,6 +84,11 @@ function placeAdvice(folder: string, revision: string, repoType: RepoType): stri
  * message (when nothing at all is cached, nothing can be picked from a listing).
  */
 export async function openSnapshot(req: SnapshotRequest, need: string[]): Promise<Snapshot> {
+  // The repo id and revision become cache paths (the repo folder, refs/<revision>): keep them inside the cache.
+  for (const [what, v] of [["repo id", req.repoId], ["revision", req.revision]] as const) {
+    const why = repoPathProblem(v);
+    if (why !== null) throw inputError(`hub: ${what} ${JSON.stringify(v)} ${why}`);
+  }
   const folder = repoFolder(req.cacheDir ?? hubCacheDir(), req.repoType, req.repoId);
   const label = `${req.repoType} ${req.repoId}@${req.revision}`;
   if (isOffline()) {

@@ -168,6 +168,11 @@ test("HF_TOKEN: only to the endpoint's exact origin (not another host name), nev
   }
 });
 
+test("a revision that would leave the cache (org/name@../../x) is refused before any path is made", async () => {
+  await assert.rejects(resolveModelDir("org/ok@../../../../victim", { cacheDir }), benchError(/^hub: revision "\.\.\/\.\.\/\.\.\/\.\.\/victim" has a '\.' or '\.\.' segment$/));
+  victimIntact();
+});
+
 test("HF_ENDPOINT that is not an http(s) URL is a one-line usage error", async () => {
   for (const bad of ["huggingface.co", "ftp://mirror", "file:///tmp", ""]) {
     assert.throws(() => hubEndpoint(bad), benchError(/^hub: HF_ENDPOINT must be an http\(s\) URL such as https:\/\/huggingface\.co, got /, ExitCode.Usage));
