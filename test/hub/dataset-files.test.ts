@@ -59,6 +59,15 @@ test("no parquet for the split, or a named file the repo does not have: one erro
   assert.deepEqual(ds.rows, SAMPLE);
 });
 
+test("a server answering another commit than the task's pinned revision is refused (issue 11 item 9)", async () => {
+  fake.hub.listingOverrides.set("org/flat", { sha: "9".repeat(40) });
+  try {
+    await assert.rejects(resolveDataset({ task: task("Moved", "org/flat"), tasksDir: tasks }), benchError(/^hub: asked for commit 8{40} of org\/flat but the server answered commit 9{40}; refusing a different commit$/));
+  } finally {
+    fake.hub.listingOverrides.delete("org/flat");
+  }
+});
+
 test("offline: the cached shards are used with no request; a cold cache names what to place", async () => {
   await resolveDataset({ task: task("Sharded", "org/sharded"), tasksDir: tasks });
   process.env.HF_HUB_OFFLINE = "1";
