@@ -75,6 +75,7 @@ async function main(argv: string[]): Promise<void> {
           .option("dtype", { choices: ["fp32", "bf16", "fp16"] as const, describe: "--backend torch: default fp32 on cpu, fp16 on cuda" })
           .option("worker-timeout", { type: "number", default: 300, describe: "--backend torch: seconds to wait for each batch before the worker is declared hung and killed" })
           .option("python", { type: "string", describe: "--backend torch: Python with torch (default: $BENCH_PYTHON, python3, /usr/bin/python3)" })
+          .option("onnx-file", { type: "string", describe: "Model directories / hub ids: the ONNX graph to load, relative to the model root (default model.onnx, else onnx/model.onnx)" })
           .conflicts("task", "data")
           .example("$0 eval", "bm25 on the embedded sample task, results in results/")
           .example("$0 eval --task T2Reranking --model BAAI/bge-m3", "the real task from the hub (pinned revision)")
@@ -97,6 +98,7 @@ async function main(argv: string[]): Promise<void> {
           dtype: a.dtype,
           workerTimeoutS: a["worker-timeout"],
           python: a.python,
+          onnxFile: a["onnx-file"],
         });
       },
     )

@@ -16,9 +16,9 @@ export class BenchError extends Error {
 }
 
 /**
- * Exit codes used by every command. `bench check` uses Regression (1) for a failed gate. FileSystem (5): the
- * environment refused a file operation (disk full, read-only, permission denied, a file where a directory is
- * needed, a missing TMPDIR); see docs/errors.md.
+ * Exit codes used by every command. `bench check` uses Regression (1) for a failed gate. 5 (FileSystem and
+ * Network): the environment failed, not the input — a refused file operation (disk full, read-only, permission
+ * denied, a file where a directory is needed, a missing TMPDIR; docs/errors.md) or the network (docs/hub.md).
  */
 export const ExitCode = {
   Ok: 0,
@@ -26,7 +26,10 @@ export const ExitCode = {
   Usage: 2,
   Input: 3,
   Internal: 4,
+  /** The environment failed: a file operation the system refused (disk full, read-only, permission, a file where a directory is needed; docs/errors.md). */
   FileSystem: 5,
+  /** The environment failed: the network (hub unreachable, connection broken, stalled, 5xx); retrying may help; docs/hub.md. */
+  Network: 5,
 } as const;
 
 /** Bad user input: a file, a field, a flag value. Exit 3. */

@@ -17,8 +17,13 @@ export function tokenizerFiles(dir: string): string[] {
   return TOKENIZER_FILES.filter((f) => existsSync(join(dir, f)));
 }
 
-/** Files of `dir` that feed the model's outputs: `onnxFile`, its external data, tokenizer files. */
-function modelFiles(dir: string, onnxFile: string): string[] {
+/**
+ * Files of `dir` that feed the model's outputs: `onnxFile`, its external data, tokenizer files. `external`: the
+ * external-data files the graph names (relative to dir, read from the graph by models/onnx-external.ts); without
+ * it they are guessed from the names beside a root graph.
+ */
+function modelFiles(dir: string, onnxFile: string, external?: readonly string[]): string[] {
+  if (external !== undefined) return [onnxFile, ...[...external].sort(), ...tokenizerFiles(dir)];
   const stem = onnxFile.replace(/\.onnx$/, "");
   const data = readdirSync(dir).filter(
     (f) => f !== onnxFile && (f.startsWith(`${onnxFile}_data`) || f.startsWith(`${onnxFile}.data`) || f === `${stem}.data` || f.endsWith(".onnx_data") || f.endsWith(".onnx.data")),
@@ -68,6 +73,6 @@ export async function fileHashLines(dir: string, files: readonly string[], memoF
 }
 
 /** Hex sha256 of "name sha256\n" lines over `modelFiles(dir, onnxFile)`. */
-export async function modelContentHash(dir: string, onnxFile: string, memoFile: string | null): Promise<string> {
-  return sha256Hex(await fileHashLines(dir, modelFiles(dir, onnxFile), memoFile));
+export async function modelContentHash(dir: string, onnxFile: string, memoFile: string | null, external?: readonly string[]): Promise<string> {
+  return sha256Hex(await fileHashLines(dir, modelFiles(dir, onnxFile, external), memoFile));
 }

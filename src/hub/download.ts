@@ -13,8 +13,11 @@ import { BenchError } from "../errors.js";
 import { warn } from "../log.js";
 import { writeFileAtomic } from "../util/atomic-write.js";
 import { type RepoType, cachedCommit, findCached, hubCacheDir, hubToken, isCommitSha, isOffline, noExistPath, refPath, repoFolder, snapshotPath } from "./cache.js";
-import { HubNetworkError, HubNotFoundError, hubGet, networkReason } from "./http.js";
+import { HubNetworkError, HubNotFoundError, type Stall, hubGet, networkReason } from "./http.js";
+import { hubEndpoint } from "./listing.js";
 import { Progress } from "./progress.js";
+import { removeOnSignal } from "./signals.js";
+import { repoPathProblem } from "./validate.js";
 
 /** Re-exported so callers that load this module lazily (models/model-dir.ts) can tell a 404 apart. */
 export { HubNotFoundError } from "./http.js";
@@ -28,6 +31,10 @@ export interface HubFileRequest {
   endpoint?: string;
   token?: string;
   cacheDir?: string;
+  /** Size the listing gave (?blobs=true): the body must have exactly this many bytes. */
+  expectedSize?: number;
+  /** LFS sha256 the listing gave: the body must hash to it. */
+  expectedSha256?: string;
 }
 
 /** The resolve URL: ${endpoint}/[datasets/]ORG/NAME/resolve/<revision>/<filename> (huggingface_hub hf_hub_url). */
@@ -62,9 +69,7 @@ export async function hubDownload(req: HubFileRequest): Promise<string> {
   const describe = `${repoType} ${repoId} revision ${revision} file ${filename}`;
   // Names become cache paths: keep them inside the repo folder.
   for (const [what, v] of [["repo id", repoId], ["revision", revision], ["file name", filename]]) {
-    if (v === "" || v.startsWith("/") || v.split(/[\\/]/).some((seg) => seg === ".." || seg === "")) {
-      throw new BenchError(`hub: invalid ${what} "${v}" for ${describe}`);
-    }
+    if (repoPathProblem(v) !== null) throw new BenchError(`hub: invalid ${what} "${v}" for ${describe}`);
   }
   const cached = findCached(folder, revision, filename);
   // A pinned commit never changes: a cached copy is final. Branches are re-resolved unless offline.
@@ -75,7 +80,7 @@ export async function hubDownload(req: HubFileRequest): Promise<string> {
     throw new HubNotFoundError(`hub: 404 not found (cached in .no_exist): ${describe}`, true, knownCommit);
   }
   if (isOffline()) throw new BenchError(`hub: HF_HUB_OFFLINE is set and ${describe} is not cached; ${placeHint(folder, revision, filename)}`);
-  const endpoint = req.endpoint ?? process.env.HF_ENDPOINT ?? "https://huggingface.co";
+  const endpoint = hubEndpoint(req.endpoint);
   const url = hubFileUrl(endpoint, repoType, repoId, revision, filename);
   let got;
   try {
@@ -93,29 +98,41 @@ export async function hubDownload(req: HubFileRequest): Promise<string> {
       }
     }
     if (err instanceof HubNetworkError) {
-      throw new BenchError(`${err.message}; check the network (or HF_ENDPOINT), or ${placeHint(folder, revision, filename)} and set HF_HUB_OFFLINE=1`);
+      throw new HubNetworkError(`${err.message}; check the network (or HF_ENDPOINT), or ${placeHint(folder, revision, filename)} and set HF_HUB_OFFLINE=1`);
     }
     throw err;
   }
+  const refuse = async (msg: string): Promise<never> => {
+    got.stall.stop();
+    await got.response.body?.cancel().catch(() => {});
+    throw new BenchError(msg);
+  };
   const commit = commitOf(got.commit, revision);
-  if (commit === null) {
-    await got.response.body?.cancel();
-    throw new BenchError(`hub: the server did not say which commit revision "${revision}" is (no X-Repo-Commit header) for ${describe}`);
+  if (commit === null) return refuse(`hub: the server did not say which commit revision "${revision}" is (no X-Repo-Commit header) for ${describe}`);
+  // A pinned commit is a promise about content: a server answering another one is refused (issue 11 item 9).
+  if (isCommitSha(revision) && commit !== revision) return refuse(`hub: asked for commit ${revision} but the server answered commit ${commit} for ${describe}; refusing a different commit`);
+  const ctype = got.response.headers.get("content-type") ?? "";
+  if (/^text\/html\b/i.test(ctype) && !/\.html?$/i.test(filename)) {
+    return refuse(`hub: the server answered an HTML page (content-type ${ctype}) instead of ${describe}; a proxy or captive portal may be in the way (${url})`);
   }
   const target = snapshotPath(folder, commit, filename);
   rememberRef(folder, revision, commit);
   if (existsSync(target)) {
-    await got.response.body?.cancel();
+    got.stall.stop();
+    await got.response.body?.cancel().catch(() => {});
     return target;
   }
-  const blob = got.etag && /^[\w-]+$/.test(got.etag) ? join(folder, "blobs", got.etag) : null;
+  // got.etag is checked (40/64 hex) by http.ts, so it is a safe file name.
+  const blob = got.etag ? join(folder, "blobs", got.etag) : null;
   if (blob && existsSync(blob)) {
-    await got.response.body?.cancel();
+    got.stall.stop();
+    await got.response.body?.cancel().catch(() => {});
     linkInto(blob, target);
     return target;
   }
   const dest = blob ?? target;
-  await streamToFile(got.response, dest, got.linkedSize, got.etag, `${repoId}/${filename}`, url);
+  const sha256 = req.expectedSha256 ?? (got.etag && /^[0-9a-f]{64}$/.test(got.etag) ? got.etag : null);
+  await streamToFile(got.response, got.stall, dest, { linkedSize: got.linkedSize, listed: req.expectedSize ?? null, sha256 }, `${repoId}/${filename}`, url);
   if (blob) linkInto(blob, target);
   return target;
 }
@@ -131,43 +148,58 @@ function linkInto(blob: string, target: string): void {
   }
 }
 
-async function streamToFile(res: Response, dest: string, linkedSize: number | null, etag: string | null, label: string, url: string): Promise<void> {
+/** What the hub said about a file's bytes; every known value is checked before the file is promoted. */
+interface Expected {
+  linkedSize: number | null;
+  /** The listing's size (?blobs=true). */
+  listed: number | null;
+  sha256: string | null;
+}
+
+async function streamToFile(res: Response, stall: Stall, dest: string, exp: Expected, label: string, url: string): Promise<void> {
   const cl = res.headers.get("content-length");
   const encoded = (res.headers.get("content-encoding") ?? "identity") !== "identity";
   const contentLength = cl !== null && /^\d+$/.test(cl) && !encoded ? Number(cl) : null;
-  const expected = linkedSize ?? contentLength;
+  const expected = exp.listed ?? exp.linkedSize ?? contentLength;
   mkdirSync(dirname(dest), { recursive: true });
   const tmp = `${dest}.${process.pid}.incomplete`;
+  // Ctrl-C / SIGTERM while the body streams: the partial file is removed before the process exits (issue 11 item 14).
+  const release = removeOnSignal(tmp);
   const hash = createHash("sha256");
   const progress = new Progress(label, expected);
   let written = 0;
-  const fh = await open(tmp, "w");
   try {
+    const fh = await open(tmp, "w");
     try {
       for await (const chunk of res.body as unknown as AsyncIterable<Uint8Array>) {
+        stall.arm();
         hash.update(chunk);
         await fh.write(chunk);
         written += chunk.length;
         progress.update(written);
       }
     } catch (err) {
-      throw new BenchError(`hub: download of ${label} broke off after ${written} bytes (${url}): ${networkReason(err)}`);
+      const why = stall.stalled ? `no bytes for ${stall.seconds} s (BENCH_HUB_STALL_TIMEOUT_S)` : networkReason(err);
+      throw new HubNetworkError(`hub: download of ${label} broke off after ${written} bytes (${url}): ${why}`);
     } finally {
+      stall.stop();
       await fh.close();
     }
-    for (const [name, size] of [["Content-Length", contentLength], ["X-Linked-Size", linkedSize]] as const) {
+    for (const [name, size] of [["Content-Length", contentLength], ["X-Linked-Size", exp.linkedSize], ["the repo listing", exp.listed]] as const) {
       if (size !== null && size !== written) {
-        throw new BenchError(`hub: download of ${label} is incomplete: got ${written} bytes, ${name} says ${size} (${url})`);
+        throw new BenchError(`hub: download of ${label} is incomplete or wrong: got ${written} bytes, ${name} says ${size} (${url})`);
       }
     }
-    if (etag && /^[0-9a-f]{64}$/.test(etag)) {
+    if (exp.sha256 !== null) {
       const actual = hash.digest("hex");
-      if (actual !== etag) throw new BenchError(`hub: download of ${label} is corrupt: sha256 ${actual}, the hub says ${etag} (${url})`);
+      if (actual !== exp.sha256) throw new BenchError(`hub: download of ${label} is corrupt: sha256 ${actual}, the hub says ${exp.sha256} (${url})`);
     }
     renameSync(tmp, dest);
     progress.done(written);
   } catch (err) {
     rmSync(tmp, { force: true });
     throw err;
+  } finally {
+    release();
   }
 }

@@ -2,9 +2,11 @@
  * Model directories (docs/model-format.md): bench_model.json parsed and validated, or a bge-m3-style ONNX
  * export recognised by its output names; `ORG/NAME[@revision]` fetched from the hub into the HF cache first.
  */
-import { existsSync, readFileSync, statSync } from "node:fs";
-import { basename, dirname, join, resolve } from "node:path";
+import { existsSync, readdirSync, readFileSync, statSync } from "node:fs";
+import { basename, join, resolve } from "node:path";
 import { inputError } from "../errors.js";
+import { repoPathProblem } from "../hub/validate.js";
+import { chooseOnnxGraph, folderOf, inFolder, onnxPurposeFiles, torchPurposeFiles } from "./model-files.js";
 
 /** What bench_model.json says, camel-cased. */
 export interface ModelConfig {
@@ -119,37 +121,121 @@ export function parseHubId(spec: string): { repoId: string; revision: string } |
   return m ? { repoId: m[1], revision: m[2] ?? "main" } : null;
 }
 
-/** Where a model directory came from. */
+/** Where a model directory came from, and which of its files to load (the hub/head/trainer contract). */
 export interface ResolvedModelDir {
+  /** Local model root: a directory, or the hub snapshot folder snapshots/<commit>. */
   dir: string;
+  /** "BAAI/bge-m3" or the directory basename. */
   name: string;
+  /** hub: the 40-hex commit the revision resolved to; local: null. */
   revision: string | null;
+  /** The ONNX graph to load, relative to dir ("model.onnx", "onnx/model.onnx", or --onnx-file), or null (torch purpose / none found). */
+  onnxFile: string | null;
+  /** The directory whose tokenizer.json (+ tokenizer_config.json, special_tokens_map.json) to use: dir when it has one, else the graph's folder. */
+  tokenizerDir: string;
 }
 
-const REQUIRED = ["model.onnx", "tokenizer.json"];
-const OPTIONAL = ["bench_model.json", "tokenizer_config.json", "special_tokens_map.json", "model.onnx_data", "model.onnx.data"];
+/** Options of resolveModelDir: hub endpoint/cache (default HF_ENDPOINT / HF_HUB_CACHE), --onnx-file, and the path it is for. */
+export interface ResolveModelDirOptions {
+  endpoint?: string;
+  cacheDir?: string;
+  onnxFile?: string;
+  purpose?: "onnx" | "torch";
+}
 
-/** Resolves a local directory, or downloads a hub model directory (the files above) with src/hub. */
-export async function resolveModelDir(spec: string, opts: { endpoint?: string; cacheDir?: string } = {}): Promise<ResolvedModelDir> {
+/** onnx_file of a bench_model.json, when it names one (validated with the rest later by readBenchModel). */
+function benchModelGraph(file: string): string | undefined {
+  try {
+    const o = JSON.parse(readFileSync(file, "utf8")) as { onnx_file?: unknown };
+    return typeof o?.onnx_file === "string" ? o.onnx_file : undefined;
+  } catch {
+    return undefined; // readBenchModel reports a broken file with its own message
+  }
+}
+
+/** bench_model.json's onnx_file: a path inside the model directory (issue 11 item 3), used as written. */
+function declaredGraph(f: string, file: string): string {
+  const why = repoPathProblem(f.replace(/^\.\//, ""));
+  if (why !== null) throw inputError(`model: ${file}: field "onnx_file" ${JSON.stringify(f)} ${why}; it must be a path inside the model directory`);
+  return f.replace(/^\.\//, "");
+}
+
+/** Files under a local model directory, repo-style relative names (two levels deep: root, onnx/, 1_Pooling/, …). */
+function localFiles(dir: string): string[] {
+  const out: string[] = [];
+  for (const e of readdirSync(dir, { withFileTypes: true })) {
+    if (e.isFile() || e.isSymbolicLink()) out.push(e.name);
+    else if (e.isDirectory()) for (const f of readdirSync(join(dir, e.name), { withFileTypes: true })) if (f.isFile() || f.isSymbolicLink()) out.push(`${e.name}/${f.name}`);
+  }
+  return out;
+}
+
+/** The tokenizer folder: the root when it has tokenizer.json (or vocab.txt), else the graph's folder. */
+function tokenizerDirOf(dir: string, has: (f: string) => boolean, graph: string | null): string {
+  if (graph === null || has("tokenizer.json") || has("vocab.txt")) return dir;
+  return join(dir, ...folderOf(graph).split("/").filter(Boolean));
+}
+
+/**
+ * Resolves a local directory, or a hub id ORG/NAME[@revision] by listing the repo at the revision and fetching
+ * only the files the purpose needs (./model-files.ts) into one snapshot, plus every external-data file the
+ * chosen graph names. Offline (HF_HUB_OFFLINE=1) the cached snapshot is used; all missing files in one message.
+ */
+export async function resolveModelDir(spec: string, opts: ResolveModelDirOptions = {}): Promise<ResolvedModelDir> {
+  const purpose = opts.purpose ?? "onnx";
   if (existsSync(spec)) {
     if (!statSync(spec).isDirectory()) throw inputError(`model: ${spec} is a file; expected a model directory (model.onnx + tokenizer.json)`);
-    return { dir: resolve(spec), name: basename(resolve(spec)), revision: null };
+    const dir = resolve(spec);
+    const files = localFiles(dir);
+    const has = (f: string): boolean => files.includes(f);
+    let onnxFile: string | null = null;
+    if (purpose === "onnx") {
+      const declared = opts.onnxFile === undefined && has("bench_model.json") ? benchModelGraph(join(dir, "bench_model.json")) : undefined;
+      onnxFile = declared !== undefined ? declaredGraph(declared, join(dir, "bench_model.json")) : chooseOnnxGraph(files, opts.onnxFile, dir);
+    }
+    return { dir, name: basename(dir), revision: null, onnxFile, tokenizerDir: tokenizerDirOf(dir, has, onnxFile) };
   }
   const hub = parseHubId(spec);
   if (!hub) throw inputError(`model: ${spec} is neither a directory nor ORG/NAME[@revision]`);
-  const { hubDownload, HubNotFoundError } = await import("../hub/download.js");
-  const get = (filename: string) => hubDownload({ repoType: "model", repoId: hub.repoId, revision: hub.revision, filename, ...opts });
-  let dir = "";
-  for (const f of REQUIRED) dir = dirname(await get(f));
-  for (const f of OPTIONAL) {
-    try {
-      await get(f);
-    } catch (err) {
-      // Optional files are simply absent from many repos; anything but "no such file" is a real failure.
-      if (!(err instanceof HubNotFoundError && err.entryMissing)) throw err;
-    }
+  const { openSnapshot, fetchFiles } = await import("../hub/snapshot.js");
+  const need = purpose === "torch" ? ["config.json", "model.safetensors or pytorch_model.bin", "tokenizer.json"] : ["model.onnx or onnx/model.onnx (and its external data)", "tokenizer.json"];
+  const snap = await openSnapshot({ repoType: "model", repoId: hub.repoId, revision: hub.revision, endpoint: opts.endpoint, cacheDir: opts.cacheDir }, need);
+  const names = [...snap.files.keys()];
+  const where = `${hub.repoId}@${snap.commit}`;
+  const has = (f: string): boolean => snap.files.has(f);
+  const revision = /^[0-9a-f]{40}$/.test(snap.commit) ? snap.commit : hub.revision;
+  if (purpose === "torch") {
+    const picked = torchPurposeFiles(names);
+    if (picked.missing.length > 0 && snap.offline) await fetchFiles(snap, [...picked.files, ...picked.missing]);
+    if (picked.missing.length > 0) throw inputError(`model: ${where} has no ${picked.missing.join(", ")} (for --backend torch / training); its files: ${names.join(", ")}`);
+    await fetchFiles(snap, picked.files);
+    return { dir: snap.dir, name: hub.repoId, revision, onnxFile: null, tokenizerDir: snap.dir };
   }
-  // The snapshot folder is named by the commit the revision resolved to: record that, not a moving branch.
-  const commit = basename(dir);
-  return { dir, name: hub.repoId, revision: /^[0-9a-f]{40}$/.test(commit) ? commit : hub.revision };
+  let graph: string | null;
+  const declared = opts.onnxFile === undefined && has("bench_model.json") ? benchModelGraph((await fetchFiles(snap, ["bench_model.json"]))[0]) : undefined;
+  if (declared !== undefined) {
+    graph = declaredGraph(declared, `${where}/bench_model.json`);
+    if (!has(graph)) throw inputError(`model: ${where}/bench_model.json names onnx_file ${graph}, which the repo does not have`);
+  } else graph = chooseOnnxGraph(names, opts.onnxFile, where);
+  if (graph === null && snap.offline) await fetchFiles(snap, ["model.onnx (or onnx/model.onnx)", ...(has("tokenizer.json") ? [] : ["tokenizer.json"])]);
+  if (graph === null) throw inputError(`model: ${where} has no ONNX graph (files: ${names.join(", ")}); use --backend torch, or a repo with an ONNX export`);
+  const picked = onnxPurposeFiles(names, graph);
+  if (picked.missing.length > 0 && snap.offline) await fetchFiles(snap, [...picked.files, ...picked.missing]);
+  if (picked.missing.length > 0) throw inputError(`model: ${where} has no ${picked.missing.join(", ")} next to ${graph}`);
+  const { externalDataFiles } = await import("./onnx-external.js");
+  const dataOf = async (graphPath: string): Promise<string[]> =>
+    (await externalDataFiles(graphPath, `${where}/${graph}`)).map((loc) => inFolder(folderOf(graph), loc));
+  if (snap.offline) {
+    // Offline: name every missing file at once, the graph's external data included when the graph is there.
+    const graphPath = join(snap.dir, ...graph.split("/"));
+    const data = existsSync(graphPath) ? await dataOf(graphPath) : [];
+    await fetchFiles(snap, [...picked.files, ...data]);
+  } else {
+    const [graphPath] = await fetchFiles(snap, [graph]);
+    const data = await dataOf(graphPath);
+    const unlisted = data.filter((d) => !has(d));
+    if (unlisted.length > 0) throw inputError(`model: ${where}/${graph} names external data the repo does not have: ${unlisted.join(", ")}`);
+    await fetchFiles(snap, [...picked.files, ...data]);
+  }
+  return { dir: snap.dir, name: hub.repoId, revision, onnxFile: graph, tokenizerDir: tokenizerDirOf(snap.dir, has, graph) };
 }

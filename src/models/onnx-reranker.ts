@@ -4,6 +4,7 @@
  * lazily so a run served entirely from the vector cache never loads the graph. With --backend torch the encoder
  * session is the PyTorch worker instead (./torch-backend.ts says what differs); everything above it is shared.
  */
+import { existsSync } from "node:fs";
 import { join } from "node:path";
 import { modelContentHash } from "../cache/content-hash.js";
 import { defaultCacheDir, VectorCache } from "../cache/vector-cache.js";
@@ -15,6 +16,13 @@ import { loadTokenizer, type TextTokenizer } from "../tokenize/tokenizer.js";
 import { progressDisplay } from "../util/progress.js";
 import { BGE_M3_OUTPUTS, bgeM3Config, type ModelConfig, readBenchModel, resolveModelDir } from "./model-dir.js";
 import { countOnnxParameters } from "./onnx-params.js";
+import { externalDataFiles } from "./onnx-external.js";
+import { folderOf, inFolder } from "./model-files.js";
+
+/** The external-data files of dir/onnxFile, relative to dir. */
+async function graphExternalFiles(dir: string, onnxFile: string): Promise<string[]> {
+  return (await externalDataFiles(join(dir, onnxFile), join(dir, onnxFile))).map((loc) => inFolder(folderOf(onnxFile), loc));
+}
 import type { TorchWorker } from "../encode/torch-worker.js";
 import { type Backend, choosesTorch, startTorchBackend, type TorchBackendOptions, torchConfig, torchContentHash, workerInfoExtra } from "./torch-backend.js";
 import { scoreEmbedding, scorePairs } from "./onnx-score.js";
@@ -49,6 +57,8 @@ export interface OnnxRerankerOptions extends TorchBackendOptions {
   /** Hub endpoint / cache for ORG/NAME ids (default HF_ENDPOINT / HF_HUB_CACHE). */
   hubEndpoint?: string;
   hubCacheDir?: string;
+  /** --onnx-file: the graph to load, relative to the model root (default: model.onnx, else onnx/model.onnx). */
+  onnxFile?: string;
 }
 
 /** A Reranker with its config and encode statistics exposed (for benchmarks and tests). */
@@ -72,16 +82,16 @@ export async function loadOnnxReranker(dirOrHubId: string, opts: OnnxRerankerOpt
   const batchSize = positiveInt(opts.batchSize, "--batch-size") ?? 32;
   const chunkDocs = positiveInt(opts.chunkDocs, "chunkDocs") ?? 2048;
   const torch = choosesTorch(dirOrHubId, opts);
-  const resolved = await resolveModelDir(dirOrHubId, { endpoint: opts.hubEndpoint, cacheDir: opts.hubCacheDir });
+  const resolved = await resolveModelDir(dirOrHubId, { endpoint: opts.hubEndpoint, cacheDir: opts.hubCacheDir, onnxFile: opts.onnxFile, purpose: torch ? "torch" : "onnx" });
   const { dir } = resolved;
-  const tokenizer = loadTokenizer(dir);
+  const tokenizer = loadTokenizer(resolved.tokenizerDir);
   const threads = opts.threads ?? defaultThreads();
   let session: EncoderSession | null = null;
   let config = readBenchModel(dir, resolved.name);
   // torch without bench_model.json: bge-m3's layout (docs/model-format.md defaults), nothing read from a graph.
   if (config === null && torch) config = bgeM3Config(resolved.name, resolved.revision, null);
   if (config === null) {
-    session = await openSession(join(dir, "model.onnx"), threads);
+    session = await openSession(join(dir, resolved.onnxFile ?? "model.onnx"), threads);
     if (!BGE_M3_OUTPUTS.every((o) => session?.outputNames.includes(o))) {
       const outs = session.outputNames.join(", ");
       await session.release();
@@ -90,6 +100,8 @@ export async function loadOnnxReranker(dirOrHubId: string, opts: OnnxRerankerOpt
     const d = session.outputShape("colbert_vecs")?.[2];
     config = bgeM3Config(resolved.name, resolved.revision, typeof d === "number" ? d : null);
   } else if (config.revision === null) config = { ...config, revision: resolved.revision };
+  // The graph resolveModelDir chose (--onnx-file, bench_model.json's onnx_file, model.onnx or onnx/model.onnx).
+  if (resolved.onnxFile !== null) config = { ...config, onnxFile: resolved.onnxFile };
   const cfg = torch ? torchConfig(config, dir) : config;
   const compat = opts.openRetrievalsCompat ?? false;
   const queryMax = positiveInt(opts.queryMaxLength, "--query-max-length") ?? (compat ? OPEN_RETRIEVALS_MAX_LENGTH : cfg.queryMaxLength);
@@ -98,7 +110,9 @@ export async function loadOnnxReranker(dirOrHubId: string, opts: OnnxRerankerOpt
   const useCache = opts.cache ?? true;
   const cacheDir = opts.cacheDir ?? defaultCacheDir();
   const memo = useCache ? join(cacheDir, "file-hashes.json") : null;
-  const contentHash = torch ? await torchContentHash(dir, memo) : await modelContentHash(dir, cfg.onnxFile, memo);
+  // A graph outside the root (onnx/model.onnx) keeps its external data beside it: hash the files the graph names.
+  const external = !torch && cfg.onnxFile.includes("/") && existsSync(join(dir, cfg.onnxFile)) ? await graphExternalFiles(dir, cfg.onnxFile) : undefined;
+  const contentHash = torch ? await torchContentHash(dir, memo) : await modelContentHash(dir, cfg.onnxFile, memo, external);
   // The worker starts now (not on the first cache miss): its device and dtype are part of the cache key.
   const worker = torch ? await startTorchBackend(dir, threads, opts) : null;
   let pool: MaxSimPool | null = null;

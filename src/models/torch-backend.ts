@@ -73,14 +73,13 @@ function checkTorchOptions(opts: TorchBackendOptions): void {
 
 /**
  * Which backend `opts` choose (true = torch), after the flag checks that need no files: an unknown backend, and
- * --device/--dtype without --backend torch, are errors; torch needs a local model directory (no hub download).
+ * --device/--dtype without --backend torch, are errors. Hub ids are fetched for the torch purpose by resolveModelDir.
  */
 export function choosesTorch(dirOrHubId: string, opts: TorchBackendOptions & { backend?: Backend }): boolean {
   const torch = opts.backend === "torch";
   if (opts.backend !== undefined && opts.backend !== "onnx" && !torch) throw inputError(`eval: --backend must be onnx or torch, got ${String(opts.backend)}`);
   if (torch) checkTorchOptions(opts);
   else if (opts.device !== undefined || opts.dtype !== undefined) throw usageError("eval: --device and --dtype apply to --backend torch only (onnx runs on the CPU in fp32)");
-  if (torch && !existsSync(dirOrHubId)) throw inputError(`eval: --backend torch needs a local model directory (config.json, model.safetensors, colbert_linear.pt, tokenizer.json); ${dirOrHubId} is not one`);
   return torch;
 }
 

@@ -4,12 +4,16 @@
  */
 import { inputError } from "../errors.js";
 import { isCommitSha } from "../hub/cache.js";
+import { repoPathProblem } from "../hub/validate.js";
 
-/** A dataset file pinned on the Hugging Face hub (repo + commit revision + path in the repo). */
+/**
+ * A dataset pinned on the Hugging Face hub (repo + commit revision). `file` (a path in the repo) is optional:
+ * without it, the eval split's parquet shards are found in the repo listing (data/resolve.ts).
+ */
 export interface HubDatasetRef {
   hub: string;
   revision: string;
-  file: string;
+  file?: string;
   /** Optional sha256 of the file's bytes, checked after loading. */
   sha256?: string;
 }
@@ -73,7 +77,7 @@ export function parseTaskMetadata(json: unknown, file: string): TaskMetadata {
   const reference = json.reference === null ? null : str(json, "reference");
   if (reference !== null && !/^https?:\/\//.test(reference)) fail("reference", "must be an http(s) URL or null");
   const ds = json.dataset;
-  if (!isObject(ds)) return fail("dataset", 'must be an object: {"hub","revision","file"} or {"local"}');
+  if (!isObject(ds)) return fail("dataset", 'must be an object: {"hub","revision"[,"file"]} or {"local"}');
   const hasHub = "hub" in ds;
   const allowed = hasHub ? HUB_KEYS : LOCAL_KEYS;
   for (const k of Object.keys(ds)) if (!allowed.includes(k)) fail(`dataset.${k}`, `is not a known key (known: ${allowed.join(", ")})`);
@@ -87,7 +91,13 @@ export function parseTaskMetadata(json: unknown, file: string): TaskMetadata {
     const revision = str(ds, "revision", "dataset.");
     // Pin a commit, not a branch: results must name the exact data they were computed on (spec §3).
     if (!isCommitSha(revision)) fail("dataset.revision", "must be a 40-hex-digit commit sha");
-    dataset = { hub, revision, file: str(ds, "file", "dataset."), ...(ds.sha256 ? { sha256: ds.sha256 as string } : {}) };
+    let file: string | undefined;
+    if (ds.file !== undefined) {
+      file = str(ds, "file", "dataset.");
+      const why = repoPathProblem(file);
+      if (why !== null) fail("dataset.file", `${why}; it must be a path inside the dataset repo`);
+    }
+    dataset = { hub, revision, ...(file !== undefined ? { file } : {}), ...(ds.sha256 ? { sha256: ds.sha256 as string } : {}) };
   } else {
     const local = str(ds, "local", "dataset.");
     if (local.startsWith("/") || local.split(/[\\/]/).includes("..")) fail("dataset.local", "must be a path inside tasks/ (relative, no '..')");

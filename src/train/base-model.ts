@@ -3,9 +3,9 @@
  * hub id ORG/NAME[@revision] whose HF-format files are downloaded into the HF cache with src/hub.
  */
 import { existsSync, statSync } from "node:fs";
-import { dirname, join, resolve } from "node:path";
-import { BenchError, inputError } from "../errors.js";
-import { parseHubId } from "../models/model-dir.js";
+import { join, resolve } from "node:path";
+import { inputError } from "../errors.js";
+import { parseHubId, resolveModelDir } from "../models/model-dir.js";
 
 /** The trainer's starting point. */
 export interface BaseModel {
@@ -28,32 +28,15 @@ export function localBase(dir: string, id = dir): BaseModel {
   return { dir: abs, id, hasWeights: WEIGHTS.some((w) => existsSync(join(abs, w))) };
 }
 
-function is404(err: unknown): boolean {
-  return err instanceof BenchError && /\b404\b/.test(err.message);
-}
-
-/** Resolves BASE; hub models are fetched: config, tokenizer files, weights (safetensors, else .bin), colbert_linear.pt if any. */
+/**
+ * Resolves BASE; a hub id goes through the same listing-based resolver as `bench eval --backend torch`
+ * (resolveModelDir, purpose "torch": config, model.safetensors else pytorch_model.bin, colbert_linear.pt, tokenizer
+ * files; never tf/flax weights), and the manifest records ORG/NAME@<commit>.
+ */
 export async function resolveBaseModel(spec: string, opts: { endpoint?: string; cacheDir?: string } = {}): Promise<BaseModel> {
   if (existsSync(spec)) return localBase(spec);
   const hub = parseHubId(spec);
   if (!hub) throw inputError(`train: --model ${spec} is neither a directory nor ORG/NAME[@revision]`);
-  const { repoId, revision } = hub;
-  const { hubDownload } = await import("../hub/download.js");
-  const get = (filename: string) => hubDownload({ repoType: "model", repoId, revision, filename, ...opts });
-  const optional = async (filename: string): Promise<string | null> => {
-    try {
-      return await get(filename);
-    } catch (err) {
-      if (is404(err)) return null;
-      throw err;
-    }
-  };
-  const dir = dirname(await get("config.json"));
-  await get("tokenizer.json");
-  for (const f of ["tokenizer_config.json", "special_tokens_map.json", "sentencepiece.bpe.model", "vocab.txt", "colbert_linear.pt"]) await optional(f);
-  if ((await optional("model.safetensors")) === null && (await optional("pytorch_model.bin")) === null) {
-    throw inputError(`train: hub model ${repoId}@${revision} has neither model.safetensors nor pytorch_model.bin`);
-  }
-  const commit = dir.split(/[\\/]/).pop() ?? revision;
-  return { ...localBase(dir, `${repoId}@${/^[0-9a-f]{40}$/.test(commit) ? commit : revision}`), hasWeights: true };
+  const r = await resolveModelDir(spec, { ...opts, purpose: "torch" });
+  return { ...localBase(r.dir, `${hub.repoId}@${r.revision ?? hub.revision}`), hasWeights: true };
 }

@@ -146,9 +146,11 @@ test("bench split --task T2Reranking reads the pinned parquet from the hub cache
   const dir = tempDir();
   t.after(() => rmSync(dir, { recursive: true, force: true }));
   const task = JSON.parse(readFileSync(join(repoRoot, "tasks/T2Reranking.json"), "utf8")) as {
-    dataset: { hub: string; revision: string; file: string };
+    dataset: { hub: string; revision: string };
   };
-  const { hub, revision, file } = task.dataset;
+  const { hub, revision } = task.dataset;
+  // The task names no file: the dev split's shard is found in the cached snapshot (the name C-MTEB publishes).
+  const file = "data/dev-00000-of-00001-65d96bde8023d9b9.parquet";
   // A real parquet file where huggingface_hub's cache layout puts the pinned snapshot (no network needed).
   const cache = join(dir, "hf-cache");
   const target = join(cache, `datasets--${hub.replace("/", "--")}`, "snapshots", revision, file);

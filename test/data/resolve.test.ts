@@ -17,8 +17,14 @@ const sha = (b: Uint8Array | string): string => createHash("sha256").update(b).d
 const jsonl = SAMPLE.map((r) => JSON.stringify(r)).join("\n") + "\n";
 
 if (!("hub" in T2.dataset)) throw new Error("T2Reranking must be a hub task");
-const { hub: repoId, revision: commit, file: filename } = T2.dataset;
-const fake = useFakeHub([{ repoType: "dataset", repoId, commit, filename, content: t2Parquet, lfs: true }]);
+const { hub: repoId, revision: commit } = T2.dataset;
+// The repo as the hub publishes it: the split's parquet shard under data/, plus files bench must not fetch.
+const filename = "data/dev-00000-of-00001-65d96bde8023d9b9.parquet";
+const fake = useFakeHub([
+  { repoType: "dataset", repoId, commit, filename, content: t2Parquet, lfs: true },
+  { repoType: "dataset", repoId, commit, filename: "README.md", content: Buffer.from("# T2Reranking\n") },
+  { repoType: "dataset", repoId, commit, filename: ".gitattributes", content: Buffer.from("*.parquet filter=lfs\n") },
+]);
 
 test("--input: a file, no task provenance", async () => {
   const { dir, cleanup } = tempDir();
@@ -38,12 +44,18 @@ test("T2Reranking: downloaded from the hub at its pinned revision into $HF_HOME/
   assert.deepEqual(ds.rows, SAMPLE);
   const expectedPath = join(fake.home, "hub", "datasets--C-MTEB--T2Reranking", "snapshots", "76631901a18387f85eaa53e5450019b87ad58ef9", "data", "dev-00000-of-00001-65d96bde8023d9b9.parquet");
   assert.deepEqual(ds.source, { path: expectedPath, format: "parquet", sha256: sha(t2Parquet), task: "T2Reranking", revision: "76631901a18387f85eaa53e5450019b87ad58ef9" });
-  assert.equal(fake.hub.hubRequests.length, 1);
-  assert.equal(fake.hub.hubRequests[0]!.url, "/datasets/C-MTEB/T2Reranking/resolve/76631901a18387f85eaa53e5450019b87ad58ef9/data/dev-00000-of-00001-65d96bde8023d9b9.parquet");
+  // The task names no file: the listing at the pinned revision, then the dev split's one shard.
+  assert.deepEqual(
+    fake.hub.hubRequests.map((r) => r.url),
+    [
+      "/api/datasets/C-MTEB/T2Reranking/revision/76631901a18387f85eaa53e5450019b87ad58ef9?blobs=true",
+      "/datasets/C-MTEB/T2Reranking/resolve/76631901a18387f85eaa53e5450019b87ad58ef9/data/dev-00000-of-00001-65d96bde8023d9b9.parquet",
+    ],
+  );
   process.env.HF_HUB_OFFLINE = "1";
   try {
     assert.deepEqual((await resolveDataset({ task: "T2Reranking" })).source.path, expectedPath);
-    assert.equal(fake.hub.hubRequests.length, 1);
+    assert.equal(fake.hub.hubRequests.length, 2);
   } finally {
     delete process.env.HF_HUB_OFFLINE;
   }

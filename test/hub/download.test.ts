@@ -168,13 +168,14 @@ test("an unknown repo (401 RepositoryNotFound, as the hub answers) says it may n
 });
 
 test("a truncated body, a wrong X-Linked-Size or a wrong sha256 fail and leave no file behind", async () => {
-  for (const [repoId, re] of [
-    ["org/trunc", /^hub: download of org\/trunc\/d\.bin (broke off after \d+ bytes|is incomplete: got 50000 bytes, Content-Length says 100000)/],
-    ["org/badsize", /^hub: download of org\/badsize\/d\.bin is incomplete: got 1000 bytes, X-Linked-Size says 1001/],
-    ["org/badsha", /^hub: download of org\/badsha\/d\.bin is corrupt: sha256 [0-9a-f]{64}, the hub says 0{64}/],
+  for (const [repoId, re, code] of [
+    // A connection cut mid-body is a network failure (exit 5); a body that arrived but is wrong is bad input (exit 3).
+    ["org/trunc", /^hub: download of org\/trunc\/d\.bin (broke off after \d+ bytes|is incomplete or wrong: got 50000 bytes, Content-Length says 100000)/, null],
+    ["org/badsize", /^hub: download of org\/badsize\/d\.bin is incomplete or wrong: got 1000 bytes, X-Linked-Size says 1001/, ExitCode.Input],
+    ["org/badsha", /^hub: download of org\/badsha\/d\.bin is corrupt: sha256 [0-9a-f]{64}, the hub says 0{64}/, ExitCode.Input],
   ] as const) {
     const cacheDir = freshCache();
-    await assert.rejects(hubDownload({ repoType: "dataset", repoId, revision: C1, filename: "d.bin", cacheDir }), benchError(re, ExitCode.Input));
+    await assert.rejects(hubDownload({ repoType: "dataset", repoId, revision: C1, filename: "d.bin", cacheDir }), (e: unknown) => benchError(re, code ?? (e as { exitCode: number }).exitCode)(e));
     const left = leftovers(cacheDir).filter((f) => !lstatSync(join(cacheDir, f)).isDirectory());
     assert.deepEqual(left, [], `${repoId}: nothing may remain in the cache`);
   }
@@ -189,7 +190,7 @@ test("network errors say which host could not be reached and where to place the 
   });
   await assert.rejects(
     hubDownload({ repoType: "dataset", repoId: "org/t2", revision: C1, filename: PARQ, endpoint: `http://127.0.0.1:${port}`, cacheDir: freshCache() }),
-    benchError(new RegExp(`^hub: cannot reach http://127\\.0\\.0\\.1:${port} for dataset org/t2 .*: ECONNREFUSED; .*place the file at \\S+${C1}/data/dev-\\S+\\.parquet and set HF_HUB_OFFLINE=1$`)),
+    benchError(new RegExp(`^hub: cannot reach http://127\\.0\\.0\\.1:${port} for dataset org/t2 .*: ECONNREFUSED; .*place the file at \\S+${C1}/data/dev-\\S+\\.parquet and set HF_HUB_OFFLINE=1$`), ExitCode.Network),
   );
 });
 

@@ -47,7 +47,8 @@ test("--model ORG/NAME downloads a bge-m3-style export from a (loopback) hub int
     assert.equal(rr.info.name, "org/tiny-m3");
     assert.equal(rr.info.revision, commit);
     assert.ok(existsSync(join(hubCacheDir, "models--org--tiny-m3", "snapshots", commit, "model.onnx")));
-    assert.ok(hub.hubRequests.some((r) => r.url.endsWith("/bench_model.json")), "optional files are asked for; their 404 is not an error");
+    // The listing says what the repo has: only listed files are asked for, no 404 probes for optional ones.
+    assert.deepEqual(hub.hubRequests.map((r) => r.url), [`/api/models/org/tiny-m3/revision/main?blobs=true`, `/org/tiny-m3/resolve/${commit}/model.onnx`, `/org/tiny-m3/resolve/${commit}/tokenizer.json`]);
     const reqs = [{ row: 0, query: "快递怎么办", docs: ["北京天安门", "我不知道"] }];
     const viaHub = await rr.score(reqs);
     await rr.close();

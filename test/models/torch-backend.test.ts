@@ -91,6 +91,5 @@ test("--backend torch rejects what it cannot serve, naming the files or flag", a
   await assert.rejects(scores(dir, { backend: "torch", python: "/nonexistent/python3" }), /eval: --backend torch: --python \/nonexistent\/python3 cannot import torch/);
   rmSync(join(dir, "colbert_linear.pt"));
   await assert.rejects(scores(dir, { backend: "torch" }), /model: .*onnx-only: --backend torch needs colbert_linear\.pt/);
-  await assert.rejects(scores("BAAI/bge-m3", { backend: "torch" }), /eval: --backend torch needs a local model directory/);
   await assert.rejects(scores(dir, { backend: "torch", workerTimeoutS: 0 }), /--worker-timeout must be a positive number/);
 });

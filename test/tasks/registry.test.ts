@@ -23,7 +23,8 @@ const T2 = {
 test("tasks/ is found from src/ (tsx) and T2Reranking is registered with mteb's metadata (spec §3)", () => {
   assert.equal(tasksDir(), join(repoRoot, "tasks"));
   const t2 = getTask("T2Reranking");
-  assert.deepEqual(t2.dataset, T2.dataset);
+  // No guessed file name: the dev split's shards are found in the repo listing at the pinned revision.
+  assert.deepEqual(t2.dataset, { hub: T2.dataset.hub, revision: T2.dataset.revision });
   assert.equal(t2.eval_split, "dev");
   assert.deepEqual(t2.eval_langs, ["cmn-Hans"]);
   assert.equal(t2.main_score, "map");
@@ -80,6 +81,10 @@ test("metadata validation: unknown keys rejected at both levels, every field che
   bad({ dataset: { ...T2.dataset, revision: "main" } }, /field "dataset\.revision" must be a 40-hex-digit commit sha/);
   bad({ dataset: { ...T2.dataset, hub: "T2Reranking" } }, /field "dataset\.hub" must be "ORG\/NAME"/);
   bad({ dataset: { local: "../etc/passwd" } }, /field "dataset\.local" must be a path inside tasks\//);
+  bad({ dataset: { ...T2.dataset, file: "../x.parquet" } }, /field "dataset\.file" has a '\.' or '\.\.' segment; it must be a path inside the dataset repo/);
+  bad({ dataset: { ...T2.dataset, file: "/x.parquet" } }, /field "dataset\.file" is absolute/);
+  const { file: _file, ...noFile } = T2.dataset;
+  assert.deepEqual(parseTaskMetadata({ ...T2, dataset: noFile }, "/t/T.json").dataset, noFile, "dataset.file is optional");
   bad({ dataset: { local: "a.jsonl", sha256: "ABC" } }, /field "dataset\.sha256" must be 64 lowercase hex digits/);
   bad({ dataset: "C-MTEB/T2Reranking" }, /field "dataset" must be an object/);
   bad({ type: "Retrieval" }, /field "type" must be "Reranking"/);
