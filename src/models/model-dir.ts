@@ -2,9 +2,10 @@
  * Model directories (docs/model-format.md): bench_model.json parsed and validated, or a bge-m3-style ONNX
  * export recognised by its output names; `ORG/NAME[@revision]` fetched from the hub into the HF cache first.
  */
-import { existsSync, readFileSync, statSync } from "node:fs";
+import { existsSync, readdirSync, readFileSync, statSync } from "node:fs";
 import { basename, dirname, join, resolve } from "node:path";
 import { inputError } from "../errors.js";
+import { modelPath, relativePathProblem } from "./model-paths.js";
 
 /** What bench_model.json says, camel-cased. */
 export interface ModelConfig {
@@ -22,14 +23,19 @@ export interface ModelConfig {
   documentPrefix: string;
   name: string;
   revision: string | null;
-  /** "bench_model.json" or "detected bge-m3 export". */
+  /**
+   * colbert_linear.pt (path relative to the model root) applied in Node to a hidden-state output (ColBERT with
+   * output_layout "tokens"), or null. bench_model.json "colbert_head"; detected for bge-m3's own `onnx/` export.
+   */
+  colbertHead: string | null;
+  /** "bench_model.json", "detected bge-m3 export", "detected bge-m3 hidden-state export + colbert_linear.pt", … */
   origin: string;
 }
 
 /** The bge-m3 ONNX export outputs (spec §4d), in order. */
 export const BGE_M3_OUTPUTS = ["dense_vecs", "sparse_vecs", "colbert_vecs"] as const;
 
-const KEYS = ["format", "type", "onnx_file", "inputs", "output", "output_layout", "normalized", "pooling", "dim", "query_max_length", "max_length", "query_prefix", "document_prefix", "name", "revision"];
+const KEYS = ["format", "type", "onnx_file", "inputs", "output", "output_layout", "normalized", "pooling", "dim", "query_max_length", "max_length", "query_prefix", "document_prefix", "name", "revision", "colbert_head"];
 
 type Json = Record<string, unknown>;
 
@@ -56,9 +62,12 @@ export function parseBenchModel(o: Json, file: string, dirName: string): ModelCo
   const pooling = field<ModelConfig["pooling"]>(o, "pooling", file, oneOf(null, "cls", "mean"), "null | cls | mean", null);
   if (type === "dense" && outputLayout === "tokens" && pooling === null) throw inputError(`model: ${file}: a dense model with output_layout "tokens" needs "pooling": "cls" or "mean"`);
   const maxLength = field<number>(o, "max_length", file, isPosInt, "a positive integer", 512);
+  const path = (v: unknown): boolean => isStr(v) && relativePathProblem(v as string) === null;
+  const colbertHead = field<string | null>(o, "colbert_head", file, (v) => v === null || path(v), "null or a path inside the model directory (no absolute path, no ..)", null);
+  if (colbertHead !== null && !(type === "colbert" && outputLayout === "tokens")) throw inputError(`model: ${file}: "colbert_head" applies to type colbert with output_layout "tokens" (the last hidden state) only`);
   return {
     type,
-    onnxFile: field(o, "onnx_file", file, isStr, "a file name", "model.onnx"),
+    onnxFile: field(o, "onnx_file", file, path, "a path inside the model directory (no absolute path, no ..)", "model.onnx"),
     inputs: {
       inputIds: field(inputs, "input_ids", `${file} inputs`, isStr, "an input name", "input_ids"),
       attentionMask: field(inputs, "attention_mask", `${file} inputs`, isStr, "an input name", "attention_mask"),
@@ -75,15 +84,16 @@ export function parseBenchModel(o: Json, file: string, dirName: string): ModelCo
     documentPrefix: field(o, "document_prefix", file, isStr, "a string", ""),
     name: field(o, "name", file, isStr, "a string", dirName),
     revision: field(o, "revision", file, (v) => v === null || isStr(v), "a string or null", null),
+    colbertHead,
     origin: "bench_model.json",
   };
 }
 
 /** The config of a bge-m3-style export without bench_model.json (docs/model-format.md defaults). */
-export function bgeM3Config(name: string, revision: string | null, dim: number | null): ModelConfig {
+export function bgeM3Config(name: string, revision: string | null, dim: number | null, onnxFile = "model.onnx"): ModelConfig {
   return {
     type: "colbert",
-    onnxFile: "model.onnx",
+    onnxFile,
     inputs: { inputIds: "input_ids", attentionMask: "attention_mask", tokenTypeIds: null },
     output: "colbert_vecs",
     outputLayout: "tokens_without_cls",
@@ -96,7 +106,23 @@ export function bgeM3Config(name: string, revision: string | null, dim: number |
     documentPrefix: "",
     name,
     revision,
+    colbertHead: null,
     origin: "detected bge-m3 export",
+  };
+}
+
+/**
+ * bge-m3's own `onnx/` export (one output: the encoder's last hidden state) with the repo's colbert_linear.pt
+ * applied in Node: bge-m3 ColBERT (spec §4a) with the docs/model-format.md defaults.
+ */
+export function hiddenStateColbertConfig(name: string, revision: string | null, onnxFile: string, output: string, dim: number | null, colbertHead: string): ModelConfig {
+  return {
+    ...bgeM3Config(name, revision, dim, onnxFile),
+    output,
+    outputLayout: "tokens",
+    normalized: false,
+    colbertHead,
+    origin: `detected bge-m3 hidden-state export + ${colbertHead}`,
   };
 }
 
@@ -119,21 +145,66 @@ export function parseHubId(spec: string): { repoId: string; revision: string } |
   return m ? { repoId: m[1], revision: m[2] ?? "main" } : null;
 }
 
-/** Where a model directory came from. */
+/** Where a model directory came from (the shared contract between the hub, head and trainer branches). */
 export interface ResolvedModelDir {
+  /** Local model root: a directory, or the hub snapshot folder snapshots/<commit>. */
   dir: string;
+  /** "BAAI/bge-m3" or the directory basename. */
   name: string;
+  /** hub: the 40-hex commit the revision resolved to; local: null. */
   revision: string | null;
+  /** The ONNX graph to load, relative to dir ("model.onnx", "onnx/model.onnx", or --onnx-file), or null (torch purpose / none found). */
+  onnxFile: string | null;
+  /** The directory whose tokenizer.json (+ tokenizer_config.json, special_tokens_map.json) to use: dir when it has one, else the graph's folder. */
+  tokenizerDir: string;
+}
+
+/** Graph names tried in order when neither bench_model.json nor --onnx-file names one. */
+export const DEFAULT_ONNX_FILES = ["model.onnx", "onnx/model.onnx"];
+
+/** `*.onnx` files at the root and in `onnx/` (for the message when the defaults are missing). */
+function onnxCandidates(dir: string): string[] {
+  const list = (sub: string): string[] => {
+    const d = join(dir, sub);
+    return existsSync(d) && statSync(d).isDirectory() ? readdirSync(d).filter((f) => f.endsWith(".onnx")).map((f) => (sub ? `${sub}/${f}` : f)) : [];
+  };
+  return [...list(""), ...list("onnx")].sort();
+}
+
+/**
+ * The graph of a local model root: `onnxFile` (--onnx-file) when given (checked to stay inside the root), else
+ * model.onnx, else onnx/model.onnx; else the only `*.onnx` there; null when there is none. Several other
+ * candidates are an error listing them, unless bench_model.json is there (its onnx_file names the graph).
+ */
+export function chooseLocalOnnxFile(dir: string, onnxFile?: string): string | null {
+  if (onnxFile !== undefined) {
+    modelPath(dir, onnxFile, dir, "--onnx-file");
+    return onnxFile;
+  }
+  const found = DEFAULT_ONNX_FILES.find((f) => existsSync(join(dir, f)));
+  if (found) return found;
+  const others = onnxCandidates(dir);
+  if (others.length > 1 && !existsSync(join(dir, "bench_model.json"))) throw inputError(`model: ${dir} has no model.onnx or onnx/model.onnx but several graphs (${others.join(", ")}); pick one with --onnx-file`);
+  return others.length === 1 ? others[0] : null;
+}
+
+/** tokenizerDir of the contract: the root when it has tokenizer.json, else the graph's folder. */
+export function chooseTokenizerDir(dir: string, onnxFile: string | null): string {
+  if (existsSync(join(dir, "tokenizer.json")) || onnxFile === null) return dir;
+  const graphDir = join(dir, dirname(onnxFile));
+  return existsSync(join(graphDir, "tokenizer.json")) ? graphDir : dir;
 }
 
 const REQUIRED = ["model.onnx", "tokenizer.json"];
 const OPTIONAL = ["bench_model.json", "tokenizer_config.json", "special_tokens_map.json", "model.onnx_data", "model.onnx.data"];
 
 /** Resolves a local directory, or downloads a hub model directory (the files above) with src/hub. */
-export async function resolveModelDir(spec: string, opts: { endpoint?: string; cacheDir?: string } = {}): Promise<ResolvedModelDir> {
+export async function resolveModelDir(spec: string, opts: { endpoint?: string; cacheDir?: string; onnxFile?: string; purpose?: "onnx" | "torch" } = {}): Promise<ResolvedModelDir> {
   if (existsSync(spec)) {
     if (!statSync(spec).isDirectory()) throw inputError(`model: ${spec} is a file; expected a model directory (model.onnx + tokenizer.json)`);
-    return { dir: resolve(spec), name: basename(resolve(spec)), revision: null };
+    const dir = resolve(spec);
+    const onnxFile = opts.purpose === "torch" ? null : chooseLocalOnnxFile(dir, opts.onnxFile);
+    return { dir, name: basename(dir), revision: null, onnxFile, tokenizerDir: chooseTokenizerDir(dir, onnxFile) };
   }
   const hub = parseHubId(spec);
   if (!hub) throw inputError(`model: ${spec} is neither a directory nor ORG/NAME[@revision]`);
@@ -151,5 +222,5 @@ export async function resolveModelDir(spec: string, opts: { endpoint?: string; c
   }
   // The snapshot folder is named by the commit the revision resolved to: record that, not a moving branch.
   const commit = basename(dir);
-  return { dir, name: hub.repoId, revision: /^[0-9a-f]{40}$/.test(commit) ? commit : hub.revision };
+  return { dir, name: hub.repoId, revision: /^[0-9a-f]{40}$/.test(commit) ? commit : hub.revision, onnxFile: "model.onnx", tokenizerDir: dir };
 }

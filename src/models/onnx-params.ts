@@ -8,7 +8,7 @@ import { open, type FileHandle } from "node:fs/promises";
 
 const WINDOW = 1 << 16;
 
-class Reader {
+export class Reader {
   private buf = Buffer.alloc(0);
   private bufStart = 0;
   constructor(private readonly fh: FileHandle) {}
@@ -38,7 +38,7 @@ class Reader {
 }
 
 /** Calls `visit(field, wireType, start, end)` for each field of the message in [start, end); returns after the last. */
-async function fields(r: Reader, start: number, end: number, visit: (field: number, wire: number, s: number, e: number) => Promise<void>): Promise<void> {
+export async function fields(r: Reader, start: number, end: number, visit: (field: number, wire: number, s: number, e: number) => Promise<void>): Promise<void> {
   let pos = start;
   while (pos < end) {
     const [key, p] = await r.varint(pos);
