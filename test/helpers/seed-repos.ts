@@ -132,8 +132,8 @@ export function writeBgeM3Repo(out: string, spec: SeedRepoSpec = {}): string {
   return resolve(out);
 }
 
-/** bge-m3 ColBERT scores of `pairs` computed by torch from the repo's pytorch_model.bin + colbert_linear.pt (./seed_repos.py). */
-export function referenceScores(repo: string, ids: { queries: number[][]; docs: number[][]; pairs: [number, number][] }, work: string): number[] {
+/** bge-m3 ColBERT scores (mode "dense-cls": CLS cosine) of `pairs` computed by torch from the repo's pytorch_model.bin + colbert_linear.pt (./seed_repos.py). */
+export function referenceScores(repo: string, ids: { queries: number[][]; docs: number[][]; pairs: [number, number][]; mode?: "dense-cls" }, work: string): number[] {
   const file = join(work, `ids-${process.pid}.json`);
   writeFileSync(file, JSON.stringify(ids));
   return JSON.parse(python(["reference", "--model", repo, "--ids", file])) as number[];

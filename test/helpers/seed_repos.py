@@ -7,7 +7,8 @@
   seed_repos.py reference --model DIR --ids IDS.json
       prints, for IDS.json {"queries": [[id…]…], "docs": [[id…]…], "pairs": [[q, d]…]}, the bge-m3 ColBERT score of
       each pair computed here with torch from DIR's pytorch_model.bin + colbert_linear.pt (each text alone, no
-      padding): normalize(linear(h[:, 1:])) then sum_i max_j <q_i, d_j> / n_q (spec section 4a).
+      padding): normalize(linear(h[:, 1:])) then sum_i max_j <q_i, d_j> / n_q (spec section 4a); with
+      "mode": "dense-cls" in IDS.json, the cosine of the CLS hidden states instead (sentence-transformers).
 
 The encoder is the trainer's (scripts/trainer/encoder.py, HF XLMRobertaModel names and math), used read-only.
 """
@@ -85,6 +86,16 @@ def reference(model, ids_path):
             h = enc(x, torch.ones_like(x))
             return F.normalize(lin(h[:, 1:]), p=2, dim=-1, eps=1e-12)[0]
 
+    if spec.get("mode") == "dense-cls":
+        # sentence-transformers Pooling (CLS) + Normalize, then cosine
+        def cls(ids):
+            x = torch.tensor([ids], dtype=torch.long)
+            with torch.no_grad():
+                return F.normalize(enc(x, torch.ones_like(x))[0, 0], p=2, dim=-1)
+        qs = [cls(i) for i in spec["queries"]]
+        ds = [cls(i) for i in spec["docs"]]
+        print(json.dumps([float(qs[qi] @ ds[di]) for qi, di in spec["pairs"]]))
+        return
     q = [vecs(i) for i in spec["queries"]]
     d = [vecs(i) for i in spec["docs"]]
     scores = []
