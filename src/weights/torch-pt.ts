@@ -57,7 +57,7 @@ export function readTorchStateDict(path: string): Map<string, Float32Tensor> {
   if (pkls.length !== 1) throw fail(`expected one <name>/data.pkl entry (torch.save's zip format), found ${pkls.length}`);
   const prefix = pkls[0].slice(0, -"data.pkl".length);
   const order = entries.get(`${prefix}byteorder`);
-  // torch < 2.1 writes no byteorder record: those files are little-endian (the writer's byte order on x86/ARM).
+  // older torch (1.13 here) writes no byteorder record: those files are little-endian (the writer's byte order on x86/ARM).
   if (order && new TextDecoder().decode(order) !== "little") throw fail(`byteorder is "${new TextDecoder().decode(order)}"; only little-endian storages are supported`);
   const refs = unpickleStateDict(entries.get(pkls[0]) as Uint8Array, fail);
   const storages = new Map<string, Float32Array>();
