@@ -7,11 +7,13 @@
  */
 import { test } from "node:test";
 import assert from "node:assert/strict";
-import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { cpSync, existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import { Tokenizer } from "tokenizers";
 import { parsePythonJson } from "../../src/compare/python-json.js";
+import { BenchError } from "../../src/errors.js";
+import { onnxExternalDataLocations } from "../../src/models/onnx-external-data.js";
 import { loadOnnxReranker } from "../../src/models/onnx-reranker.js";
 import { runCli } from "../helpers/cli.js";
 import { referenceScores, writeBgeM3Repo } from "../helpers/seed-repos.js";
@@ -126,4 +128,14 @@ test("the same on a slice of ../shared/data/t2ranking-dev100.jsonl (long documen
   if (skip) return t.skip(skip);
   if (!t2) return t.skip(`SKIPPED: ${T2} is missing`);
   await compare(t, "t2", t2);
+});
+
+test("the external-data files are read from the graph (a Constant node's value included); a missing one is named before onnxruntime runs", async (t) => {
+  if (skip) return t.skip(skip);
+  const dir = seedRepo();
+  assert.deepEqual((await onnxExternalDataLocations(join(dir, "onnx/model.onnx"))).sort(), ["Constant_7_attr__value", "model.onnx_data"]);
+  const broken = join(work, "broken");
+  cpSync(dir, broken, { recursive: true });
+  rmSync(join(broken, "onnx/Constant_7_attr__value"));
+  await assert.rejects(loadOnnxReranker(broken, { progress: false, cache: false }), (err: unknown) => err instanceof BenchError && err.exitCode === 3 && /onnx\/model\.onnx: external_data location "onnx\/Constant_7_attr__value": .* does not exist/.test(err.message));
 });
