@@ -64,9 +64,20 @@ export function unpickleStateDict(data: Uint8Array, fail: (msg: string) => Error
   const need = (k: number, what: string): void => {
     if (p + k > data.length) throw fail(`data.pkl ends inside ${what} at byte ${p} (truncated)`);
   };
-  const u8 = (): number => (need(1, "an argument"), data[p++]);
-  const u16 = (): number => (need(2, "an argument"), (p += 2), dv.getUint16(p - 2, true));
-  const u32 = (): number => (need(4, "an argument"), (p += 4), dv.getUint32(p - 4, true));
+  const u8 = (): number => {
+    need(1, "an argument");
+    return data[p++];
+  };
+  const u16 = (): number => {
+    need(2, "an argument");
+    p += 2;
+    return dv.getUint16(p - 2, true);
+  };
+  const u32 = (): number => {
+    need(4, "an argument");
+    p += 4;
+    return dv.getUint32(p - 4, true);
+  };
   const str = (len: number): string => {
     need(len, "a string");
     p += len;

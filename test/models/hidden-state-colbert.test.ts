@@ -93,7 +93,7 @@ async function reference(rows: Row[], maxLength: number): Promise<{ scores: numb
   return { scores, map: m.reduce((a, x) => a + x.ap, 0) / m.length, mrr: m.reduce((a, x) => a + x.rr, 0) / m.length };
 }
 
-async function compare(t: { skip(msg: string): void }, name: string, rows: Row[]): Promise<void> {
+async function compare(name: string, rows: Row[]): Promise<void> {
   const dir = seedRepo();
   const ref = await reference(rows, 256);
   const rr = await loadOnnxReranker(dir, { progress: false, cache: false, batchSize: 5, threads: 1 });
@@ -106,11 +106,11 @@ async function compare(t: { skip(msg: string): void }, name: string, rows: Row[]
     await rr.close();
   }
   let worst = 0;
-  got.forEach((s, i) => s.forEach((v, j) => (worst = Math.max(worst, Math.abs(v - ref.scores[i][j])))));
+  for (const [i, s] of got.entries()) for (const [j, v] of s.entries()) worst = Math.max(worst, Math.abs(v - ref.scores[i][j]));
   assert.ok(worst <= 1e-6, `${name}: per-pair scores differ from torch's by up to ${worst}`);
   // End to end through the CLI (with the vector cache), full-precision mteb-1.1.1 result file.
   const data = join(work, `${name}.jsonl`);
-  writeFileSync(data, rows.map((r) => JSON.stringify(r)).join("\n") + "\n");
+  writeFileSync(data, `${rows.map((r) => JSON.stringify(r)).join("\n")}\n`);
   const out = join(work, `out-${name}`);
   const r = runCli(work, ["eval", "--model", dir, "--data", data, "--output", out, "--format", "mteb-1.1.1"], { BENCH_CACHE_DIR: join(work, "cache") });
   assert.equal(r.code, 0, r.stderr);
@@ -121,13 +121,13 @@ async function compare(t: { skip(msg: string): void }, name: string, rows: Row[]
 
 test("bge-m3's onnx/ export + colbert_linear.pt: scores and MAP/MRR equal torch's on the embedded sample task", async (t) => {
   if (skip) return t.skip(skip);
-  await compare(t, "sample", sample);
+  await compare("sample", sample);
 });
 
 test("the same on a slice of ../shared/data/t2ranking-dev100.jsonl (long documents truncated at 256)", async (t) => {
   if (skip) return t.skip(skip);
   if (!t2) return t.skip(`SKIPPED: ${T2} is missing`);
-  await compare(t, "t2", t2);
+  await compare("t2", t2);
 });
 
 test("the external-data files are read from the graph (a Constant node's value included); a missing one is named before onnxruntime runs", async (t) => {
