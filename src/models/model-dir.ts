@@ -130,6 +130,7 @@ export function hiddenStateColbertConfig(name: string, revision: string | null, 
 export function readBenchModel(dir: string, name = basename(resolve(dir))): ModelConfig | null {
   const file = join(dir, "bench_model.json");
   if (!existsSync(file)) return null;
+  if (!statSync(file).isFile()) throw inputError(`model: ${file} is not a regular file`);
   let o: Json;
   try {
     o = JSON.parse(readFileSync(file, "utf8")) as Json;

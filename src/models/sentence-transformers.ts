@@ -4,7 +4,7 @@
  * a dense model over the graph's last hidden state. Module types bench cannot reproduce (Dense, max pooling, …)
  * are errors, never skipped.
  */
-import { existsSync, readFileSync } from "node:fs";
+import { existsSync, readFileSync, statSync } from "node:fs";
 import { join } from "node:path";
 import { inputError } from "../errors.js";
 import { relativePathProblem } from "./model-paths.js";
@@ -23,6 +23,8 @@ const NORMALIZE = "sentence_transformers.models.Normalize";
 const MODES = ["pooling_mode_cls_token", "pooling_mode_mean_tokens", "pooling_mode_max_tokens", "pooling_mode_mean_sqrt_len_tokens", "pooling_mode_weightedmean_tokens", "pooling_mode_lasttoken"];
 
 function readJson(file: string): unknown {
+  // modules.json names these paths: a FIFO or device there would block or never end (issue 11 §3).
+  if (!statSync(file).isFile()) throw inputError(`model: ${file} is not a regular file`);
   try {
     return JSON.parse(readFileSync(file, "utf8"));
   } catch (err) {

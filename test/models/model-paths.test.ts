@@ -65,6 +65,10 @@ test("bench_model.json onnx_file: traversal, absolute paths, /dev/zero, a FIFO a
   symlinkSync("/dev/zero", join(dev, "zero.onnx"));
   await refuses(loadOnnxReranker(dev, quiet), /onnx_file "zero\.onnx": .* is not a regular file/);
   await refuses(loadOnnxReranker(fresh({ ...M3, onnx_file: "missing.onnx" }), quiet), /onnx_file "missing\.onnx": .* does not exist/);
+  // bench_model.json itself, and files modules.json names, must be regular files too (a FIFO would block the read).
+  const fifoCfg = fresh();
+  mkfifo(join(fifoCfg, "bench_model.json"));
+  await refuses(loadOnnxReranker(fifoCfg, quiet), /bench_model\.json is not a regular file/);
 });
 
 test("--onnx-file and colbert_head stay inside the root too", async () => {
@@ -138,4 +142,26 @@ test("graph choice: model.onnx, else onnx/model.onnx, else the only *.onnx; seve
   await refuses(resolveModelDir(sub, {}), /no model\.onnx or onnx\/model\.onnx but several graphs \(onnx\/model_fp16\.onnx, onnx\/model_quantized\.onnx\); pick one with --onnx-file/);
   assert.equal((await resolveModelDir(sub, { onnxFile: "onnx/model_quantized.onnx" })).onnxFile, "onnx/model_quantized.onnx");
   assert.equal((await resolveModelDir(sub, { purpose: "torch" })).onnxFile, null);
+});
+
+test("modules.json: a Pooling path outside the root or a pooling config that is not a regular file is refused", async () => {
+  const hidden = buildEncoderOnnx({ vocab: TINY_UNIGRAM_PIECES.length + 5, hidden: 16, layers: 1, heads: 2, ffn: 32, maxPositions: 300, tokenTypes: false, head: "tokens", seed: 3 });
+  const st = (pooling: string): string => {
+    const dir = writeModelDir(join(work, `st${n++}`), hidden, tj);
+    writeFileSync(join(dir, "modules.json"), JSON.stringify([{ idx: 0, name: "0", path: "", type: "sentence_transformers.models.Transformer" }, { idx: 1, name: "1", path: pooling, type: "sentence_transformers.models.Pooling" }]));
+    return dir;
+  };
+  await refuses(loadOnnxReranker(st("../1_Pooling"), quiet), /modules\.json: module 1: "path" must be a folder inside the model directory/);
+  const fifo = st("1_Pooling");
+  mkdirSync(join(fifo, "1_Pooling"));
+  mkfifo(join(fifo, "1_Pooling", "config.json"));
+  await refuses(loadOnnxReranker(fifo, quiet), /1_Pooling\/config\.json is not a regular file/);
+  // A sound one: mean pooling, no Normalize.
+  const ok = st("1_Pooling");
+  mkdirSync(join(ok, "1_Pooling"));
+  writeFileSync(join(ok, "1_Pooling", "config.json"), JSON.stringify({ pooling_mode_cls_token: false, pooling_mode_mean_tokens: true }));
+  const rr = await loadOnnxReranker(ok, quiet);
+  assert.deepEqual([rr.config.type, rr.config.pooling, rr.config.normalized], ["dense", "mean", false]);
+  assert.equal((await rr.score([{ row: 0, query: "快递", docs: ["北京", "学生"] }]))[0].length, 2);
+  await rr.close();
 });
