@@ -1,9 +1,12 @@
 /**
  * Turning one batch's raw model output into per-text vectors, per output layout (docs/model-format.md):
  * ColBERT keeps the token rows after CLS (spec §4a: CLS dropped, EOS kept, pads excluded) and L2-normalises
- * them unless the graph already did; dense pools CLS or the masked mean.
+ * them unless the graph already did; dense pools CLS or the masked mean. A graph that outputs only the last
+ * hidden state gets bge-m3's ColBERT head here first (./colbert-head.ts), so caching, batching and MaxSim stay
+ * the same code for every layout.
  */
 import { inputError } from "../errors.js";
+import type { ColbertHead } from "./colbert-head.js";
 import type { FloatTensor } from "./session.js";
 
 /** How to read an output. */
@@ -12,6 +15,11 @@ export interface ExtractSpec {
   layout: "tokens_without_cls" | "tokens" | "pooled" | "logits";
   normalized: boolean;
   pooling: "cls" | "mean" | null;
+  /**
+   * ColBERT on a hidden-state output (layout "tokens"): the head applied in Node, named by its file and sha256
+   * (so it is part of every cache key); null = none.
+   */
+  head: string | null;
 }
 
 /** L2-normalises each row in place, as F.normalize(eps=1e-12): rows with norm < eps are divided by eps. */
@@ -67,4 +75,29 @@ export function extractRow(t: FloatTensor, name: string, spec: ExtractSpec, b: n
     for (let k = 0; k < D; k++) v[k] = acc[k] / n;
   }
   return { rows: 1, dim: D, data: v };
+}
+
+/** Vectors per text of one batch (row b has `ns[b]` tokens, padded to `L`); `head` runs first when the spec names one. */
+export async function extractBatch(
+  t: FloatTensor,
+  name: string,
+  spec: ExtractSpec,
+  ns: readonly number[],
+  L: number,
+  head: ColbertHead | null,
+  stats: { headMs: number },
+): Promise<{ rows: number; dim: number; data: Float32Array }[]> {
+  let out = t;
+  let rowSpec = spec;
+  if (spec.head !== null) {
+    if (!head) throw new Error(`extract: spec names head ${spec.head} but none was loaded`);
+    const t0 = performance.now();
+    out = await head.project(t, ns, L, name);
+    // Now bge-m3's colbert_vecs before normalisation: [B, L-1, dim], CLS dropped, pads zero.
+    rowSpec = { ...spec, layout: "tokens_without_cls", normalized: false };
+    const rows = ns.map((n, b) => extractRow(out, name, rowSpec, b, n, L));
+    stats.headMs += performance.now() - t0;
+    return rows;
+  }
+  return ns.map((n, b) => extractRow(out, name, rowSpec, b, n, L));
 }

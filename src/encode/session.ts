@@ -82,3 +82,28 @@ export async function openSession(path: string, threads: number = defaultThreads
     release: () => session.release(),
   };
 }
+
+/** A session over an in-memory float graph with one input and one output (bench's own helper graphs). */
+export interface FloatGraph {
+  run(input: FloatTensor): Promise<FloatTensor>;
+  release(): Promise<void>;
+}
+
+/** Opens `model` (ONNX bytes) whose float input `input` maps to float output `output`, on the CPU EP. */
+export async function openFloatGraph(model: Uint8Array, input: string, output: string, threads: number = defaultThreads()): Promise<FloatGraph> {
+  const session = await ort.InferenceSession.create(model, {
+    executionProviders: ["cpu"],
+    intraOpNumThreads: threads,
+    interOpNumThreads: 1,
+    executionMode: "sequential",
+    graphOptimizationLevel: "all",
+  });
+  return {
+    async run(x) {
+      const result = await session.run({ [input]: new ort.Tensor("float32", x.data, x.dims) }, [output]);
+      const t = result[output];
+      return { data: t.data as Float32Array, dims: t.dims.map(Number) };
+    },
+    release: () => session.release(),
+  };
+}

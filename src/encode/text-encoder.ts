@@ -5,7 +5,8 @@
  */
 import type { CachedVectors, VectorCache } from "../cache/vector-cache.js";
 import { padBatch } from "../tokenize/batch.js";
-import { type ExtractSpec, extractRow } from "./extract.js";
+import type { ColbertHead } from "./colbert-head.js";
+import { type ExtractSpec, extractBatch } from "./extract.js";
 import { type InputNames, makeFeeds } from "./feeds.js";
 import { lengthBatches } from "./length-batches.js";
 import type { EncoderSession, FloatTensor } from "./session.js";
@@ -15,6 +16,8 @@ export interface TextEncodeSpec {
   inputs: InputNames;
   output: string;
   extract: ExtractSpec;
+  /** The ColBERT head `extract.head` names (a hidden-state graph); null otherwise. */
+  head?: ColbertHead | null;
   padId: number;
   batchSize: number;
   /** Pad every batch to this length (open-retrievals' padding="max_length"); null = to the batch's longest. */
@@ -30,11 +33,13 @@ export interface EncodeStats {
   realTokens: number;
   paddedTokens: number;
   cacheHits: number;
+  /** Time in the ColBERT head applied in Node (hidden-state graphs), incl. normalisation; 0 otherwise. */
+  headMs: number;
 }
 
 /** A fresh zeroed stats record. */
 export function newStats(): EncodeStats {
-  return { openMs: 0, sessionMs: 0, batches: 0, realTokens: 0, paddedTokens: 0, cacheHits: 0 };
+  return { openMs: 0, sessionMs: 0, batches: 0, realTokens: 0, paddedTokens: 0, cacheHits: 0, headMs: 0 };
 }
 
 /**
@@ -84,12 +89,13 @@ export async function encodeSequences(
     stats.sessionMs += now - Math.max(sent, lastReply);
     lastReply = now;
     stats.batches++;
-    const t = result[spec.output];
+    const ns = batch.map((k) => seqs[misses[k]].length);
+    const rows = await extractBatch(result[spec.output], spec.output, spec.extract, ns, length, spec.head ?? null, stats);
     batch.forEach((k, b) => {
       const i = misses[k];
-      const n = seqs[i].length;
+      const n = ns[b];
       stats.realTokens += n;
-      const v = { nTokens: n, ...extractRow(t, spec.output, spec.extract, b, n, length) };
+      const v = { nTokens: n, ...rows[b] };
       cache?.put(keys[i], v);
       out[i] = v;
     });

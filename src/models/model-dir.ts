@@ -7,6 +7,7 @@ import { basename, join, resolve } from "node:path";
 import { inputError } from "../errors.js";
 import { repoPathProblem } from "../hub/validate.js";
 import { chooseOnnxGraph, folderOf, inFolder, onnxPurposeFiles, torchPurposeFiles } from "./model-files.js";
+import { modelPath, relativePathProblem } from "./model-paths.js";
 
 /** What bench_model.json says, camel-cased. */
 export interface ModelConfig {
@@ -24,14 +25,19 @@ export interface ModelConfig {
   documentPrefix: string;
   name: string;
   revision: string | null;
-  /** "bench_model.json" or "detected bge-m3 export". */
+  /**
+   * colbert_linear.pt (path relative to the model root) applied in Node to a hidden-state output (ColBERT with
+   * output_layout "tokens"), or null. bench_model.json "colbert_head"; detected for bge-m3's own `onnx/` export.
+   */
+  colbertHead: string | null;
+  /** "bench_model.json", "detected bge-m3 export", "detected bge-m3 hidden-state export + colbert_linear.pt", … */
   origin: string;
 }
 
 /** The bge-m3 ONNX export outputs (spec §4d), in order. */
 export const BGE_M3_OUTPUTS = ["dense_vecs", "sparse_vecs", "colbert_vecs"] as const;
 
-const KEYS = ["format", "type", "onnx_file", "inputs", "output", "output_layout", "normalized", "pooling", "dim", "query_max_length", "max_length", "query_prefix", "document_prefix", "name", "revision"];
+const KEYS = ["format", "type", "onnx_file", "inputs", "output", "output_layout", "normalized", "pooling", "dim", "query_max_length", "max_length", "query_prefix", "document_prefix", "name", "revision", "colbert_head"];
 
 type Json = Record<string, unknown>;
 
@@ -58,9 +64,12 @@ export function parseBenchModel(o: Json, file: string, dirName: string): ModelCo
   const pooling = field<ModelConfig["pooling"]>(o, "pooling", file, oneOf(null, "cls", "mean"), "null | cls | mean", null);
   if (type === "dense" && outputLayout === "tokens" && pooling === null) throw inputError(`model: ${file}: a dense model with output_layout "tokens" needs "pooling": "cls" or "mean"`);
   const maxLength = field<number>(o, "max_length", file, isPosInt, "a positive integer", 512);
+  const path = (v: unknown): boolean => isStr(v) && relativePathProblem(v as string) === null;
+  const colbertHead = field<string | null>(o, "colbert_head", file, (v) => v === null || path(v), "null or a path inside the model directory (no absolute path, no ..)", null);
+  if (colbertHead !== null && !(type === "colbert" && outputLayout === "tokens")) throw inputError(`model: ${file}: "colbert_head" applies to type colbert with output_layout "tokens" (the last hidden state) only`);
   return {
     type,
-    onnxFile: field(o, "onnx_file", file, isStr, "a file name", "model.onnx"),
+    onnxFile: field(o, "onnx_file", file, path, "a path inside the model directory (no absolute path, no ..)", "model.onnx"),
     inputs: {
       inputIds: field(inputs, "input_ids", `${file} inputs`, isStr, "an input name", "input_ids"),
       attentionMask: field(inputs, "attention_mask", `${file} inputs`, isStr, "an input name", "attention_mask"),
@@ -77,15 +86,16 @@ export function parseBenchModel(o: Json, file: string, dirName: string): ModelCo
     documentPrefix: field(o, "document_prefix", file, isStr, "a string", ""),
     name: field(o, "name", file, isStr, "a string", dirName),
     revision: field(o, "revision", file, (v) => v === null || isStr(v), "a string or null", null),
+    colbertHead,
     origin: "bench_model.json",
   };
 }
 
 /** The config of a bge-m3-style export without bench_model.json (docs/model-format.md defaults). */
-export function bgeM3Config(name: string, revision: string | null, dim: number | null): ModelConfig {
+export function bgeM3Config(name: string, revision: string | null, dim: number | null, onnxFile = "model.onnx"): ModelConfig {
   return {
     type: "colbert",
-    onnxFile: "model.onnx",
+    onnxFile,
     inputs: { inputIds: "input_ids", attentionMask: "attention_mask", tokenTypeIds: null },
     output: "colbert_vecs",
     outputLayout: "tokens_without_cls",
@@ -98,7 +108,23 @@ export function bgeM3Config(name: string, revision: string | null, dim: number |
     documentPrefix: "",
     name,
     revision,
+    colbertHead: null,
     origin: "detected bge-m3 export",
+  };
+}
+
+/**
+ * bge-m3's own `onnx/` export (one output: the encoder's last hidden state) with the repo's colbert_linear.pt
+ * applied in Node: bge-m3 ColBERT (spec §4a) with the docs/model-format.md defaults.
+ */
+export function hiddenStateColbertConfig(name: string, revision: string | null, onnxFile: string, output: string, dim: number | null, colbertHead: string): ModelConfig {
+  return {
+    ...bgeM3Config(name, revision, dim, onnxFile),
+    output,
+    outputLayout: "tokens",
+    normalized: false,
+    colbertHead,
+    origin: `detected bge-m3 hidden-state export + ${colbertHead}`,
   };
 }
 
@@ -106,6 +132,7 @@ export function bgeM3Config(name: string, revision: string | null, dim: number |
 export function readBenchModel(dir: string, name = basename(resolve(dir))): ModelConfig | null {
   const file = join(dir, "bench_model.json");
   if (!existsSync(file)) return null;
+  if (!statSync(file).isFile()) throw inputError(`model: ${file} is not a regular file`);
   let o: Json;
   try {
     o = JSON.parse(readFileSync(file, "utf8")) as Json;

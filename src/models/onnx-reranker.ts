@@ -4,25 +4,21 @@
  * lazily so a run served entirely from the vector cache never loads the graph. With --backend torch the encoder
  * session is the PyTorch worker instead (./torch-backend.ts says what differs); everything above it is shared.
  */
-import { existsSync } from "node:fs";
 import { join } from "node:path";
-import { modelContentHash } from "../cache/content-hash.js";
 import { defaultCacheDir, VectorCache } from "../cache/vector-cache.js";
 import { inputError } from "../errors.js";
+import { loadColbertHead } from "../encode/colbert-head.js";
+import type { ExtractSpec } from "../encode/extract.js";
 import { checkInputs, checkOutput } from "../encode/feeds.js";
 import { defaultThreads, type EncoderSession, openSession, ortVersion } from "../encode/session.js";
 import { type EncodeStats, encodeSequences, newStats, type TextEncodeSpec } from "../encode/text-encoder.js";
 import { loadTokenizer, type TextTokenizer } from "../tokenize/tokenizer.js";
 import { progressDisplay } from "../util/progress.js";
-import { BGE_M3_OUTPUTS, bgeM3Config, type ModelConfig, readBenchModel, resolveModelDir } from "./model-dir.js";
+import { detectOnnxConfig } from "./detect-config.js";
+import { bgeM3Config, type ModelConfig, readBenchModel, resolveModelDir } from "./model-dir.js";
+import { modelPath } from "./model-paths.js";
+import { checkGraphFiles, onnxModelContentHash } from "./onnx-files.js";
 import { countOnnxParameters } from "./onnx-params.js";
-import { externalDataFiles } from "./onnx-external.js";
-import { folderOf, inFolder } from "./model-files.js";
-
-/** The external-data files of dir/onnxFile, relative to dir. */
-async function graphExternalFiles(dir: string, onnxFile: string): Promise<string[]> {
-  return (await externalDataFiles(join(dir, onnxFile), join(dir, onnxFile))).map((loc) => inFolder(folderOf(onnxFile), loc));
-}
 import type { TorchWorker } from "../encode/torch-worker.js";
 import { type Backend, choosesTorch, startTorchBackend, type TorchBackendOptions, torchConfig, torchContentHash, workerInfoExtra } from "./torch-backend.js";
 import { scoreEmbedding, scorePairs } from "./onnx-score.js";
@@ -57,7 +53,7 @@ export interface OnnxRerankerOptions extends TorchBackendOptions {
   /** Hub endpoint / cache for ORG/NAME ids (default HF_ENDPOINT / HF_HUB_CACHE). */
   hubEndpoint?: string;
   hubCacheDir?: string;
-  /** --onnx-file: the graph to load, relative to the model root (default: model.onnx, else onnx/model.onnx). */
+  /** The graph to load, relative to the model root (`--onnx-file`); default model.onnx, else onnx/model.onnx. */
   onnxFile?: string;
 }
 
@@ -88,20 +84,26 @@ export async function loadOnnxReranker(dirOrHubId: string, opts: OnnxRerankerOpt
   const threads = opts.threads ?? defaultThreads();
   let session: EncoderSession | null = null;
   let config = readBenchModel(dir, resolved.name);
+  // --onnx-file picks the graph even when bench_model.json names another.
+  if (config !== null && opts.onnxFile !== undefined && resolved.onnxFile !== null) config = { ...config, onnxFile: resolved.onnxFile };
   // torch without bench_model.json: bge-m3's layout (docs/model-format.md defaults), nothing read from a graph.
   if (config === null && torch) config = bgeM3Config(resolved.name, resolved.revision, null);
+  let dataFiles: string[] = [];
   if (config === null) {
-    session = await openSession(join(dir, resolved.onnxFile ?? "model.onnx"), threads);
-    if (!BGE_M3_OUTPUTS.every((o) => session?.outputNames.includes(o))) {
-      const outs = session.outputNames.join(", ");
+    const onnxFile = resolved.onnxFile;
+    if (onnxFile === null) throw inputError(`model: ${dir} has no bench_model.json and no ONNX graph (model.onnx or onnx/model.onnx); see docs/model-format.md`);
+    dataFiles = await checkGraphFiles(dir, onnxFile, dir, "graph");
+    session = await openSession(join(dir, onnxFile), threads);
+    try {
+      config = detectOnnxConfig(session, dir, onnxFile, resolved.name, resolved.revision);
+    } catch (err) {
       await session.release();
-      throw inputError(`model: ${dir} has no bench_model.json and is not a bge-m3-style export (outputs ${outs}; expected ${BGE_M3_OUTPUTS.join(", ")}); see docs/model-format.md`);
+      throw err;
     }
-    const d = session.outputShape("colbert_vecs")?.[2];
-    config = bgeM3Config(resolved.name, resolved.revision, typeof d === "number" ? d : null);
-  } else if (config.revision === null) config = { ...config, revision: resolved.revision };
-  // The graph resolveModelDir chose (--onnx-file, bench_model.json's onnx_file, model.onnx or onnx/model.onnx).
-  if (resolved.onnxFile !== null) config = { ...config, onnxFile: resolved.onnxFile };
+  } else {
+    if (!torch) dataFiles = await checkGraphFiles(dir, config.onnxFile, opts.onnxFile !== undefined ? dir : join(dir, "bench_model.json"), opts.onnxFile !== undefined ? "--onnx-file" : "onnx_file");
+    if (config.revision === null) config = { ...config, revision: resolved.revision };
+  }
   const cfg = torch ? torchConfig(config, dir) : config;
   const compat = opts.openRetrievalsCompat ?? false;
   const queryMax = positiveInt(opts.queryMaxLength, "--query-max-length") ?? (compat ? OPEN_RETRIEVALS_MAX_LENGTH : cfg.queryMaxLength);
@@ -110,9 +112,9 @@ export async function loadOnnxReranker(dirOrHubId: string, opts: OnnxRerankerOpt
   const useCache = opts.cache ?? true;
   const cacheDir = opts.cacheDir ?? defaultCacheDir();
   const memo = useCache ? join(cacheDir, "file-hashes.json") : null;
-  // A graph outside the root (onnx/model.onnx) keeps its external data beside it: hash the files the graph names.
-  const external = !torch && cfg.onnxFile.includes("/") && existsSync(join(dir, cfg.onnxFile)) ? await graphExternalFiles(dir, cfg.onnxFile) : undefined;
-  const contentHash = torch ? await torchContentHash(dir, memo) : await modelContentHash(dir, cfg.onnxFile, memo, external);
+  const head = !torch && cfg.colbertHead !== null ? loadColbertHead(modelPath(dir, cfg.colbertHead, cfg.origin === "bench_model.json" ? join(dir, "bench_model.json") : dir, "colbert_head"), threads) : null;
+  if (head && cfg.dim !== null && head.dim !== cfg.dim) throw inputError(`model: ${dir}: ${cfg.colbertHead} projects to ${head.dim}, but bench_model.json says dim ${cfg.dim}`);
+  const contentHash = torch ? await torchContentHash(dir, memo) : await onnxModelContentHash(dir, cfg.onnxFile, dataFiles, resolved.tokenizerDir, head && cfg.colbertHead ? [cfg.colbertHead] : [], memo);
   // The worker starts now (not on the first cache miss): its device and dtype are part of the cache key.
   const worker = torch ? await startTorchBackend(dir, threads, opts) : null;
   let pool: MaxSimPool | null = null;
@@ -130,10 +132,13 @@ export async function loadOnnxReranker(dirOrHubId: string, opts: OnnxRerankerOpt
     return session;
   };
   const stats = newStats();
-  const extract = { kind: cfg.type, layout: cfg.outputLayout, normalized: cfg.normalized, pooling: cfg.pooling };
-  const spec = (maxLength: number): TextEncodeSpec => ({ inputs: cfg.inputs, output: cfg.output, extract, padId: tokenizer.padId, batchSize, padTo: padToMax ? maxLength : null });
+  const headName = head ? cfg.colbertHead : null;
+  const extract: ExtractSpec = { kind: cfg.type, layout: cfg.outputLayout, normalized: cfg.normalized, pooling: cfg.pooling, head: headName };
+  const spec = (maxLength: number): TextEncodeSpec => ({ inputs: cfg.inputs, output: cfg.output, extract, head, padId: tokenizer.padId, batchSize, padTo: padToMax ? maxLength : null });
+  // The head's bytes are in contentHash; its name is in the key only when there is one (older keys stay valid).
+  const { head: _h, ...extractKey } = extract;
   const cacheFor = (role: string, prefix: string, maxLength: number): VectorCache | null =>
-    useCache ? new VectorCache(cacheDir, contentHash, JSON.stringify({ role, prefix, maxLength, output: cfg.output, extract, padTo: padToMax ? maxLength : null, ...backendKey })) : null;
+    useCache ? new VectorCache(cacheDir, contentHash, JSON.stringify({ role, prefix, maxLength, output: cfg.output, extract: headName ? extract : extractKey, padTo: padToMax ? maxLength : null, ...backendKey })) : null;
 
   const encodeTexts = (role: string, prefix: string, maxLength: number) => {
     const cache = cacheFor(role, prefix, maxLength);
@@ -164,12 +169,13 @@ export async function loadOnnxReranker(dirOrHubId: string, opts: OnnxRerankerOpt
     similarityFn: { colbert: "MaxSim", dense: "cosine", "cross-encoder": null }[cfg.type],
     framework: worker ? ["PyTorch"] : ["ONNX"],
     nParameters: worker ? worker.info.nParameters : await countOnnxParameters(join(dir, cfg.onnxFile)),
-    embedDim: cfg.type === "cross-encoder" ? null : cfg.dim,
+    embedDim: cfg.type === "cross-encoder" ? null : (head?.dim ?? cfg.dim),
     maxTokens: docMax,
     extra: {
       content_sha256: contentHash,
       ...(worker ? workerInfoExtra(worker) : { onnxruntime: ortVersion }),
       config_origin: cfg.origin,
+      ...(head ? { colbert_head: { file: cfg.colbertHead, dim: head.dim, hidden: head.hidden } } : {}),
       settings: { type: cfg.type, output: cfg.output, output_layout: cfg.outputLayout, normalized: cfg.normalized, pooling: cfg.pooling, query_max_length: queryMax, max_length: docMax, query_prefix: cfg.queryPrefix, document_prefix: cfg.documentPrefix, open_retrievals_compat: compat, threads },
     },
   };
@@ -202,6 +208,7 @@ export async function loadOnnxReranker(dirOrHubId: string, opts: OnnxRerankerOpt
       pool = null;
       if (session) await session.release();
       session = null;
+      await head?.release();
     },
   };
 }

@@ -246,5 +246,6 @@ test("a directory that is neither configured nor a bge-m3 export, and a wrong in
   const small = await loadOnnxReranker(tinyUnigramDir("small-vocab", { vocab: 10 }), { ...quiet, cache: false });
   await assert.rejects(small.score([{ row: 0, query: "快递", docs: ["北京"] }]), /^BenchError: encode: onnxruntime failed running .*model\.onnx on input_ids \[1, \d+\]/);
   await small.close();
-  await assert.rejects(loadOnnxReranker(noCfg, { ...quiet, cache: false }), /model: .* has no bench_model\.json and is not a bge-m3-style export \(outputs last_hidden_state/);
+  // A hidden-state graph without a ColBERT head or modules.json: a plain LM, and the message says how to get a reranker.
+  await assert.rejects(loadOnnxReranker(noCfg, { ...quiet, cache: false }), /model: .*model\.onnx outputs only the encoder's hidden state \(last_hidden_state\) and the directory has no ColBERT head \(colbert_linear\.pt\).*bench train/);
 });
