@@ -3,7 +3,7 @@
  * export recognised by its output names; `ORG/NAME[@revision]` fetched from the hub into the HF cache first.
  */
 import { existsSync, readdirSync, readFileSync, statSync } from "node:fs";
-import { basename, join, resolve } from "node:path";
+import { basename, dirname, join, resolve } from "node:path";
 import { inputError } from "../errors.js";
 import { repoPathProblem } from "../hub/validate.js";
 import { chooseOnnxGraph, folderOf, inFolder, onnxPurposeFiles, torchPurposeFiles } from "./model-files.js";
@@ -162,6 +162,45 @@ export interface ResolvedModelDir {
   tokenizerDir: string;
 }
 
+/** Graph names tried in order when neither bench_model.json nor --onnx-file names one. */
+export const DEFAULT_ONNX_FILES = ["model.onnx", "onnx/model.onnx"];
+
+/** `*.onnx` files at the root and in `onnx/` (for the message when the defaults are missing). */
+function onnxCandidates(dir: string): string[] {
+  const list = (sub: string): string[] => {
+    const d = join(dir, sub);
+    return existsSync(d) && statSync(d).isDirectory() ? readdirSync(d).filter((f) => f.endsWith(".onnx")).map((f) => (sub ? `${sub}/${f}` : f)) : [];
+  };
+  return [...list(""), ...list("onnx")].sort();
+}
+
+/**
+ * The graph of a local model root: `onnxFile` (--onnx-file) when given (checked to stay inside the root), else
+ * model.onnx, else onnx/model.onnx; else the only `*.onnx` there; null when there is none. Several other
+ * candidates are an error listing them, unless bench_model.json is there (its onnx_file names the graph).
+ */
+export function chooseLocalOnnxFile(dir: string, onnxFile?: string): string | null {
+  if (onnxFile !== undefined) {
+    modelPath(dir, onnxFile, dir, "--onnx-file");
+    return onnxFile;
+  }
+  const found = DEFAULT_ONNX_FILES.find((f) => existsSync(join(dir, f)));
+  if (found) return found;
+  const others = onnxCandidates(dir);
+  if (others.length > 1 && !existsSync(join(dir, "bench_model.json"))) throw inputError(`model: ${dir} has no model.onnx or onnx/model.onnx but several graphs (${others.join(", ")}); pick one with --onnx-file`);
+  return others.length === 1 ? others[0] : null;
+}
+
+/** tokenizerDir of the contract: the root when it has tokenizer.json, else the graph's folder. */
+export function chooseTokenizerDir(dir: string, onnxFile: string | null): string {
+  if (existsSync(join(dir, "tokenizer.json")) || onnxFile === null) return dir;
+  const graphDir = join(dir, dirname(onnxFile));
+  return existsSync(join(graphDir, "tokenizer.json")) ? graphDir : dir;
+}
+
+const REQUIRED = ["model.onnx", "tokenizer.json"];
+const OPTIONAL = ["bench_model.json", "tokenizer_config.json", "special_tokens_map.json", "model.onnx_data", "model.onnx.data"];
+
 /** Options of resolveModelDir: hub endpoint/cache (default HF_ENDPOINT / HF_HUB_CACHE), --onnx-file, and the path it is for. */
 export interface ResolveModelDirOptions {
   endpoint?: string;
@@ -187,16 +226,6 @@ function declaredGraph(f: string, file: string): string {
   return f.replace(/^\.\//, "");
 }
 
-/** Files under a local model directory, repo-style relative names (two levels deep: root, onnx/, 1_Pooling/, …). */
-function localFiles(dir: string): string[] {
-  const out: string[] = [];
-  for (const e of readdirSync(dir, { withFileTypes: true })) {
-    if (e.isFile() || e.isSymbolicLink()) out.push(e.name);
-    else if (e.isDirectory()) for (const f of readdirSync(join(dir, e.name), { withFileTypes: true })) if (f.isFile() || f.isSymbolicLink()) out.push(`${e.name}/${f.name}`);
-  }
-  return out;
-}
-
 /** The tokenizer folder: the root when it has tokenizer.json (or vocab.txt), else the graph's folder. */
 function tokenizerDirOf(dir: string, has: (f: string) => boolean, graph: string | null): string {
   if (graph === null || has("tokenizer.json") || has("vocab.txt")) return dir;
@@ -213,14 +242,8 @@ export async function resolveModelDir(spec: string, opts: ResolveModelDirOptions
   if (existsSync(spec)) {
     if (!statSync(spec).isDirectory()) throw inputError(`model: ${spec} is a file; expected a model directory (model.onnx + tokenizer.json)`);
     const dir = resolve(spec);
-    const files = localFiles(dir);
-    const has = (f: string): boolean => files.includes(f);
-    let onnxFile: string | null = null;
-    if (purpose === "onnx") {
-      const declared = opts.onnxFile === undefined && has("bench_model.json") ? benchModelGraph(join(dir, "bench_model.json")) : undefined;
-      onnxFile = declared !== undefined ? declaredGraph(declared, join(dir, "bench_model.json")) : chooseOnnxGraph(files, opts.onnxFile, dir);
-    }
-    return { dir, name: basename(dir), revision: null, onnxFile, tokenizerDir: tokenizerDirOf(dir, has, onnxFile) };
+    const onnxFile = purpose === "torch" ? null : chooseLocalOnnxFile(dir, opts.onnxFile);
+    return { dir, name: basename(dir), revision: null, onnxFile, tokenizerDir: chooseTokenizerDir(dir, onnxFile) };
   }
   const hub = parseHubId(spec);
   if (!hub) throw inputError(`model: ${spec} is neither a directory nor ORG/NAME[@revision]`);

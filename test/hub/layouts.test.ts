@@ -226,7 +226,7 @@ test("several graphs and no default: an error listing them and suggesting --onnx
   parentDir(join(local, "onnx", "x"));
   for (const f of ["onnx/model_fp16.onnx", "onnx/model_quantized.onnx"]) writeFileSync(join(local, f), plain);
   writeFileSync(join(local, "onnx", "tokenizer.json"), tokenizer);
-  await assert.rejects(resolveModelDir(local, {}), benchError(/has several ONNX graphs/));
+  await assert.rejects(resolveModelDir(local, {}), benchError(/but several graphs \(onnx\/model_fp16\.onnx, onnx\/model_quantized\.onnx\); pick one with --onnx-file/));
   const r = await resolveModelDir(local, { onnxFile: "onnx/model_fp16.onnx" });
   assert.equal(r.tokenizerDir, join(local, "onnx"));
 });
