@@ -24,6 +24,12 @@ export interface LayoutOptions {
   drop?: string;
 }
 
+/** Options of writeChineseRobertaLayout. */
+export interface RobertaLayoutOptions extends LayoutOptions {
+  /** false: no tokenizer.json, only vocab.txt + tokenizer_config.json (an older BERT repo). Default true. */
+  tokenizerJson?: boolean;
+}
+
 function writeJson(path: string, o: unknown): void {
   writeFileSync(path, `${JSON.stringify(o, null, 2)}\n`);
 }
@@ -56,7 +62,7 @@ export function writeBgeM3Layout(dir: string, opts: LayoutOptions & { colbertDim
 }
 
 /** Writes a tiny hfl/chinese-roberta-wwm-ext-layout directory (BERT, tiny-zh's 21128-token WordPiece) into `dir`. */
-export function writeChineseRobertaLayout(dir: string, opts: LayoutOptions = {}): string {
+export function writeChineseRobertaLayout(dir: string, opts: RobertaLayoutOptions = {}): string {
   mkdirSync(dir, { recursive: true });
   writeJson(join(dir, "config.json"), {
     architectures: ["BertForMaskedLM"], attention_probs_dropout_prob: 0.1, bos_token_id: 0, directionality: "bidi", eos_token_id: 2, hidden_act: "gelu",
@@ -65,7 +71,7 @@ export function writeChineseRobertaLayout(dir: string, opts: LayoutOptions = {})
     pooler_num_fc_layers: 3, pooler_size_per_head: 128, pooler_type: "first_token_transform", type_vocab_size: 2, vocab_size: 21128,
   });
   const tiny = join(repoRoot, "scripts/models/tiny-zh");
-  for (const f of ["vocab.txt", "tokenizer.json", "special_tokens_map.json"]) copyFileSync(join(tiny, f), join(dir, f));
+  for (const f of ["vocab.txt", ...(opts.tokenizerJson === false ? [] : ["tokenizer.json"]), "special_tokens_map.json"]) copyFileSync(join(tiny, f), join(dir, f));
   writeJson(join(dir, "tokenizer_config.json"), { init_inputs: [], do_lower_case: false, tokenizer_class: "BertTokenizer" });
   writeJson(join(dir, "added_tokens.json"), {});
   weights("chinese-roberta", dir, opts);

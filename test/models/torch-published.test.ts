@@ -7,7 +7,7 @@
  */
 import { test } from "node:test";
 import assert from "node:assert/strict";
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { loadOnnxReranker } from "../../src/models/onnx-reranker.js";
@@ -57,6 +57,25 @@ test("bench train from an hfl/chinese-roberta-wwm-ext-layout directory: safetens
   ]);
   const m = JSON.parse(readFileSync(join(work, "from-roberta/manifest.json"), "utf8")) as Record<string, string>;
   assert.equal(m.colbert_linear, "xavier-uniform init");
+});
+
+test("a vocab.txt-only base (no tokenizer.json): bench train tokenizes as with tokenizer.json; bench eval runs on the result", (t) => {
+  if (skip) return t.skip(skip);
+  writeChineseRobertaLayout(join(work, "roberta-vocab"), { tokenizerJson: false });
+  const r = bench(work, ["train", "--model", "roberta-vocab", "--out", "from-vocab", ...TRAIN]);
+  assert.equal(r.code, 0, r.stderr);
+  assert.match(r.stderr, /tokenized with \S*roberta-vocab\/vocab\.txt/);
+  if (!existsSync(join(work, "from-roberta"))) {
+    writeChineseRobertaLayout(join(work, "roberta"));
+    assert.equal(bench(work, ["train", "--model", "roberta", "--out", "from-roberta", ...TRAIN]).code, 0);
+  }
+  // the same token ids as the tokenizer.json directory (tiny-zh's: do_lower_case false both ways)
+  const npy = readdirSync(join(work, "from-vocab/train-data")).filter((f) => f.endsWith(".npy"));
+  assert.ok(npy.length >= 4, npy.join(" "));
+  for (const f of npy) assert.ok(readFileSync(join(work, "from-vocab/train-data", f)).equals(readFileSync(join(work, "from-roberta/train-data", f))), `${f} differs`);
+  assert.ok(existsSync(join(work, "from-vocab/vocab.txt")) && !existsSync(join(work, "from-vocab/tokenizer.json")));
+  const ev = bench(work, ["eval", "--data", "data.jsonl", "--model", "from-vocab", "--output", "r-vocab", "--no-cache"]);
+  assert.equal(ev.code, 0, ev.stderr);
 });
 
 test("bench eval --backend torch on a bge-m3-layout directory: scores = the trainer's model in Python (≤ 1e-6)", async (t) => {

@@ -2,8 +2,8 @@
  * bench's token ids = Hugging Face's Rust tokenizer's (npm `tokenizers`, dev-only reference), 0 differences
  * (issue 10 item 6): the real bge-small-zh-v1.5 WordPiece tokenizer and an XLM-R-layout Unigram tokenizer, over
  * every query and passage of the embedded sample and ../shared/data/t2ranking-dev100.jsonl, truncated at the
- * lengths eval and train use (queries 32/128/256, passages 256: bge-m3's and the seed's), and (query, passage) pairs as a cross-encoder
- * encodes them (LongestFirst at 512, and at 64 where both sides are cut).
+ * lengths eval and train use (queries 32/128/256, passages 256: bge-m3's and the seed's), and (query, passage)
+ * pairs as a cross-encoder encodes them (LongestFirst at 512, and at 64 where both sides are cut).
  */
 import { test } from "node:test";
 import assert from "node:assert/strict";
