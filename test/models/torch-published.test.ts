@@ -11,6 +11,7 @@ import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSy
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { loadOnnxReranker } from "../../src/models/onnx-reranker.js";
+import { torchContentHash } from "../../src/models/torch-backend.js";
 import { writeBgeM3Layout, writeChineseRobertaLayout } from "../helpers/published-layouts.js";
 import { bench, python, repoRoot, torchSkipReason } from "../train/helpers.js";
 
@@ -117,4 +118,26 @@ test("a missing encoder key is an error naming it (train and eval --backend torc
   const ev = bench(work, ["eval", "--data", "data.jsonl", "--model", "bge-broken", "--no-cache", "--backend", "torch", "--device", "cpu"]);
   assert.equal(ev.code, 3, ev.stderr);
   assert.match(ev.stderr, new RegExp(`missing \\['${key}'\\]`));
+});
+
+test("torchContentHash on bge-m3's layout: pytorch_model.bin and colbert_linear.pt count, sparse_linear.pt does not; a vocab.txt-only tokenizer counts", async (t) => {
+  const dir = mkdtempSync(join(tmpdir(), "bench-torch-hash-"));
+  t.after(() => rmSync(dir, { recursive: true, force: true }));
+  for (const f of ["config.json", "pytorch_model.bin", "colbert_linear.pt", "sparse_linear.pt", "tokenizer.json"]) writeFileSync(join(dir, f), `${f} v1`);
+  const h0 = await torchContentHash(dir, null);
+  writeFileSync(join(dir, "sparse_linear.pt"), "v2");
+  assert.equal(await torchContentHash(dir, null), h0);
+  writeFileSync(join(dir, "pytorch_model.bin"), "v2");
+  const h1 = await torchContentHash(dir, null);
+  assert.notEqual(h1, h0);
+  writeFileSync(join(dir, "model.safetensors"), "st"); // preferred over the .bin when both exist
+  const h2 = await torchContentHash(dir, null);
+  assert.notEqual(h2, h1);
+  writeFileSync(join(dir, "pytorch_model.bin"), "v3");
+  assert.equal(await torchContentHash(dir, null), h2);
+  rmSync(join(dir, "tokenizer.json"));
+  writeFileSync(join(dir, "vocab.txt"), "[PAD]\n");
+  const h3 = await torchContentHash(dir, null);
+  writeFileSync(join(dir, "vocab.txt"), "[PAD]\n[UNK]\n");
+  assert.notEqual(await torchContentHash(dir, null), h3);
 });

@@ -7,7 +7,7 @@
  */
 import { test } from "node:test";
 import assert from "node:assert/strict";
-import { existsSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { existsSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import { loadTokenizer, type TextTokenizer } from "../../src/tokenize/tokenizer.js";
@@ -34,10 +34,22 @@ test("reference texts are there (the embedded sample at least)", () => {
   assert.ok(data.queries.length >= 40 && data.passages.length >= 200, `${data.queries.length} queries, ${data.passages.length} passages`);
 });
 
-test("bge-small-zh-v1.5 WordPiece: bench = HF Rust tokenizers, 0 differences", async (t) => {
+// Every tokenizer under ../shared/tokenizers (today bge-small-zh-v1.5's WordPiece; drop bge-m3's tokenizer.json
+// there to compare a real XLM-R Unigram with its Precompiled charsmap, which the JS library approximates by NFKC).
+const SHARED_TOKENIZERS = resolve(import.meta.dirname, "../../../shared/tokenizers");
+const shared = existsSync(SHARED_TOKENIZERS) ? readdirSync(SHARED_TOKENIZERS).filter((d) => existsSync(join(SHARED_TOKENIZERS, d, "tokenizer.json"))).sort() : [];
+
+test("bge-small-zh-v1.5 is among the shared tokenizers", (t) => {
   if (!existsSync(BGE)) return t.skip(`SKIPPED: ${BGE} is missing (../shared not present); the WordPiece reference comparison did not run`);
-  await compareAll(t, loadTokenizer(BGE), join(BGE, "tokenizer.json"), "bge-small-zh WordPiece");
+  assert.ok(shared.includes("bge-small-zh-v1.5"), shared.join(", "));
 });
+
+for (const name of shared) {
+  test(`${name} (../shared/tokenizers): bench = HF Rust tokenizers, 0 differences`, async (t) => {
+    const dir = join(SHARED_TOKENIZERS, name);
+    await compareAll(t, loadTokenizer(dir), join(dir, "tokenizer.json"), name);
+  });
+}
 
 test("XLM-R-layout Unigram (NFKC, Metaspace, <s> A </s>): bench = HF Rust tokenizers, 0 differences", async (t) => {
   const dir = mkdtempSync(join(tmpdir(), "bench-xlmr-unigram-"));
