@@ -10,6 +10,7 @@ import { createRequire } from "node:module";
 import { join, resolve } from "node:path";
 import type { TextTokenizer } from "../../src/tokenize/tokenizer.js";
 import { unigramTokenizerJson } from "./onnx-builder.js";
+import { nmtNfkcMap, precompiledCharsmap } from "./precompiled-charsmap.js";
 
 const require = createRequire(import.meta.url);
 
@@ -120,7 +121,8 @@ export async function comparePairs(ours: TextTokenizer, ref: RustTokenizer, pair
 }
 
 /**
- * An XLM-R-layout Unigram tokenizer.json (bge-m3's pipeline: NFKC + Replace(" {2,}", " ") normalizer, Metaspace
+ * An XLM-R-layout Unigram tokenizer.json (bge-m3's pipeline: Precompiled charsmap (./precompiled-charsmap.ts) +
+ * Replace(" {2,}", " ") normalizer, Metaspace
  * "▁" pre-tokenizer, `<s> A </s>` / `<s> A </s> </s> B </s>` template, unk id 3) whose pieces are drawn from
  * `texts`: every character seen at least twice (rarer ones become <unk>, exercising unk fusing) and the most
  * frequent 2- and 3-character strings (so Viterbi has real choices), scored by log frequency rounded to float32,
@@ -151,6 +153,7 @@ export function xlmrUnigramTokenizerJson(texts: string[]): Record<string, unknow
   const grams = byCount.filter(([s, c]) => [...s].length > 1 && c >= 4).slice(0, 3000);
   const pieces: [string, number][] = [...chars, ...grams].map(([s, c]) => [s, Math.fround(Math.log(c / total) - ([...s].length > 1 ? 1 : 0))]);
   const tj = unigramTokenizerJson(pieces);
-  tj.normalizer = { type: "Sequence", normalizers: [{ type: "NFKC" }, { type: "Replace", pattern: { Regex: " {2,}" }, content: " " }] };
+  const charsmap = precompiledCharsmap(nmtNfkcMap());
+  tj.normalizer = { type: "Sequence", normalizers: [{ type: "Precompiled", precompiled_charsmap: charsmap }, { type: "Replace", pattern: { Regex: " {2,}" }, content: " " }] };
   return tj;
 }

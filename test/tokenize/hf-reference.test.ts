@@ -51,7 +51,16 @@ for (const name of shared) {
   });
 }
 
-test("XLM-R-layout Unigram (NFKC, Metaspace, <s> A </s>): bench = HF Rust tokenizers, 0 differences", async (t) => {
+test("the test's precompiled charsmap is applied by the Rust tokenizer (full-width forms, ①, U+3000)", async () => {
+  const tj = xlmrUnigramTokenizerJson([...data.queries, ...data.passages]);
+  const ref = rustTokenizer(JSON.stringify(tj));
+  const ids = async (s: string) => (await ref.encode(s)).getIds().join(",");
+  assert.equal(await ids("ＡＢＣ１２３"), await ids("ABC123"));
+  assert.equal(await ids("①②"), await ids("12"));
+  assert.equal(await ids("x\u3000y"), await ids("x y"));
+});
+
+test("XLM-R-layout Unigram (Precompiled charsmap, Metaspace, <s> A </s>): bench = HF Rust tokenizers, 0 differences", async (t) => {
   const dir = mkdtempSync(join(tmpdir(), "bench-xlmr-unigram-"));
   t.after(() => rmSync(dir, { recursive: true, force: true }));
   const tj = xlmrUnigramTokenizerJson([...data.queries, ...data.passages]);
