@@ -144,7 +144,7 @@ def load(model_dir, device, dtype):
     """The trainer's ColBERT from `model_dir`, in eval mode on `device` in `dtype`. Weights must exist: a
     random head or encoder would silently evaluate noise."""
     import torch
-    from model import load_colbert, weights_file
+    from model import ignored_line, load_colbert, weights_file
 
     wfile = weights_file(model_dir)  # only whether they exist: load_colbert reads them (once)
     if wfile is None:
@@ -152,6 +152,7 @@ def load(model_dir, device, dtype):
     if not os.path.exists(os.path.join(model_dir, "colbert_linear.pt")):
         raise ValueError(f"{model_dir}: no colbert_linear.pt (the ColBERT head); the torch backend will not use a random head")
     model, info = load_colbert(model_dir)
+    info["ignored_line"] = ignored_line(info["ignored_weights"], os.path.basename(wfile))  # Node logs it
     model.eval()
     if device == "cuda" and dtype == "fp32":
         torch.backends.cuda.matmul.allow_tf32 = False  # fp32 means fp32: TF32 would cost ~1e-3 of accuracy
@@ -207,6 +208,7 @@ def main():
         "device_name": torch.cuda.get_device_name(0) if device == "cuda" else "cpu",
         "dim": info["colbert_dim"], "n_parameters": n_params, "weights": os.path.basename(wfile),
         "model_type": info["model_type"], "load_s": round(time.time() - t0, 3),
+        "ignored_weights": info["ignored_line"],
         "sdpa": bool(getattr(__import__("encoder").Attention, "use_sdpa", False)),
     })
     n = 0

@@ -88,9 +88,10 @@ def finalize_export(tmpdir, path):
 
 
 def copy_tokenizer(src_dir, out_dir):
-    """Copies the tokenizer files that exist in src_dir; returns their names (tokenizer.json is required)."""
-    if not os.path.exists(os.path.join(src_dir, "tokenizer.json")):
-        raise ValueError(f"{src_dir}: no tokenizer.json to copy into the trained model directory")
+    """Copies the tokenizer files that exist in src_dir; returns their names (tokenizer.json, or a BERT vocab.txt
+    that bench builds the tokenizer from, is required)."""
+    if not any(os.path.exists(os.path.join(src_dir, f)) for f in ("tokenizer.json", "vocab.txt")):
+        raise ValueError(f"{src_dir}: no tokenizer.json (or vocab.txt) to copy into the trained model directory")
     copied = []
     for name in TOKENIZER_FILES:
         src = os.path.join(src_dir, name)

@@ -3,6 +3,8 @@ to a Hugging Face-style directory (config.json, model.safetensors | pytorch_mode
 import inspect
 import json
 import os
+import pickle
+import sys
 
 import torch
 import torch.nn as nn
@@ -13,8 +15,12 @@ from encoder import Encoder, EncoderConfig
 from safetensors_io import load_safetensors, save_safetensors
 
 _PREFIXES = ("bert.", "roberta.")
-# persistent buffers some transformers versions saved; they hold no learned values
+# persistent buffers some transformers versions saved; they hold no learned values (dropped silently)
 _IGNORED = ("embeddings.position_ids",)
+# heads of published checkpoints that a ColBERT does not use (after the bert./roberta. prefix is stripped): the
+# pooler (bge-m3, BertModel), BERT's MLM and NSP heads (hfl/chinese-roberta-wwm-ext), RoBERTa's MLM head.
+# Dropped and listed in the log (issue 10 item 3); any other key the encoder lacks stays an error.
+UNUSED_HEADS = ("pooler.", "cls.predictions.", "cls.seq_relationship.", "lm_head.")
 
 
 class ColBERT(nn.Module):
@@ -31,12 +37,54 @@ class ColBERT(nn.Module):
         return F.normalize(e, p=2, dim=-1)
 
 
+class _RestrictedUnpickler(pickle.Unpickler):
+    """An unpickler that builds only what a state dict of tensors needs (torch.load's weights_only allow-list
+    idea): OrderedDict, the tensor rebuild functions and storage types. Anything else (os.system, eval,
+    any class a hostile pickle names) is refused before it is imported, so loading cannot run code."""
+
+    _ALLOWED = {
+        ("collections", "OrderedDict"),
+        ("torch._utils", "_rebuild_tensor_v2"),
+        ("torch._utils", "_rebuild_parameter"),
+        ("torch", "Size"),
+    }
+
+    def find_class(self, module, name):
+        if (module, name) in self._ALLOWED:
+            return super().find_class(module, name)
+        if module == "torch" and name.endswith("Storage") and isinstance(getattr(torch, name, None), type):
+            return getattr(torch, name)
+        raise pickle.UnpicklingError(f"refusing to load {module}.{name}: only tensors and dicts of tensors are accepted")
+
+
+class _RestrictedPickle:
+    """A `pickle_module` for torch.load: its Unpickler (and load) refuse anything but tensors and dicts."""
+
+    Unpickler = _RestrictedUnpickler
+    UnpicklingError = pickle.UnpicklingError
+
+    @staticmethod
+    def load(f, **kw):
+        return _RestrictedUnpickler(f, **kw).load()
+
+
 def load_tensors(path):
-    """torch.load of a weights file (pytorch_model.bin, colbert_linear.pt) from possibly untrusted sources:
-    weights_only=True where torch has it (≥ 1.13), so a pickle cannot run code."""
-    if "weights_only" in inspect.signature(torch.load).parameters:
-        return torch.load(path, map_location="cpu", weights_only=True)
-    return torch.load(path, map_location="cpu")
+    """torch.load of a weights file (pytorch_model.bin, colbert_linear.pt) from possibly untrusted sources
+    (hub downloads), on the CPU. A .bin/.pt is a pickle, and a plain pickle load runs whatever code it names, so:
+    weights_only=True where torch.load has it (torch ≥ 1.13, all of 2.x; Debian's 1.13 too); on older torch,
+    which has no weights_only but honours pickle_module, the _RestrictedPickle allow-list above. (Not both:
+    1.13's torch.load silently ignores pickle_module unless weights_only.) Either way a hostile file is refused,
+    not executed. Returns {name: tensor}."""
+    try:
+        if "weights_only" in inspect.signature(torch.load).parameters:
+            state = torch.load(path, map_location="cpu", weights_only=True)
+        else:
+            state = torch.load(path, map_location="cpu", pickle_module=_RestrictedPickle)
+    except (pickle.UnpicklingError, RuntimeError, EOFError, ValueError) as e:
+        raise ValueError(f"{path}: not a loadable state dict of tensors ({type(e).__name__}: {e})") from e
+    if not isinstance(state, dict) or not all(isinstance(k, str) and torch.is_tensor(v) for k, v in state.items()):
+        raise ValueError(f"{path}: expected a state dict ({{name: tensor}}), found {type(state).__name__}")
+    return state
 
 
 def _strip_prefix(state, source):
@@ -70,8 +118,15 @@ def read_weights(model_dir):
     return _strip_prefix(state, path), path
 
 
+def split_unused_heads(state):
+    """(encoder state, sorted keys of UNUSED_HEADS) — the second part is what the log lists as ignored."""
+    kept = {k: v for k, v in state.items() if not k.startswith(UNUSED_HEADS) and k not in _IGNORED}
+    return kept, sorted(k for k in state if k.startswith(UNUSED_HEADS))
+
+
 def load_encoder_state(encoder, state, source):
-    """Copies `state` into `encoder` by HF name; any missing or unexpected key is an error listing them."""
+    """Copies `state` into `encoder` by HF name; any missing or unexpected key is an error listing them.
+    `state` must already be without the UNUSED_HEADS keys (split_unused_heads)."""
     own = encoder.state_dict()
     state = {k: v for k, v in state.items() if k not in _IGNORED}
     missing = sorted(set(own) - set(state))
@@ -87,19 +142,32 @@ def load_encoder_state(encoder, state, source):
     encoder.load_state_dict({k: v.to(torch.float32) for k, v in state.items()}, strict=True)
 
 
+def ignored_line(keys, source):
+    """The one log line naming the ignored head weights (counted), or None when there are none."""
+    if not keys:
+        return None
+    return f"model: {source}: ignored {len(keys)} weights of heads ColBERT does not use: {', '.join(keys)}"
+
+
 def load_colbert(model_dir, colbert_dim=-1, seed=0):
     """Builds the model from `model_dir`. Returns (model, info) where info says which parts were random."""
     cfg_path = os.path.join(model_dir, "config.json")
     with open(cfg_path, encoding="utf-8") as f:
         c = EncoderConfig(json.load(f), cfg_path)
     state, wfile = read_weights(model_dir)
-    with_pooler = state is None or any(k.startswith("pooler.") for k in state)
-    encoder = Encoder(c, with_pooler=with_pooler)
+    ignored = []
+    if state is not None:
+        state, ignored = split_unused_heads(state)
+    # a random-init encoder keeps its pooler (saved for HF round-trips); a loaded one drops it with the other heads
+    encoder = Encoder(c, with_pooler=state is None)
     gen = torch.Generator().manual_seed(seed)
     if state is None:
         encoder.init_weights(gen)
     else:
         load_encoder_state(encoder, state, wfile)
+        line = ignored_line(ignored, wfile)
+        if line and os.environ.get("RANK", "0") == "0":  # torchrun: one line per run, not one per process
+            print(line, file=sys.stderr, flush=True)
     lin_path = os.path.join(model_dir, "colbert_linear.pt")
     lin_state = load_tensors(lin_path) if os.path.exists(lin_path) else None
     if lin_state is not None:
@@ -126,6 +194,7 @@ def load_colbert(model_dir, colbert_dim=-1, seed=0):
         "colbert_linear": lin_path if lin_state is not None else "xavier-uniform init",
         "colbert_dim": dim,
         "model_type": c.model_type,
+        "ignored_weights": ignored,
     }
     return model, info
 

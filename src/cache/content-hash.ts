@@ -14,7 +14,10 @@ const TOKENIZER_FILES = ["tokenizer.json", "tokenizer_config.json", "special_tok
 
 /** The tokenizer files present in `dir` (each one changes how texts become ids, so each is hashed). */
 export function tokenizerFiles(dir: string): string[] {
-  return TOKENIZER_FILES.filter((f) => existsSync(join(dir, f)));
+  const files = TOKENIZER_FILES.filter((f) => existsSync(join(dir, f)));
+  // Without tokenizer.json the tokenizer is built from vocab.txt (+ added_tokens.json): src/tokenize/bert-vocab.ts.
+  if (!files.includes("tokenizer.json")) files.push(...["vocab.txt", "added_tokens.json"].filter((f) => existsSync(join(dir, f))));
+  return files;
 }
 
 /**

@@ -52,6 +52,8 @@ export interface TorchWorkerInfo {
   asyncCopy: boolean;
   /** The transport replies came over. */
   replies: "fifo" | "stdout";
+  /** The log line listing checkpoint weights of heads ColBERT does not use (pooler, MLM/NSP heads), or null. */
+  ignoredWeights: string | null;
 }
 
 /** A running worker: an EncoderSession plus its load report and time spent inside the model. */
@@ -212,6 +214,7 @@ export function startTorchWorker(opts: TorchWorkerOptions): Promise<TorchWorker>
         sdpa: h.sdpa === true,
         asyncCopy: h.async_copy === true,
         replies: fifo ? "fifo" : "stdout",
+        ignoredWeights: typeof h.ignored_weights === "string" ? h.ignored_weights : null,
       };
       resolve({
         info,

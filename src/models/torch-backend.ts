@@ -120,5 +120,6 @@ export async function startTorchBackend(dir: string, threads: number, opts: Torc
   });
   const w = worker.info;
   info(`eval: torch worker pid ${w.pid}: ${w.device === "cuda" ? `cuda (${w.deviceName})` : "cpu"} ${w.dtype}, torch ${w.torch}, ${w.nParameters} parameters loaded in ${w.loadSeconds} s; replies over ${w.replies}`);
+  if (w.ignoredWeights) info(`eval: torch worker: ${w.ignoredWeights}`);
   return worker;
 }

@@ -7,6 +7,7 @@ import { existsSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import { Tokenizer } from "@huggingface/tokenizers";
 import { inputError } from "../errors.js";
+import { bertTokenizerJsonFromVocab } from "./bert-vocab.js";
 import { applyTemplate, parseSpecialTemplate, specialCount, type SpecialTemplate } from "./template.js";
 import { longestFirstLengths, truncateSingle } from "./truncate.js";
 
@@ -31,7 +32,7 @@ export interface TextTokenizer {
   readonly vocabSize: number;
   /** Number of special ids added to a single sequence (2 for BERT and XLM-R). */
   readonly singleSpecials: number;
-  /** Path of the tokenizer.json, for messages. */
+  /** Path of the tokenizer.json (or the vocab.txt it was built from), for messages. */
   readonly source: string;
 }
 
@@ -116,11 +117,18 @@ export function makeTokenizer(tokenizerJson: Json, config: Json, file: string): 
   };
 }
 
-/** Loads `dir/tokenizer.json` (+ `tokenizer_config.json` when present). */
+/**
+ * Loads `dir/tokenizer.json` (+ `tokenizer_config.json` when present); a directory with only `vocab.txt` gets the
+ * tokenizer BertTokenizerFast would build from it (./bert-vocab.ts).
+ */
 export function loadTokenizer(dir: string): TextTokenizer {
   const file = join(dir, "tokenizer.json");
-  if (!existsSync(file)) throw inputError(`tokenize: ${file} not found (a model directory needs a Hugging Face tokenizer.json)`);
   const cfgPath = join(dir, "tokenizer_config.json");
   const cfg = existsSync(cfgPath) ? readJson(cfgPath, "tokenize") : {};
+  if (!existsSync(file)) {
+    const vocab = join(dir, "vocab.txt");
+    if (existsSync(vocab)) return makeTokenizer(bertTokenizerJsonFromVocab(dir), cfg, vocab);
+    throw inputError(`tokenize: ${file} not found (a model directory needs a Hugging Face tokenizer.json, or a BERT vocab.txt)`);
+  }
   return makeTokenizer(readJson(file, "tokenize"), cfg, file);
 }

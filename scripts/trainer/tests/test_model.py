@@ -64,8 +64,10 @@ class ModelTest(unittest.TestCase):
         m, info = load_colbert(os.path.join(self.d, "a"), colbert_dim=8)
         self.assertTrue(info["encoder_weights"].endswith("pytorch_model.bin"))
         self.assertEqual(m.colbert_linear.out_features, 8)
+        self.assertEqual(info["ignored_weights"], ["pooler.dense.bias", "pooler.dense.weight"])
         for k, v in src.state_dict().items():
-            self.assertTrue(torch.equal(m.encoder.state_dict()[k], v.to(torch.float16).float()), k)
+            if not k.startswith("pooler."):  # ColBERT never uses the pooler: ignored on load
+                self.assertTrue(torch.equal(m.encoder.state_dict()[k], v.to(torch.float16).float()), k)
         save_model_dir(m, os.path.join(self.d, "b"))
         m2, info2 = load_colbert(os.path.join(self.d, "b"))
         self.assertTrue(info2["colbert_linear"].endswith("colbert_linear.pt"))
@@ -79,13 +81,14 @@ class ModelTest(unittest.TestCase):
     def test_missing_and_unexpected_keys_are_listed(self):
         enc = Encoder(EncoderConfig(BERT))
         state = {"bert." + k: v for k, v in enc.state_dict().items() if k != "encoder.layer.0.output.dense.bias"}
-        state["cls.predictions.bias"] = torch.zeros(50)
+        state["cls.predictions.bias"] = torch.zeros(50)  # an unused head: ignored, not "unexpected"
+        state["bert.encoder.layer.0.adapter.weight"] = torch.zeros(2)
         write_model(self.d, BERT, state)
         with self.assertRaises(ValueError) as cm:
             load_colbert(self.d)
         msg = str(cm.exception)
         self.assertIn("missing ['encoder.layer.0.output.dense.bias']", msg)
-        self.assertIn("unexpected ['cls.predictions.bias']", msg)
+        self.assertIn("unexpected ['encoder.layer.0.adapter.weight']", msg)
 
     def test_wrong_shape_is_an_error(self):
         enc = Encoder(EncoderConfig(dict(BERT, vocab_size=51)))
