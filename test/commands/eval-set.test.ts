@@ -12,7 +12,8 @@ import { spawn } from "node:child_process";
 import { parsePythonJson } from "../../src/compare/python-json.js";
 import type { RerankRow } from "../../src/data/types.js";
 import { getTask } from "../../src/tasks/registry.js";
-import { findTaskSet, listTaskSets } from "../../src/tasks/sets.js";
+import { findTaskSet, listTaskSets, parseTaskSet } from "../../src/tasks/sets.js";
+import { BenchError, ExitCode } from "../../src/errors.js";
 import { parquetBytes } from "../data/fixtures.js";
 import { cliArgv, repoRoot, tempDir } from "../helpers/cli.js";
 import { useFakeHub } from "../hub/server.js";
@@ -68,5 +69,20 @@ test("bench eval --task C-MTEB-reranking: every task, one table with the mean of
     assert.equal(r.task_name, o.task.name);
     assert.equal(r.dataset_revision, getTask(o.task.name).dataset && (getTask(o.task.name).dataset as { revision: string }).revision);
     assert.equal(r.scores[o.task.split]![0]!.main_score, o.scores.map);
+  }
+});
+
+test("task set files are validated: unknown keys, unregistered or repeated tasks, a name that is not the file's", () => {
+  const f = "/x/C-MTEB-reranking.json";
+  const ok = { name: "C-MTEB-reranking", description: "d", tasks: ["T2Reranking"], reference: null };
+  assert.equal(parseTaskSet(ok, f).tasks.length, 1);
+  for (const [json, re] of [
+    [{ ...ok, extra: 1 }, /field "extra" is not a known key/],
+    [{ ...ok, tasks: [] }, /field "tasks" must be a non-empty array/],
+    [{ ...ok, tasks: ["T2Reranking", "T2Reranking"] }, /names T2Reranking twice/],
+    [{ ...ok, tasks: ["NoSuchTask"] }, /"NoSuchTask", which is not a registered task/],
+    [{ ...ok, name: "Other" }, /field "name" is "Other" but the file is named C-MTEB-reranking\.json/],
+  ] as Array<[unknown, RegExp]>) {
+    assert.throws(() => parseTaskSet(json, f), (e: unknown) => e instanceof BenchError && e.exitCode === ExitCode.Input && re.test(e.message));
   }
 });
