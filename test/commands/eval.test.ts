@@ -159,3 +159,12 @@ test("labels: --task-name, --split and --model-name name the results; misuse is 
     assert.deepEqual(filesUnder(join(dir, "bad")), []);
   }
 });
+
+test("the tie warning names the rows (first three, with their query text) and says what to do", async () => {
+  const { tieWarning } = await import("../../src/commands/eval.js");
+  const qs = [{ query: "北京天气怎么样今天会下雨吗明天呢后天呢大后天呢再后天呢以及下周" }, { query: "q1" }, { query: ["a", "b"] }, { query: "q3" }, { query: "q4" }];
+  const w = tieWarning(qs, [0, 2, 3, 4]);
+  assert.match(w, /^eval: 4 queries have a positive and a negative with bit-identical scores deciding the top 10: row 0 \("北京天气怎么样今天会下雨吗明天呢后天呢大后天呢再后天呢以及…"\), row 2 \("a \| b"\), row 3 \("q3"\) and 1 more\./);
+  assert.match(w, /Check those rows for duplicate passages/);
+  assert.match(tieWarning(qs, [1]), /^eval: 1 query has a positive .*: row 1 \("q1"\)\. MRR/);
+});

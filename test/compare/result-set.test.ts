@@ -82,3 +82,14 @@ test("bench's provenance is read under the new name and the old <Task>.bench.jso
   const r = loadResultSet(dir, "compare").results.get("T2Reranking")!;
   assert.equal(r.datasetSha256, "cd".repeat(32));
 });
+
+test("mteb 2.x experiments/ folders and external/ directories are their own model directories, not 'the task twice'", () => {
+  const dir = tempDir();
+  const entry = '{"map": 0.5, "mrr": 0.5, "main_score": 0.5, "hf_subset": "default", "languages": ["cmn-Hans"]}';
+  const file = (v: string | null) => `{"task_name": "T2Reranking", "dataset_revision": "r", "mteb_version": ${v === null ? "null" : `"${v}"`}, "scores": {"dev": [${entry}]}, "evaluation_time": null}`;
+  put(join(dir, "org__m", "rev1", "T2Reranking.json"), file("2.1.0"));
+  put(join(dir, "org__m", "rev1", "experiments", "lr-1e-5", "T2Reranking.json"), file("2.1.0"));
+  put(join(dir, "org__m", "external", "T2Reranking.json"), file(null));
+  const set = loadResultSet(dir, "check");
+  assert.deepEqual([...set.results.keys()].sort(), ["org__m/external: T2Reranking", "org__m/rev1/experiments/lr-1e-5: T2Reranking", "org__m/rev1: T2Reranking"]);
+});
