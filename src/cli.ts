@@ -61,8 +61,11 @@ async function main(argv: string[]): Promise<void> {
             default: "bm25",
             describe: "bm25 | scores:FILE.jsonl | a model directory | ORG/NAME[@revision] from the hub",
           })
-          .option("task", { type: "string", describe: "Registered task (see tasks/); default: the embedded sample task" })
-          .option("data", { type: "string", describe: "Evaluate this file (e.g. test.jsonl from `bench split`) as task CustomReranking, split test" })
+          .option("task", { type: "string", describe: "Registered task (see tasks/) or task set (tasks/sets/, e.g. C-MTEB-reranking: every task, one table, the average); default: the embedded sample task" })
+          .option("data", { type: "string", describe: "Evaluate this file (e.g. test.jsonl from `bench split`) as task CustomReranking, split test (see --task-name, --split)" })
+          .option("task-name", { type: "string", describe: "--data: the task name in results (default CustomReranking), e.g. T2RerankingTrainQueries" })
+          .option("split", { type: "string", describe: "--data: the split name in results (default test), e.g. train" })
+          .option("model-name", { type: "string", describe: "Name the results are filed under, NAME or ORG/NAME (default: bm25, the hub name, or the model directory's basename)" })
           .option("output", { type: "string", default: "results", describe: "Results directory" })
           .option("format", { choices: ["mteb", "mteb-1.1.1"] as const, default: "mteb" as const, describe: "Result file layout (spec §2.5)" })
           .option("batch-size", { type: "number", describe: "Neural models: texts (or pairs) per ONNX run (default 32; never changes a score)" })
@@ -79,13 +82,17 @@ async function main(argv: string[]): Promise<void> {
           .conflicts("task", "data")
           .example("$0 eval", "bm25 on the embedded sample task, results in results/")
           .example("$0 eval --task T2Reranking --model BAAI/bge-m3", "the real task from the hub (pinned revision)")
-          .example("$0 eval --data split/test.jsonl --model ckpt/ --format mteb-1.1.1", "as open-retrievals' eval script writes it"),
+          .example("$0 eval --data split/test.jsonl --model ckpt/ --format mteb-1.1.1", "as open-retrievals' eval script writes it")
+          .example("$0 eval --task C-MTEB-reranking --model ckpt/ --model-name me/ckpt-step600", "the four C-MTEB reranking tasks and their average"),
       async (a) => {
         const { evalCommand } = await import("./commands/eval.js");
         await evalCommand({
           model: a.model,
           task: a.task,
           data: a.data,
+          taskName: a["task-name"],
+          split: a.split,
+          modelName: a["model-name"],
           output: a.output,
           format: a.format,
           batchSize: a["batch-size"],
@@ -110,7 +117,7 @@ async function main(argv: string[]): Promise<void> {
           .positional("results", { type: "string", array: true, describe: "Two or more result files or results directories; the first is the base" })
           .option("format", { choices: ["table", "md", "json"] as const, default: "table" as const, describe: "table (terminal), md (markdown for pull requests), json (for scripts)" })
           .option("plot", { type: "string", describe: "Also write an SVG of the sorted per-query AP differences to this file" })
-          .option("metric", { type: "string", array: true, describe: "Only these metrics (e.g. --metric map mrr)" }),
+          .option("metric", { type: "string", array: true, describe: 'Metrics to show (default: each task\'s main score and mrr; "all" for every metric; e.g. --metric map recall_at_10)' }),
       async (a) => {
         const { compareCommand } = await import("./commands/compare.js");
         await compareCommand({ paths: (a.results ?? []).map(String), format: a.format, plot: a.plot, metrics: a.metric });
@@ -124,7 +131,7 @@ async function main(argv: string[]): Promise<void> {
           .option("baseline", { type: "string", demandOption: true, describe: "Baseline result file or directory (e.g. the committed results/)" })
           .option("candidate", { type: "string", demandOption: true, describe: "Candidate result file or directory" })
           .option("tolerance", { type: "number", default: 0.002, describe: "Largest allowed fall of any metric (absolute; metrics are 0–1)" })
-          .option("metric", { type: "string", array: true, describe: "Only gate these metrics (e.g. --metric map mrr)" }),
+          .option("metric", { type: "string", array: true, describe: 'Metrics to gate (default: each task\'s main score and mrr; "all" for every metric; an unknown name is an error)' }),
       async (a) => {
         const { checkCommand } = await import("./commands/check.js");
         await checkCommand({ baseline: a.baseline, candidate: a.candidate, tolerance: a.tolerance, metrics: a.metric });

@@ -26,10 +26,17 @@ export async function checkCommand(opts: CheckOptions): Promise<void> {
   }
   const baseline = load(opts.baseline, "--baseline");
   const candidate = load(opts.candidate, "--candidate");
-  const gate = findRegressions(baseline, candidate, opts.tolerance, opts.metrics);
+  let gate: ReturnType<typeof findRegressions>;
+  try {
+    gate = findRegressions(baseline, candidate, opts.tolerance, opts.metrics);
+  } catch (err) {
+    if (err instanceof BenchError) throw usageError(err.message);
+    throw err;
+  }
+  for (const n of gate.notes) info(`check: note: ${n}`);
   if (gate.extraTasks.length > 0) info(`check: candidate also has ${gate.extraTasks.join(", ")} (not in the baseline, not checked)`);
   for (const task of gate.otherData) {
-    warn(`check: ${task}: baseline and candidate read different data files (dataset sha256 in their *.bench.json differ); the comparison may be meaningless`);
+    warn(`check: ${task}: baseline and candidate read different data files (dataset sha256 in their provenance files differ); the comparison may be meaningless`);
   }
   if (gate.regressions.length > 0) process.stdout.write(regressionTable(gate.regressions, opts.tolerance));
   if (gate.missing.length > 0) {
@@ -38,7 +45,7 @@ export async function checkCommand(opts: CheckOptions): Promise<void> {
     );
   }
   if (gate.compared === 0) {
-    throw usageError(`check: nothing compared${opts.metrics ? ` (no metric named ${opts.metrics.join(", ")} in ${opts.baseline})` : ""}`);
+    throw usageError(`check: nothing compared${opts.metrics ? ` (no metric named ${opts.metrics.join(", ")} in ${opts.baseline})` : ` (the baseline ${opts.baseline} has neither a main score nor MRR; try --metric all)`}`);
   }
   if (gate.regressions.length > 0) {
     throw new BenchError(

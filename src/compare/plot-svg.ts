@@ -9,7 +9,7 @@ import { splitLabel } from "./result-file.js";
 
 const WIDTH = 860;
 const PANEL_H = 380;
-const M = { left: 78, right: 24, top: 84, bottom: 56 };
+const M = { left: 78, right: 24, top: 102, bottom: 56 };
 const POS = "#2b8a3e";
 const NEG = "#c92a2a";
 const CI_FILL = "#1c7ed6";
@@ -62,8 +62,12 @@ function panel(s: PairedSeries, sides: string[], y0: number): string {
   const out: string[] = [`<g id="panel-${esc(s.task)}-${esc(s.split)}-${L}">`];
   const title = `${s.task} ${splitLabel(s.split, s.subset)}: AP(${L}) − AP(A) per query, sorted (n = ${n})`;
   const sub = `mean ${fmtDelta(meanDiff)}, 95% CI [${fmtDelta(ci95[0])}, ${fmtDelta(ci95[1])}], sign-flip p = ${p < 0.001 ? p.toExponential(1) : p.toFixed(3)}`;
-  out.push(`<text x="${M.left}" y="${y0 + 24}" font-size="15" font-weight="bold">${esc(title)}</text>`);
-  out.push(`<text x="${M.left}" y="${y0 + 44}" fill="#444">${esc(sub)}   (A = ${esc(clip(sides[0]!))}, ${L} = ${esc(clip(sides[s.side]!))})</text>`);
+  // Every text line is fitted to the panel's width (measured conservatively), so nothing is cut at the edge.
+  const textMax = WIDTH - M.left - M.right;
+  out.push(`<text x="${M.left}" y="${y0 + 24}" font-size="15" font-weight="bold">${esc(fitText(title, 15, textMax, true))}</text>`);
+  out.push(`<text x="${M.left}" y="${y0 + 44}" fill="#444">${esc(fitText(sub, 12, textMax))}</text>`);
+  const who = `A = ${sides[0]!}, ${L} = ${sides[s.side]!}`;
+  out.push(`<text x="${M.left}" y="${y0 + 62}" fill="#444">${esc(fitText(who, 12, textMax))}</text>`);
   out.push(`<rect x="${M.left}" y="${top}" width="${pw}" height="${ph}" fill="none" stroke="#999"/>`);
   for (const t of ticks) {
     const y = yOf(t);
@@ -76,17 +80,18 @@ function panel(s: PairedSeries, sides: string[], y0: number): string {
     out.push(`<line x1="${x}" x2="${x}" y1="${top + ph}" y2="${top + ph + 5}" stroke="#333"/>`);
     out.push(`<text x="${x}" y="${top + ph + 19}" text-anchor="middle">${label}</text>`);
   }
+  // The CI band goes under the bars: drawn over them, it tinted their colours (green/red read as blue-ish).
+  out.push(`<rect class="ci" x="${M.left}" y="${r(yOf(ci95[1]))}" width="${pw}" height="${r(Math.max(1, yOf(ci95[0]) - yOf(ci95[1])))}" fill="${CI_FILL}" fill-opacity="0.18"/>`);
   if (pos) out.push(`<path class="pos" d="${pos}" fill="${POS}"/>`);
   if (neg) out.push(`<path class="neg" d="${neg}" fill="${NEG}"/>`);
-  out.push(`<rect class="ci" x="${M.left}" y="${r(yOf(ci95[1]))}" width="${pw}" height="${r(Math.max(1, yOf(ci95[0]) - yOf(ci95[1])))}" fill="${CI_FILL}" fill-opacity="0.35"/>`);
   out.push(`<line class="zero" x1="${M.left}" x2="${M.left + pw}" y1="${r(zero)}" y2="${r(zero)}" stroke="#222"/>`);
   out.push(`<line class="mean" x1="${M.left}" x2="${M.left + pw}" y1="${r(yOf(meanDiff))}" y2="${r(yOf(meanDiff))}" stroke="${CI_FILL}" stroke-width="1.5" stroke-dasharray="6 4"/>`);
   // Legend in its own row above the plot, so it never covers bars.
   const lx = M.left;
-  const ly = y0 + 66;
+  const ly = y0 + 84;
   out.push(`<line x1="${lx}" x2="${lx + 26}" y1="${ly - 4}" y2="${ly - 4}" stroke="${CI_FILL}" stroke-width="1.5" stroke-dasharray="6 4"/>`);
   out.push(`<text x="${lx + 32}" y="${ly}">mean ΔAP</text>`);
-  out.push(`<rect x="${lx + 110}" y="${ly - 9}" width="26" height="10" fill="${CI_FILL}" fill-opacity="0.35"/>`);
+  out.push(`<rect x="${lx + 110}" y="${ly - 9}" width="26" height="10" fill="${CI_FILL}" fill-opacity="0.18"/>`);
   out.push(`<text x="${lx + 142}" y="${ly}">bootstrap 95% CI of the mean</text>`);
   out.push(`<rect x="${lx + 350}" y="${ly - 9}" width="10" height="10" fill="${POS}"/>`);
   out.push(`<text x="${lx + 366}" y="${ly}">${L} better</text>`);
@@ -129,8 +134,32 @@ function r(x: number): string {
   return String(Math.round(x * 100) / 100);
 }
 
-function clip(s: string): string {
-  return s.length > 48 ? `…${s.slice(-47)}` : s;
+/**
+ * A conservative width of `s` in px at `size` (DejaVu Sans, the widest of the fonts listed): wide (CJK,
+ * fullwidth) characters one em, others 0.64 em (0.70 bold), above DejaVu's widest common Latin glyphs' average.
+ */
+export function textWidth(s: string, size: number, bold = false): number {
+  let w = 0;
+  for (const ch of s) {
+    const c = ch.codePointAt(0)!;
+    const wide = (c >= 0x1100 && c <= 0x115f) || (c >= 0x2e80 && c <= 0xa4cf) || (c >= 0xac00 && c <= 0xd7a3) || (c >= 0xf900 && c <= 0xfaff) || (c >= 0xfe30 && c <= 0xfe4f) || (c >= 0xff00 && c <= 0xff60) || (c >= 0xffe0 && c <= 0xffe6) || c >= 0x20000;
+    w += size * (wide ? 1 : bold ? 0.7 : 0.64);
+  }
+  return w;
+}
+
+/** `s`, or its middle replaced by "…" until it fits in `max` px (paths keep their start and their end). */
+export function fitText(s: string, size: number, max: number, bold = false): string {
+  if (textWidth(s, size, bold) <= max) return s;
+  const chars = Array.from(s);
+  let keep = chars.length - 1;
+  for (; keep > 2; keep--) {
+    const head = chars.slice(0, Math.ceil(keep / 2)).join("");
+    const tail = chars.slice(chars.length - Math.floor(keep / 2)).join("");
+    const t = `${head}…${tail}`;
+    if (textWidth(t, size, bold) <= max) return t;
+  }
+  return "…";
 }
 
 function esc(s: string): string {

@@ -1,7 +1,8 @@
 /**
  * Reads one reranking result file in any layout bench writes or mteb ever wrote (spec §2.5) into one shape:
- * task name + a list of (split, subset, metrics). Layout and mteb_version must agree, and unknown versions are
- * refused rather than guessed at: a silently misread file would make the regression gate meaningless.
+ * task name + a list of (split, subset, metrics). The layout is recognised from the structure, as mteb's own
+ * TaskResult.from_disk does; metric values are range-checked, since a misread or tampered file would make the
+ * regression gate meaningless.
  */
 import { readFileSync } from "node:fs";
 import { type BenchError, inputError } from "../errors.js";
@@ -19,11 +20,15 @@ export interface SplitScores {
   split: string;
   subset: string;
   metrics: Record<string, number>;
+  /** The entry's main_score (null when the file has none, as pre-1.11 files). */
+  mainScore: number | null;
+  /** The metric main_score is a copy of (null when none matches, or there is no main_score). */
+  mainMetric: string | null;
 }
 
-/** "split", or "split/subset" when the subset is not mteb's "default": how reports and messages name a split. */
+/** "split", or "split (subset X)" when the subset is not mteb's "default": how reports and messages name a split. */
 export function splitLabel(split: string, subset: string): string {
-  return subset === "default" ? split : `${split}/${subset}`;
+  return subset === "default" ? split : `${split} (subset ${subset})`;
 }
 
 /** One parsed result file. */
@@ -31,7 +36,8 @@ export interface ResultFile {
   path: string;
   task: string;
   layout: ResultLayout;
-  mtebVersion: string;
+  /** null when the file has none (mteb writes null in external/ results). */
+  mtebVersion: string | null;
   datasetRevision: string | null;
   scores: SplitScores[];
 }
@@ -60,30 +66,63 @@ export function readResultFile(path: string, stage: string): ResultFile {
 export function parseResult(json: unknown, path: string, stage: string): ResultFile {
   const fail = (what: string) => inputError(`${stage}: ${path}: ${what}`);
   if (!isObject(json)) throw fail("expected a JSON object (an mteb or bench result file)");
+  // mteb's TaskResult.from_disk accepts a null, absent or pre-release ("0.0.2") mteb_version, and so does bench:
+  // the layout is decided from the structure below, never from the version (a 1.36 TaskResult file may carry a
+  // stray mteb_dataset_name). Only a version bench cannot know the layout of (3.x and later) is refused.
   const version = json.mteb_version;
-  if (typeof version !== "string") throw fail(`field "mteb_version": expected a string, got ${JSON.stringify(version) ?? "nothing"}`);
-  const v = parseVersion(version);
-  if (!v) throw fail(`field "mteb_version": "${version}" is not a version number this bench knows (expected 1.x.y or 2.x.y)`);
+  if (version !== undefined && version !== null && typeof version !== "string") {
+    throw fail(`field "mteb_version": expected a string or null, got ${JSON.stringify(version)}`);
+  }
+  const v = typeof version === "string" ? parseVersion(version) : null;
+  if (v && v.major > 2) throw fail(`written by mteb ${version as string}; bench reads result files of mteb 0.x, 1.x and 2.x only`);
+  const mtebVersion = typeof version === "string" ? version : null;
   const revision = json.dataset_revision;
   const datasetRevision = typeof revision === "string" ? revision : null;
 
-  if ("mteb_dataset_name" in json) {
-    if (!(v.major === 1 && v.minor < 11)) {
-      throw fail(`has the pre-1.11 layout (mteb_dataset_name) but says mteb_version "${version}"; that layout was written by mteb 1.0–1.10`);
-    }
-    if (typeof json.mteb_dataset_name !== "string") throw fail(`field "mteb_dataset_name": expected a string`);
-    return { path, task: json.mteb_dataset_name, layout: "mteb-1.1.1", mtebVersion: version, datasetRevision, scores: legacyScores(json, fail) };
-  }
   if ("task_name" in json && "scores" in json) {
-    if (!((v.major === 1 && v.minor >= 11) || v.major === 2)) {
-      throw fail(`has the TaskResult layout (task_name, scores) but says mteb_version "${version}"; that layout was written by mteb 1.11–2.x`);
-    }
     if (typeof json.task_name !== "string") throw fail(`field "task_name": expected a string`);
-    const layout: ResultLayout = v.major === 2 ? "mteb-2" : v.minor > 12 || (v.minor === 12 && v.patch >= 76) ? "mteb-1.12.76" : "mteb-1.11";
-    return { path, task: json.task_name, layout, mtebVersion: version, datasetRevision, scores: taskResultScores(json.scores, fail) };
+    const scores = taskResultScores(json.scores, fail);
+    return { path, task: json.task_name, layout: taskResultLayout(v, json.scores), mtebVersion, datasetRevision, scores: checkValues(scores, fail) };
   }
-  if (v.major > 2) throw fail(`written by mteb ${version}; bench reads result files of mteb 1.x and 2.x only`);
-  throw fail(`unknown result layout: expected "mteb_dataset_name" (mteb ≤1.10) or "task_name" + "scores" (mteb ≥1.11); found keys ${Object.keys(json).join(", ")}`);
+  if ("mteb_dataset_name" in json) {
+    if (typeof json.mteb_dataset_name !== "string") throw fail(`field "mteb_dataset_name": expected a string`);
+    return { path, task: json.mteb_dataset_name, layout: "mteb-1.1.1", mtebVersion, datasetRevision, scores: checkValues(legacyScores(json, fail), fail) };
+  }
+  throw fail(`unknown result layout: expected "task_name" + "scores" (mteb ≥1.11) or "mteb_dataset_name" (mteb ≤1.10); found keys ${Object.keys(json).join(", ")}`);
+}
+
+// Which TaskResult variant: by version when there is one, else by the 2.x marker (mteb_version inside entries).
+function taskResultLayout(v: { major: number; minor: number; patch: number } | null, scores: unknown): ResultLayout {
+  if (v && v.major === 2) return "mteb-2";
+  if (v && v.major === 1 && (v.minor > 12 || (v.minor === 12 && v.patch >= 76))) return "mteb-1.12.76";
+  if (v && v.major === 1 && v.minor >= 11) return "mteb-1.11";
+  const entries = isObject(scores) ? Object.values(scores).flatMap((e) => (Array.isArray(e) ? e : [])) : [];
+  return entries.some((e) => isObject(e) && "mteb_version" in e) ? "mteb-2" : "mteb-1.12.76";
+}
+
+/** True for mteb's abstention metrics (nAUC_* in 1.x, nauc_* in 2.x): unbounded, and NaN when undefined. */
+export function isNaucMetric(name: string): boolean {
+  return name.toLowerCase().startsWith("nauc_");
+}
+
+// Slack above 1 for values that are a float's rounding away from a perfect score (a perfect AP can be
+// 1.0000000000000002); anything further out is not a score any evaluator wrote.
+const ONE_SLACK = 1e-9;
+
+// Garbage in a result file must stop the gate, not pass it (a "map": 5.0 or 1e999 would otherwise read as a gain):
+// every metric except nAUC_* is a rate in [0, 1]; nAUC_* may be any finite number or NaN (mteb writes NaN).
+function checkValues(scores: SplitScores[], fail: (w: string) => BenchError): SplitScores[] {
+  for (const s of scores) {
+    for (const [k, x] of Object.entries(s.metrics)) {
+      const where = `${splitLabel(s.split, s.subset)} metric "${k}"`;
+      if (isNaucMetric(k)) {
+        if (x === Infinity || x === -Infinity) throw fail(`${where} is ${x}; expected a finite number (or NaN)`);
+      } else if (!(x >= 0 && x <= 1 + ONE_SLACK)) {
+        throw fail(`${where} is ${x}; expected a number in [0, 1]`);
+      }
+    }
+  }
+  return scores;
 }
 
 function legacyScores(json: Record<string, unknown>, fail: (w: string) => BenchError): SplitScores[] {
@@ -94,9 +133,9 @@ function legacyScores(json: Record<string, unknown>, fail: (w: string) => BenchE
     // Multilingual tasks nest one object per language ({"test": {"en": {...}, "evaluation_time": …}}).
     const nested = Object.entries(value).filter(([, x]) => isObject(x));
     if (nested.length > 0) {
-      for (const [subset, m] of nested) out.push({ split, subset, metrics: metricsOf(m as Record<string, unknown>) });
+      for (const [subset, m] of nested) out.push(entryOf(split, subset, m as Record<string, unknown>));
     } else {
-      out.push({ split, subset: "default", metrics: metricsOf(value) });
+      out.push(entryOf(split, "default", value));
     }
   }
   if (out.length === 0) throw fail("no split with scores (expected e.g. \"test\": {\"map\": …})");
@@ -111,11 +150,25 @@ function taskResultScores(scores: unknown, fail: (w: string) => BenchError): Spl
     entries.forEach((entry: unknown, i) => {
       if (!isObject(entry)) throw fail(`scores.${split}[${i}]: expected an object`);
       const subset = typeof entry.hf_subset === "string" ? entry.hf_subset : "default";
-      out.push({ split, subset, metrics: metricsOf(entry) });
+      out.push(entryOf(split, subset, entry));
     });
   }
   if (out.length === 0) throw fail(`field "scores" holds no split`);
   return out;
+}
+
+// Preferred when several metrics share main_score's value (e.g. map = map_at_1000 on a tiny task).
+const MAIN_CANDIDATES = ["map", "mrr", "map_at_1000", "ndcg_at_10", "mrr_at_10"];
+
+function entryOf(split: string, subset: string, o: Record<string, unknown>): SplitScores {
+  const metrics = metricsOf(o);
+  const main = typeof o.main_score === "number" ? o.main_score : null;
+  let mainMetric: string | null = null;
+  if (main !== null) {
+    const equal = Object.keys(metrics).filter((k) => metrics[k] === main && !isNaucMetric(k));
+    mainMetric = MAIN_CANDIDATES.find((k) => equal.includes(k)) ?? equal[0] ?? null;
+  }
+  return { split, subset, metrics, mainScore: main, mainMetric };
 }
 
 // Numbers are metrics; null is a NaN that pydantic's model_dump_json wrote as null (mteb 1.11–1.12.75).

@@ -46,6 +46,8 @@ export interface RerankingEvaluation {
   nDropped: number;
   /** Queries whose top-10 order was decided by a bit-identical score shared by a positive and a negative. */
   tieWarnings: number;
+  /** The input row indices of those queries, in order (for a warning that names them). */
+  tieRows: number[];
   /** Wall-clock seconds for scoring + metrics (mteb's evaluation_time measures the same span). */
   evaluationSeconds: number;
 }
@@ -96,6 +98,7 @@ export async function evaluateReranking(rows: readonly RerankRow[], model: Reran
   const recalls: number[] = [];
   const conf: ConfidenceScores[] = [];
   let tieWarnings = 0;
+  const tieRows: number[] = [];
   for (let j = 0; j < kept.length; j++) {
     const i = kept[j];
     const r = rows[i];
@@ -124,7 +127,10 @@ export async function evaluateReranking(rows: readonly RerankRow[], model: Reran
     rrs.push(rr);
     recalls.push(recallAtK(isRelevant, ranking, MRR_AT_K));
     conf.push(confidenceScores(scores));
-    if (topKDecidedByTie(isRelevant, scores, ranking, MRR_AT_K)) tieWarnings++;
+    if (topKDecidedByTie(isRelevant, scores, ranking, MRR_AT_K)) {
+      tieWarnings++;
+      tieRows.push(i);
+    }
     perQuery.push({ row: i, query: r.query, n_pos: r.positive.length, n_neg: r.negative.length, ap, rr });
   }
 
@@ -134,5 +140,5 @@ export async function evaluateReranking(rows: readonly RerankRow[], model: Reran
     Object.assign(scores, nAUCScores(conf, recalls, "recall_at_10"));
   }
   const evaluationSeconds = (performance.now() - t0) / 1000;
-  return { scores, perQuery, nEvaluated: kept.length, nDropped, tieWarnings, evaluationSeconds };
+  return { scores, perQuery, nEvaluated: kept.length, nDropped, tieWarnings, tieRows, evaluationSeconds };
 }

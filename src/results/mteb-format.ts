@@ -24,12 +24,42 @@ function modelDir(outputDir: string, model: ModelInfo): string {
   return join(outputDir, modelNameAsPath(model.name), safeSegment(model.revision ?? "no_revision_available", "model revision"));
 }
 
+/**
+ * mteb 1.39.x RerankingEvaluator's key order: map, mrr, recall_at_10, then the nAUC_* of each in that order
+ * (as in real 1.39 files, e.g. nvidia/llama-embed-nemotron-8b's T2Reranking.json). Unknown keys keep their place
+ * after these.
+ */
+const KEY_ORDER = ["map", "mrr", "recall_at_10"];
+function orderedMetrics(entries: [string, number][]): [string, number][] {
+  const rank = (k: string): number => {
+    const base = KEY_ORDER.indexOf(k);
+    if (base >= 0) return base;
+    const m = /^nAUC_(.+)_(max|std|diff1)$/.exec(k);
+    if (m && KEY_ORDER.includes(m[1]!)) return 10 + KEY_ORDER.indexOf(m[1]!) * 3 + ["max", "std", "diff1"].indexOf(m[2]!);
+    return 100;
+  };
+  return entries.map((e, i) => [e, i] as const).sort((a, b) => rank(a[0][0]) - rank(b[0][0]) || a[1] - b[1]).map(([e]) => e);
+}
+
+/** mteb 1.39.7's ModelMeta.framework values (mteb/model_meta.py FRAMEWORKS); anything else is left out. */
+export const MTEB_FRAMEWORKS = ["Sentence Transformers", "PyTorch", "GritLM", "LLM2Vec", "TensorFlow", "API", "Tevatron", "NumPy", "PyLate", "ColBERT"];
+/** mteb 1.39.7's ScoringFunction values (plus null). */
+export const MTEB_SIMILARITY_FNS = ["cosine", "dot", "MaxSim"];
+
+/**
+ * The model_meta.json name: mteb names models "org/model"; a bench model without an org (bm25, a local
+ * checkpoint directory) is written as "bench/<name>". The directory keeps the plain name (results/…/bm25/).
+ */
+export function mtebModelName(name: string): string {
+  return name.includes("/") ? name : `bench/${name}`;
+}
+
 /** The <Task>.json text and its path. */
 export function mtebTaskResult(input: WriteResultsInput): ResultFile {
   const { task, model, scores, outputDir } = input;
   const dir = modelDir(outputDir, model);
   const entry: Record<string, PyJson> = {};
-  for (const [k, v] of metricEntries(scores)) entry[k] = new PyFloat(pyRound(v, 6));
+  for (const [k, v] of orderedMetrics(metricEntries(scores))) entry[k] = new PyFloat(pyRound(v, 6));
   entry.main_score = new PyFloat(pyRound(scores[task.mainScore] as number, 6));
   entry.hf_subset = "default";
   entry.languages = task.languages;
@@ -49,10 +79,11 @@ export function mtebModelMeta(input: WriteResultsInput): ResultFile {
   const m: ModelInfo = input.model;
   const isCrossEncoder = m.modelType === "cross-encoder" ? true : ["dense", "late-interaction", "lexical"].includes(m.modelType) ? false : null;
   const meta: PyJson = {
-    name: m.name,
+    name: mtebModelName(m.name),
     revision: m.revision,
     release_date: null,
-    languages: null,
+    // mteb writes a list here ([] when the model's languages are not known); null fails its leaderboard code.
+    languages: [],
     n_parameters: m.nParameters,
     memory_usage_mb: null,
     // ModelMeta.max_tokens is a float field in 1.39 (pydantic writes 512.0).
@@ -62,9 +93,9 @@ export function mtebModelMeta(input: WriteResultsInput): ResultFile {
     open_weights: null,
     public_training_code: null,
     public_training_data: null,
-    framework: m.framework,
+    framework: m.framework.filter((f) => MTEB_FRAMEWORKS.includes(f)),
     reference: null,
-    similarity_fn_name: m.similarityFn,
+    similarity_fn_name: m.similarityFn !== null && MTEB_SIMILARITY_FNS.includes(m.similarityFn) ? m.similarityFn : null,
     use_instructions: null,
     training_datasets: null,
     adapted_from: null,

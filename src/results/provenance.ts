@@ -1,11 +1,12 @@
 /**
  * bench's own files beside each result: <Task>.per_query.jsonl (one line per evaluated row, for paired comparisons)
- * and <Task>.bench.json (where the numbers came from). Both are bench formats, versioned by schema_version.
+ * and <Task>.provenance.jsonl (where the numbers came from: one JSON line; written as <Task>.bench.json before
+ * bench 0.2, a name mteb's result loaders mistook for a result). Both are bench formats, versioned by schema_version.
  */
 import { type PyJson, PyFloat, pyJsonDumps, toPyJson } from "./py-json.js";
 import type { WriteResultsInput } from "./types.js";
 
-/** Version of the bench.json / per_query.jsonl layout. */
+/** Version of the provenance / per_query.jsonl layout. */
 export const BENCH_SCHEMA_VERSION = 1;
 
 /** One json.dumps(..., ensure_ascii=False) line per evaluated row: {"row", "query", "ap", "rr"}, floats in repr. */
@@ -43,5 +44,5 @@ export function benchJson(input: WriteResultsInput): string {
     model,
     runtime,
   };
-  return pyJsonDumps(doc, { indent: 2, ensureAscii: false }) + "\n";
+  return pyJsonDumps(doc, { ensureAscii: false }) + "\n";
 }

@@ -2,6 +2,7 @@
  * The results stage's entry point (spec §2.5): validates the metrics, renders the result file(s) for the chosen
  * format plus bench's per-query and provenance files, and writes them all atomically as one set.
  */
+import { rmSync } from "node:fs";
 import { join } from "node:path";
 import { BenchError } from "../errors.js";
 import { mteb111TaskResult } from "./mteb-1.1.1-format.js";
@@ -37,12 +38,20 @@ export function writeResults(input: WriteResultsInput): WrittenResults {
   const files: ResultFile[] = [result];
   if (input.format === "mteb") files.push(mtebModelMeta(input));
   files.push({ path: join(dir, `${input.task.name}.per_query.jsonl`), text: perQueryJsonl(input) });
-  files.push({ path: join(dir, `${input.task.name}.bench.json`), text: benchJson(input) });
+  // Not *.json: mteb's load_results/ResultCache read every *.json beside model_meta.json as a TaskResult.
+  files.push({ path: join(dir, `${input.task.name}.provenance.jsonl`), text: benchJson(input) });
   try {
     writeFilesAtomic(files.map((f) => ({ path: f.path, data: f.text })));
   } catch (err) {
     const why = err instanceof Error ? err.message : String(err);
     throw new BenchError(`results: could not write the result set (${files.length} files, none kept): ${why}`);
+  }
+  // The provenance bench wrote before it had its own name: mteb's loaders took it for a result and crashed.
+  // It described the result just replaced, so it goes with it.
+  try {
+    rmSync(join(dir, `${input.task.name}.bench.json`), { force: true });
+  } catch {
+    // not a plain file: not bench's, leave it
   }
   return { resultPath: result.path, files: files.map((f) => f.path) };
 }

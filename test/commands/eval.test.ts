@@ -132,3 +132,39 @@ test("a read-only results directory fails cleanly and leaves nothing", (t) => {
   assert.notEqual(r.code, 0);
   assert.deepEqual(filesUnder(join(dir, "ro")), []);
 });
+
+test("labels: --task-name, --split and --model-name name the results; misuse is one usage line before any work", (t) => {
+  const dir = tempDir();
+  t.after(() => rmSync(dir, { recursive: true, force: true }));
+  writeFileSync(join(dir, "train.jsonl"), jsonl(rows));
+  const r = runCli(dir, ["eval", "--data", "train.jsonl", "--task-name", "T2RerankingTrainQueries", "--split", "train", "--model-name", "me/bm25-base", "--output", "out"]);
+  assert.equal(r.code, 0, r.stderr);
+  assert.match(r.stdout, /│ T2RerankingTrainQueries │ train │ me\/bm25-base │/);
+  const base = join(dir, "out/me__bm25-base/no_revision_available");
+  const result = JSON.parse(readFileSync(join(base, "T2RerankingTrainQueries.json"), "utf8").replace(/\bNaN\b/g, "null"));
+  assert.equal(result.task_name, "T2RerankingTrainQueries");
+  assert.deepEqual(Object.keys(result.scores), ["train"]);
+  assert.match(result.dataset_revision, /^[0-9a-f]{64}$/);
+  assert.equal(JSON.parse(readFileSync(join(base, "model_meta.json"), "utf8")).name, "me/bm25-base");
+  for (const [args, message] of [
+    [["--task-name", "X"], /--task-name names a --data file's task/],
+    [["--data", "train.jsonl", "--task-name", "../x"], /--task-name "\.\.\/x": use letters/],
+    [["--data", "train.jsonl", "--split", "a/b"], /--split "a\/b": use letters/],
+    [["--data", "train.jsonl", "--model-name", "a/b/c"], /--model-name "a\/b\/c": use NAME or ORG\/NAME/],
+  ] as Array<[string[], RegExp]>) {
+    const bad = runCli(dir, ["eval", ...args, "--output", "bad"]);
+    assert.equal(bad.code, 2, `${args.join(" ")}: ${bad.stderr}`);
+    assert.match(bad.stderr, message);
+    assert.equal(bad.stderr.trim().split("\n").length, 1, bad.stderr);
+    assert.deepEqual(filesUnder(join(dir, "bad")), []);
+  }
+});
+
+test("the tie warning names the rows (first three, with their query text) and says what to do", async () => {
+  const { tieWarning } = await import("../../src/commands/eval.js");
+  const qs = [{ query: "北京天气怎么样今天会下雨吗明天呢后天呢大后天呢再后天呢以及下周" }, { query: "q1" }, { query: ["a", "b"] }, { query: "q3" }, { query: "q4" }];
+  const w = tieWarning(qs, [0, 2, 3, 4]);
+  assert.match(w, /^eval: 4 queries have a positive and a negative with bit-identical scores deciding the top 10: row 0 \("北京天气怎么样今天会下雨吗明天呢后天呢大后天呢再后天呢以及…"\), row 2 \("a \| b"\), row 3 \("q3"\) and 1 more\./);
+  assert.match(w, /Check those rows for duplicate passages/);
+  assert.match(tieWarning(qs, [1]), /^eval: 1 query has a positive .*: row 1 \("q1"\)\. MRR/);
+});

@@ -1,6 +1,6 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
-import { existsSync, readFileSync, writeFileSync } from "node:fs";
+import { existsSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { runCli } from "../helpers/cli.js";
 import { avg, perQuery, put, tempDir, writeBenchMteb, writeV111 } from "./fixtures.js";
@@ -19,7 +19,9 @@ test("bench check: 0 when nothing fell beyond the tolerance, 1 with a table when
 
   let r = bench(["check", "--baseline", "base", "--candidate", "ok"], dir);
   assert.equal(r.code, 0, r.stderr);
-  assert.match(r.stdout, /^check: OK: 8 metrics in 2 tasks compared, none fell by more than 0\.002 \(largest fall 0\.002000\)\n$/);
+  assert.match(r.stdout, /^check: OK: 4 metrics in 2 tasks compared, none fell by more than 0\.002 \(largest fall 0\.002000\)\n$/);
+  // --metric all gates the nAUC_* too.
+  assert.match(bench(["check", "--baseline", "base", "--candidate", "ok", "--metric", "all"], dir).stdout, /^check: OK: 8 metrics in 2 tasks compared/);
 
   r = bench(["check", "--baseline", "base", "--candidate", "bad"], dir);
   assert.equal(r.code, 1, r.stderr);
@@ -27,7 +29,7 @@ test("bench check: 0 when nothing fell beyond the tolerance, 1 with a table when
   assert.match(r.stdout, /│ T2Reranking\s+│ test\s+│ map\s+│\s+0\.668000 │\s+0\.665900 │\s+-0\.002100 │\s+−0\.002 │/);
   assert.match(r.stdout, /│ MMarcoReranking │ test\s+│ mrr\s+│\s+0\.400000 │\s+0\.390000 │\s+-0\.010000 │/);
   assert.doesNotMatch(r.stdout, /│ map\s+│\s+0\.300000/, "unchanged metrics are not listed");
-  assert.match(r.stderr, /^bench: check: 2 of 8 metrics fell by more than 0\.002 \(table above\)\n$/);
+  assert.match(r.stderr, /^bench: check: 2 of 4 metrics fell by more than 0\.002 \(table above\)\n$/);
 
   // A looser tolerance lets the same candidate through; --metric restricts the gate.
   assert.equal(bench(["check", "--baseline", "base", "--candidate", "bad", "--tolerance", "0.011"], dir).code, 0);
@@ -43,13 +45,24 @@ test("bench check: 2 when results are missing or unreadable, or flags are wrong"
   writeV111(join(dir, "fewer"), "MMarcoReranking", { map: 0.5, mrr: 0.5 }); // the 1.1.1 layout has no nAUC metrics
   put(join(dir, "broken", "T2Reranking.json"), '{"task_name": "T2Reranking", "mteb_version": ');
   put(join(dir, "future", "T2Reranking.json"), JSON.stringify({ task_name: "T2Reranking", mteb_version: "3.0.0", scores: { test: [{ map: 1 }] } }));
+  writeBenchMteb(join(dir, "five"), "T2Reranking", { map: 5.0, mrr: 0.5 });
+  writeBenchMteb(join(dir, "huge"), "T2Reranking", { map: 0.5, mrr: 0.5 });
+  const huge = join(dir, "huge", "bm25", "no_revision_available", "T2Reranking.json");
+  writeFileSync(huge, readFileSync(huge, "utf8").replace('"map": 0.5', '"map": 1e999'));
+  writeBenchMteb(join(dir, "inf"), "T2Reranking", { map: 0.5, mrr: Infinity });
+  writeBenchMteb(join(dir, "inf"), "MMarcoReranking", { map: 0.5, mrr: 0.5 });
 
   const cases: Array<[string[], RegExp]> = [
     [["--candidate", "nowhere"], /^bench: check: nowhere does not exist .*\(--candidate\)$/m],
     [["--candidate", "partial"], /^bench: check: the candidate partial lacks 1 result the baseline base has: task MMarcoReranking/m],
-    [["--candidate", "fewer"], /^bench: check: the candidate fewer lacks 2 results .*: MMarcoReranking test nAUC_map_max \(not in fewer\/bm25\/MMarcoReranking\.json\); MMarcoReranking test nAUC_mrr_max/m],
-    [["--candidate", "broken"], /^bench: check: broken\/T2Reranking\.json is not valid JSON/m],
-    [["--candidate", "future"], /^bench: check: future\/T2Reranking\.json: has the TaskResult layout .* says mteb_version "3\.0\.0"/m],
+    [["--candidate", "fewer", "--metric", "all"], /^bench: check: the candidate fewer lacks 2 results .*: MMarcoReranking test nAUC_map_max \(not in fewer\/bm25\/MMarcoReranking\.json\); MMarcoReranking test nAUC_mrr_max/m],
+    [["--candidate", "broken"], /^bench: check: broken holds no readable result file; broken\/T2Reranking\.json is not valid JSON/m],
+    [["--candidate", "future"], /^bench: check: future holds no readable result file; future\/T2Reranking\.json: written by mteb 3\.0\.0/m],
+    // Garbage that would read as a gain: out of range, 1e999, Infinity (issue 11.7), named by file and field.
+    [["--candidate", "five"], /^bench: check: five\/bm25\/no_revision_available\/T2Reranking\.json: test metric "map" is 5; expected a number in \[0, 1\]/m],
+    [["--candidate", "huge"], /^bench: check: huge\/bm25\/no_revision_available\/T2Reranking\.json: test metric "map" is Infinity; expected/m],
+    [["--candidate", "inf"], /^bench: check: inf\/bm25\/no_revision_available\/T2Reranking\.json: test metric "mrr" is Infinity; expected/m],
+    [["--candidate", "partial", "--metric", "mrr", "mapp"], /^bench: check: --metric mapp: no such metric in the results \(known: /m],
     [["--candidate", "partial", "--tolerance", "-1"], /^bench: check: --tolerance must be a number ≥ 0, got -1$/m],
     [[], /^bench: usage: Missing required argument: candidate/m],
   ];
@@ -78,7 +91,7 @@ test("bench compare: md and json on stdout, --plot writes an SVG, bad input exit
   assert.equal(r.code, 0, r.stderr);
   const doc = JSON.parse(r.stdout);
   assert.equal(doc.schema, "bench-compare/1");
-  assert.deepEqual(doc.rows.map((x: { metric: string }) => x.metric), ["map", "mrr", "nAUC_map_max", "nAUC_mrr_max"]);
+  assert.deepEqual(doc.rows.map((x: { metric: string }) => x.metric), ["map", "mrr"]);
 
   writeFileSync(join(dir, "junk.json"), "[]");
   r = bench(["compare", "a", "junk.json"], dir);
@@ -92,4 +105,19 @@ test("bench compare: md and json on stdout, --plot writes an SVG, bad input exit
   r = bench(["compare", "a", "b", "--plot", "x.png"], dir);
   assert.equal(r.code, 2);
   assert.ok(!existsSync(join(dir, "x.png")));
+
+  // --plot a directory: one line, exit 2, before any work (was a stack trace).
+  r = bench(["compare", "a", "b", "--plot", "out"], dir);
+  assert.equal(r.code, 2);
+  assert.match(r.stderr, /^bench: compare: --plot out is a directory/);
+
+  // --plot without per-query data: the report, then a note; exit 0 (was exit 2 after the output).
+  writeV111(join(dir, "c"), "T2Reranking", { map: 0.5, mrr: 1 });
+  writeV111(join(dir, "d"), "T2Reranking", { map: 0.5, mrr: 1 });
+  for (const f of ["c/bm25/T2Reranking.per_query.jsonl", "d/bm25/T2Reranking.per_query.jsonl"]) rmSync(join(dir, f), { force: true });
+  r = bench(["compare", "c", "d", "--plot", "none.svg"], dir);
+  assert.equal(r.code, 0, r.stderr);
+  assert.match(r.stdout, /T2Reranking/);
+  assert.match(r.stderr, /--plot none\.svg not written: no task has per-query data/);
+  assert.ok(!existsSync(join(dir, "none.svg")));
 });

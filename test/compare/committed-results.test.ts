@@ -27,3 +27,16 @@ test("the embedded default evaluation still reproduces the committed results/ (b
   assert.equal(ck.code, 0, `bench check against results/ failed (exit ${ck.code}); ${HINT}\n${ck.stdout}${ck.stderr}`);
   assert.match(ck.stdout, /^check: OK: \d+ metrics in \d+ tasks? compared/);
 });
+
+test("docs/results.md's recipes on the whole committed results/ (many models, CustomReranking six times) work model by model", () => {
+  const dir = tempDir();
+  const root = join(repoRoot, "results");
+  const ck = runCli(dir, ["check", "--baseline", root, "--candidate", root]);
+  assert.equal(ck.code, 0, ck.stderr);
+  assert.match(ck.stdout, /^check: OK: 14 metrics in 7 tasks compared/);
+  const cmp = runCli(dir, ["compare", root, root, "--format", "json"]);
+  assert.equal(cmp.code, 0, cmp.stderr);
+  const tasks = new Set((JSON.parse(cmp.stdout) as { rows: { task: string }[] }).rows.map((r) => r.task));
+  assert.ok(tasks.has("demo/test/tiny-colbert-finetuned/no_revision_available: CustomReranking"), [...tasks].join("\n"));
+  assert.equal(tasks.size, 7);
+});

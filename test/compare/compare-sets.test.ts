@@ -3,6 +3,7 @@ import assert from "node:assert/strict";
 import { join } from "node:path";
 import { readFileSync, writeFileSync } from "node:fs";
 import { compareSets } from "../../src/compare/compare-sets.js";
+import { BenchError, ExitCode } from "../../src/errors.js";
 import { renderJson, renderMarkdown, renderTable } from "../../src/compare/render-report.js";
 import { loadResultSet } from "../../src/compare/result-set.js";
 import { avg, perQuery, perQueryJsonl, put, tempDir, writeBenchMteb, writeV111, writeV111x, writeV2 } from "./fixtures.js";
@@ -21,16 +22,24 @@ function shifted(): { a: string; b: string; apA: number[]; apB: number[] } {
   return { a, b, apA, apB };
 }
 
-test("identical sides: every delta 0, significance p = 1", () => {
+test("identical sides: every delta 0, significance p = 1; the default is the main score and MRR, --metric all the rest", () => {
   const { a } = shifted();
-  const c = compareSets([load(a), load(a)], "compare");
+  assert.deepEqual(compareSets([load(a), load(a)], "compare").rows.map((r) => r.metric), ["map", "mrr"]);
+  const c = compareSets([load(a), load(a)], "compare", ["all"]);
   assert.deepEqual(
     c.rows.map((r) => r.metric),
-    ["map", "mrr", "nAUC_map_max", "nAUC_mrr_max"],
+    ["map", "mrr", "nAUC_map_max", "nAUC_mrr_max", "main_score"],
   );
   for (const r of c.rows) {
     const cell = r.others[0]!;
     if (!Number.isNaN(r.base)) assert.equal(cell.abs, 0);
+    if (r.metric === "map" || r.metric === "mrr") {
+      assert.equal(cell.stats!.p, 1);
+      assert.deepEqual(cell.stats!.ci95, [0, 0]);
+    } else assert.equal(cell.stats, null);
+  }
+  for (const r of compareSets([load(a), load(a)], "compare").rows) {
+    const cell = r.others[0]!;
     if (r.metric === "map" || r.metric === "mrr") {
       assert.equal(cell.stats!.p, 1);
       assert.deepEqual(cell.stats!.ci95, [0, 0]);
@@ -101,28 +110,47 @@ test("mismatched tasks, splits and metrics between sides are noted; nothing in c
   writeBenchMteb(a, "MMarcoReranking", { map: 0.3, mrr: 0.4 });
   writeV111(b, "T2Reranking", { map: 0.55, mrr: 0.6 });
   writeV111(b, "CustomReranking", { map: 0.55, mrr: 0.6 });
-  const c = compareSets([load(a), load(b)], "compare");
+  const c = compareSets([load(a), load(b)], "compare", ["all"]);
   assert.deepEqual(c.rows.map((r) => `${r.task} ${r.metric}`), ["T2Reranking map", "T2Reranking mrr"]);
   const notes = c.notes.join("\n");
   assert.match(notes, /task MMarcoReranking is only in A/);
   assert.match(notes, /task CustomReranking is only in B/);
-  assert.match(notes, /T2Reranking test: metric nAUC_map_max is only in A/);
+  assert.match(notes, /T2Reranking test: metrics nAUC_map_max, nAUC_mrr_max only in A/);
+  assert.match(notes, /T2Reranking test: main_score not compared: .*A: map, B: unknown/);
 
   const d = tempDir();
   writeV111x(d, "T2Reranking", { map: 0.5, mrr: 0.6 }); // split dev, not test
-  assert.throws(() => compareSets([load(a), load(d)], "compare"), /compare: nothing to compare: .*A \(.*\) has .*T2Reranking \(test\).*B \(.*\) has T2Reranking \(dev\)/);
+  assert.throws(() => compareSets([load(a), load(d)], "compare"), /compare: nothing to compare: .*A \(.*\) has .*T2Reranking \(test: .*\).*B \(.*\) has T2Reranking \(dev: /);
 
+  // mteb 2.x's retrieval-style names meet 1.x names: mapped (map_at_1000 → map, mrr_at_10 → mrr), one note.
   const v2 = tempDir();
-  writeV2(v2, "T2Reranking", { map_at_1000: 0.5, mrr_at_10: 0.6 });
-  // mteb 2.x's map_at_1000 (trec_eval AP) is not 1.x's map (sklearn AP): not paired up.
-  assert.throws(() => compareSets([load(d), load(v2)], "compare"), /nothing to compare/);
-  const e = compareSets([load(d), load(d), load(v2)], "compare");
+  writeV2(v2, "T2Reranking", { map_at_1000: 0.55, mrr_at_10: 0.65 });
+  const m = compareSets([load(d), load(v2)], "compare");
+  assert.deepEqual(m.rows.map((r) => [r.metric, r.base, r.others[0]!.value]), [["map", 0.5, 0.55], ["mrr", 0.6, 0.65]]);
+  assert.equal(m.notes.filter((n) => n.includes("map_at_1000 → map, mrr_at_10 → mrr")).length, 1);
+  const e = compareSets([load(d), load(d), load(v2)], "compare", ["all"]);
   assert.deepEqual(e.rows.map((r) => [r.metric, r.others.map((o) => o.value)]), [
-    ["map", [0.5, null]],
-    ["mrr", [0.6, null]],
+    ["map", [0.5, 0.55]],
+    ["mrr", [0.6, 0.65]],
     ["nAUC_map_max", [Number.NaN, null]],
+    ["main_score", [0.5, 0.55]], // both main scores are map (C's map_at_1000, mapped)
   ]);
-  assert.match(e.notes.join("\n"), /T2Reranking dev: metric map is only in A .*, not in C/);
+  assert.match(e.notes.join("\n"), /T2Reranking dev: metric nAUC_map_max only in A .*, not in C/);
+  assert.match(e.notes.join("\n"), /T2Reranking dev: metrics ndcg_at_10, nauc_map_at_1000_max, accuracy only in C/);
+  // A typo in --metric is a usage error, not an empty comparison.
+  assert.throws(() => compareSets([load(d), load(d)], "compare", ["mapp"]), (err: unknown) => err instanceof BenchError && err.exitCode === ExitCode.Usage && /--metric mapp: no such metric/.test(err.message));
+});
+
+test("subsets are named as subsets, one note for many", () => {
+  const a = tempDir();
+  const b = tempDir();
+  const entry = (sub: string, x: number) => `{"map": ${x}, "mrr": ${x}, "main_score": ${x}, "hf_subset": "${sub}", "languages": ["x"]}`;
+  put(join(a, "m", "r", "X.json"), `{"task_name": "X", "mteb_version": "1.39.7", "dataset_revision": "r", "scores": {"dev": [${entry("en", 0.5)}, ${entry("fr", 0.5)}, ${entry("de", 0.5)}]}}`);
+  put(join(b, "m", "r", "X.json"), `{"task_name": "X", "mteb_version": "1.39.7", "dataset_revision": "r", "scores": {"dev": [${entry("en", 0.6)}]}}`);
+  const c = compareSets([load(a), load(b)], "compare");
+  assert.deepEqual(c.rows.map((r) => [r.split, r.subset, r.metric]), [["dev", "en", "map"], ["dev", "en", "mrr"]]);
+  assert.ok(c.notes.includes(`X 2 splits/subsets (dev (subset fr); dev (subset de)): only in A (${a}), not in B (${b})`), c.notes.join("\n"));
+  assert.match(renderTable(c), /dev \(subset en\)/);
 });
 
 test("significance across layouts: bench's 1.1.1 files carry sidecars too", () => {
@@ -164,7 +192,7 @@ test("different dataset revisions or data files (bench.json provenance) are note
   writeBenchMteb(a, "T2Reranking", { map: 0.5, mrr: 0.5 });
   writeBenchMteb(b, "T2Reranking", { map: 0.5, mrr: 0.5 }, undefined, "bm25", "cd".repeat(32));
   const c = compareSets([load(a), load(b)], "compare");
-  assert.deepEqual(other(c.notes), [`T2Reranking: the runs read different data files (sha256 abababababab… vs cdcdcdcdcdcd…, from *.bench.json)`]);
+  assert.deepEqual(other(c.notes), [`T2Reranking: the runs read different data files (sha256 abababababab… vs cdcdcdcdcdcd…, from bench's provenance files)`]);
   assert.deepEqual(other(compareSets([load(a), load(a)], "compare").notes), []);
 
   const r = tempDir();

@@ -5,7 +5,7 @@ import { existsSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import type { PairedSeries } from "../../src/compare/compare-sets.js";
 import { pairedStats } from "../../src/compare/paired-stats.js";
-import { niceTicks, renderPlotSvg } from "../../src/compare/plot-svg.js";
+import { fitText, niceTicks, renderPlotSvg, textWidth } from "../../src/compare/plot-svg.js";
 import { tempDir } from "./fixtures.js";
 
 function series(diffs: number[], side = 1, task = "T2Reranking"): PairedSeries {
@@ -85,4 +85,22 @@ test("rsvg-convert renders it to a PNG", (t) => {
   const png = readFileSync(join(dir, "p.png"));
   assert.deepEqual([...png.subarray(1, 4)], [0x50, 0x4e, 0x47]); // "PNG"
   assert.equal(png.readUInt32BE(16), 860); // IHDR width = the SVG's width
+});
+
+test("titles name the real task/split, every text line fits the width (measured conservatively), the CI band lies under the bars", () => {
+  const long = "/home/someone/experiments/2026-12-01/very-long-run-name-with-many-parts/checkpoints/step-000600/results";
+  const s = { ...series([0.1, -0.05, 0.2, 0.3], 1, "T2RerankingTrainQueries"), split: "train" };
+  const svg = renderPlotSvg([s], [long, `${long}-finetuned-中文名字的目录`]);
+  const { texts } = inspect(svg);
+  assert.ok(texts[0]!.startsWith("T2RerankingTrainQueries train: AP(B) − AP(A)"), texts[0]);
+  const max = 860 - 78 - 24;
+  assert.ok(textWidth(texts[0]!, 15, true) <= max, texts[0]);
+  for (const t of texts.slice(1, 3)) assert.ok(textWidth(t, 12) <= max, `${t}: ${textWidth(t, 12)} px > ${max}`);
+  assert.match(texts[2]!, /^A = \/home\/someone.*…/, "long paths keep their start and end, the middle elided");
+  // Order in the document is paint order: band first, bars over it (the band no longer tints them).
+  assert.ok(svg.indexOf('class="ci"') < svg.indexOf('class="pos"'));
+  assert.ok(svg.indexOf('class="ci"') < svg.indexOf('class="neg"'));
+  // The width estimate is conservative: never below what DejaVu Sans needs (its widest ASCII glyph is ~0.62 em; CJK 1 em).
+  assert.ok(textWidth("W".repeat(10), 12) >= 10 * 0.62 * 12 && textWidth("中文", 12) >= 24);
+  assert.equal(fitText("short", 12, 100), "short");
 });

@@ -25,7 +25,7 @@ test("bench --format mteb-1.1.1 / mteb 1.1.1 layout", () => {
   const r = readResultFile(writeV111(tempDir(), "CustomReranking", { map: 0.6951234567890123, mrr: 0.819 }), "compare");
   assert.equal(r.layout, "mteb-1.1.1");
   assert.equal(r.task, "CustomReranking");
-  assert.deepEqual(r.scores, [{ split: "test", subset: "default", metrics: { map: 0.6951234567890123, mrr: 0.819 } }]);
+  assert.deepEqual(r.scores, [{ split: "test", subset: "default", metrics: { map: 0.6951234567890123, mrr: 0.819 }, mainScore: null, mainMetric: null }]);
 });
 
 test("mteb 1.1.1 multilingual layout: one object per language inside the split", () => {
@@ -65,17 +65,49 @@ function rejects(json: unknown, pattern: RegExp): void {
   );
 }
 
-test("unknown versions and layouts are refused with a clear message", () => {
-  rejects({ task_name: "T", mteb_version: "3.0.0", scores: { test: [] } }, /TaskResult layout .* says mteb_version "3.0.0"/);
-  rejects({ foo: 1, mteb_version: "3.1.0" }, /written by mteb 3.1.0; bench reads result files of mteb 1.x and 2.x only/);
-  rejects({ task_name: "T", scores: {} }, /"mteb_version": expected a string, got nothing/);
-  rejects({ task_name: "T", mteb_version: "latest", scores: {} }, /"latest" is not a version number/);
-  rejects({ mteb_dataset_name: "T", mteb_version: "1.12.0", test: { map: 1 } }, /pre-1.11 layout .* mteb 1.0–1.10/);
-  rejects({ task_name: "T", mteb_version: "1.1.1", scores: { test: [{ map: 1 }] } }, /written by mteb 1.11–2.x/);
+test("the layout comes from the structure: null, absent and pre-release versions, stray keys (as mteb's from_disk)", () => {
+  const entry = { map: 0.5, mrr: 0.6, main_score: 0.5, hf_subset: "default", languages: ["cmn-Hans"] };
+  for (const v of [null, undefined, "0.0.2", "1.1.1", "1.36.10", "latest"]) {
+    const r = parseResult({ task_name: "T", dataset_revision: "r", ...(v === undefined ? {} : { mteb_version: v }), scores: { dev: [entry] } }, "x.json", "compare");
+    assert.equal(r.task, "T");
+    assert.equal(r.mtebVersion, v ?? null);
+    assert.deepEqual(r.scores[0]!.metrics, { map: 0.5, mrr: 0.6 });
+    assert.equal(r.scores[0]!.mainMetric, "map");
+  }
+  // A 1.36.10 TaskResult with a stray mteb_dataset_name is a TaskResult (task_name + scores win).
+  const stray = parseResult({ task_name: "T", mteb_dataset_name: "Old", mteb_version: "1.36.10", dataset_revision: "r", scores: { dev: [entry] } }, "x.json", "compare");
+  assert.equal(stray.task, "T");
+  assert.equal(stray.layout, "mteb-1.12.76");
+  for (const v of [null, undefined, "0.0.2", "1.12.0"]) {
+    const r = parseResult({ mteb_dataset_name: "T", ...(v === undefined ? {} : { mteb_version: v }), dev: { map: 0.5, mrr: 0.6 } }, "x.json", "compare");
+    assert.equal(r.layout, "mteb-1.1.1");
+    assert.equal(r.scores[0]!.metrics.map, 0.5);
+  }
+});
+
+
+test("unknown layouts, 3.x versions and garbage metric values are refused, naming the field", () => {
+  rejects({ task_name: "T", mteb_version: "3.0.0", scores: { test: [] } }, /written by mteb 3.0.0; bench reads result files of mteb 0.x, 1.x and 2.x only/);
+  rejects({ task_name: "T", mteb_version: 3, scores: {} }, /"mteb_version": expected a string or null, got 3/);
   rejects({ name: "bm25", mteb_version: "1.39.7" }, /unknown result layout: .*found keys name, mteb_version/);
   rejects([1, 2], /expected a JSON object/);
   rejects({ task_name: "T", mteb_version: "1.39.7", scores: { test: {} } }, /scores.test: expected a list/);
   rejects({ task_name: "T", mteb_version: "1.39.7", scores: {} }, /holds no split/);
+  const tr = (m: Record<string, number>) => ({ task_name: "T", mteb_version: "1.39.7", scores: { test: [{ ...m, hf_subset: "default" }] } });
+  rejects(tr({ map: 5.0, mrr: 0.5 }), /test metric "map" is 5; expected a number in \[0, 1\]/);
+  rejects(tr({ map: -0.1 }), /metric "map" is -0.1; expected/);
+  rejects(tr({ map: Infinity }), /metric "map" is Infinity; expected/);
+  rejects(tr({ map: Number.NaN }), /metric "map" is NaN; expected/);
+  rejects(tr({ map: 0.5, nAUC_map_max: -Infinity }), /metric "nAUC_map_max" is -Infinity; expected a finite number \(or NaN\)/);
+  rejects({ mteb_dataset_name: "T", mteb_version: "1.1.1", test: { map: 1.5 } }, /test metric "map" is 1.5/);
+  // nAUC may be NaN or beyond ±1 (real mteb files have both); a perfect score's float noise is accepted.
+  const ok = parseResult(tr({ map: 1.0000000000000002, nAUC_map_max: Number.NaN, nAUC_mrr_max: 1.7 }), "x.json", "compare");
+  assert.equal(ok.scores[0]!.metrics.map, 1.0000000000000002);
+});
+
+test("1e999 in a file (Python writes no such thing) is refused, not read as Infinity and passed", () => {
+  const f = put(join(tempDir(), "T.json"), '{"task_name": "T", "mteb_version": "1.39.7", "dataset_revision": "r", "scores": {"test": [{"map": 1e999, "hf_subset": "default"}]}}');
+  assert.throws(() => readResultFile(f, "check"), /T\.json: test metric "map" is Infinity; expected a number in \[0, 1\]/);
 });
 
 test("unreadable files: missing and invalid JSON name the file", () => {

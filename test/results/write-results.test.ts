@@ -1,5 +1,5 @@
 import assert from "node:assert/strict";
-import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync } from "node:fs";
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { test } from "node:test";
@@ -71,7 +71,7 @@ test("--format mteb: <org__model>/<revision>/<Task>.json in TaskResult layout, 6
     const out = writeResults(input(dir));
     const base = join(dir, "BAAI__bge-m3", "5617a9f61b028005a4858fdac845db406aefb181");
     assert.equal(out.resultPath, join(base, "T2Reranking.json"));
-    assert.deepEqual(out.files, [join(base, "T2Reranking.json"), join(base, "model_meta.json"), join(base, "T2Reranking.per_query.jsonl"), join(base, "T2Reranking.bench.json")]);
+    assert.deepEqual(out.files, [join(base, "T2Reranking.json"), join(base, "model_meta.json"), join(base, "T2Reranking.per_query.jsonl"), join(base, "T2Reranking.provenance.jsonl")]);
     assert.equal(
       readFileSync(out.resultPath, "utf8"),
       `{
@@ -83,13 +83,13 @@ test("--format mteb: <org__model>/<revision>/<Task>.json in TaskResult layout, 6
       {
         "map": 0.52381,
         "mrr": 0.654762,
+        "recall_at_10": 0.857143,
         "nAUC_map_max": -0.564169,
         "nAUC_map_std": -0.387459,
         "nAUC_map_diff1": 0.231026,
         "nAUC_mrr_max": NaN,
         "nAUC_mrr_std": -0.840944,
         "nAUC_mrr_diff1": -0.063895,
-        "recall_at_10": 0.857143,
         "nAUC_recall_at_10_max": -1.841176,
         "nAUC_recall_at_10_std": -0.605882,
         "nAUC_recall_at_10_diff1": 0.354902,
@@ -107,13 +107,15 @@ test("--format mteb: <org__model>/<revision>/<Task>.json in TaskResult layout, 6
     );
     assert.equal(
       readFileSync(join(base, "model_meta.json"), "utf8"),
-      '{"name": "BAAI/bge-m3", "revision": "5617a9f61b028005a4858fdac845db406aefb181", "release_date": null, "languages": null, "n_parameters": 567754752, "memory_usage_mb": null, "max_tokens": 8192.0, "embed_dim": 1024, "license": null, "open_weights": null, "public_training_code": null, "public_training_data": null, "framework": ["ONNX"], "reference": null, "similarity_fn_name": "MaxSim", "use_instructions": null, "training_datasets": null, "adapted_from": null, "superseded_by": null, "is_cross_encoder": false, "modalities": ["text"], "loader": null}',
+      '{"name": "BAAI/bge-m3", "revision": "5617a9f61b028005a4858fdac845db406aefb181", "release_date": null, "languages": [], "n_parameters": 567754752, "memory_usage_mb": null, "max_tokens": 8192.0, "embed_dim": 1024, "license": null, "open_weights": null, "public_training_code": null, "public_training_data": null, "framework": [], "reference": null, "similarity_fn_name": "MaxSim", "use_instructions": null, "training_datasets": null, "adapted_from": null, "superseded_by": null, "is_cross_encoder": false, "modalities": ["text"], "loader": null}',
     );
     assert.equal(
       readFileSync(join(base, "T2Reranking.per_query.jsonl"), "utf8"),
       '{"row": 0, "query": "北京天气", "ap": 1.0, "rr": 1.0}\n{"row": 4, "query": ["猫", "狗粮"], "ap": 1.0, "rr": 0.3333333333333333}\n',
     );
-    const bench = JSON.parse(readFileSync(join(base, "T2Reranking.bench.json"), "utf8"));
+    const provenanceText = readFileSync(join(base, "T2Reranking.provenance.jsonl"), "utf8");
+    assert.equal(provenanceText.split("\n").length, 2, "one JSON line and a newline");
+    const bench = JSON.parse(provenanceText);
     assert.deepEqual(bench, {
       schema_version: 1,
       bench_version: "0.1.0",
@@ -161,7 +163,7 @@ test("--format mteb-1.1.1: <model basename>/<Task>.json byte for byte (sorted ke
   }
 }`,
     );
-    assert.deepEqual(readdirSync(join(dir, "bge-m3")).sort(), ["CustomReranking.bench.json", "CustomReranking.json", "CustomReranking.per_query.jsonl"]);
+    assert.deepEqual(readdirSync(join(dir, "bge-m3")).sort(), ["CustomReranking.json", "CustomReranking.per_query.jsonl", "CustomReranking.provenance.jsonl"]);
     // An exact binary tie: round(0.125, 2) == 0.12 in Python (half to even).
     const out2 = writeResults(input(dir, { format: "mteb-1.1.1", task, scores, evaluationTime: 0.125 }));
     assert.match(readFileSync(out2.resultPath, "utf8"), /"evaluation_time": 0\.12,\n/);
@@ -195,13 +197,29 @@ test("a failed write leaves no partial result set (files already renamed are rem
   try {
     const base = join(dir, "BAAI__bge-m3", "5617a9f61b028005a4858fdac845db406aefb181");
     // The last file of the set cannot be renamed into place: a directory occupies its name.
-    mkdirSync(join(base, "T2Reranking.bench.json"), { recursive: true });
+    mkdirSync(join(base, "T2Reranking.provenance.jsonl"), { recursive: true });
     assert.throws(
       () => writeResults(input(dir)),
       (e: unknown) => e instanceof BenchError && /^results: could not write the result set \(4 files, none kept\)/.test(e.message),
     );
-    assert.deepEqual(readdirSync(base), ["T2Reranking.bench.json"]);
+    assert.deepEqual(readdirSync(base), ["T2Reranking.provenance.jsonl"]);
     assert.equal(existsSync(join(base, "T2Reranking.json")), false);
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+});
+
+test("bench's own files are not *.json result candidates for mteb; an old <Task>.bench.json beside a rewritten result is removed", () => {
+  const dir = tmp();
+  try {
+    const base = join(dir, "BAAI__bge-m3", "5617a9f61b028005a4858fdac845db406aefb181");
+    mkdirSync(base, { recursive: true });
+    writeFileSync(join(base, "T2Reranking.bench.json"), "{}");
+    writeFileSync(join(base, "Other.bench.json"), "{}");
+    writeResults(input(dir));
+    // mteb 1.39 load_results: revision_path.glob("*.json") minus model_meta.json; 2.x ResultCache: */*/*.json.
+    const candidates = readdirSync(base).filter((f) => f.endsWith(".json") && f !== "model_meta.json");
+    assert.deepEqual(candidates.sort(), ["Other.bench.json", "T2Reranking.json"], "only the result (and another task's file bench did not write now)");
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }
