@@ -1,9 +1,10 @@
 /**
  * `bench eval --task C-MTEB-reranking`: the four C-MTEB reranking tasks, downloaded from a loopback hub at their
- * pinned revisions (generated parquet at each task file's path), one table with the average as C-MTEB reports it
+ * pinned revisions (generated parquet shards named as the datasets hub names them, found through the listing), one table with the average as C-MTEB reports it
  * (the mean of the main scores), one result file per task. The CLI is spawned asynchronously: the loopback hub
  * runs in this process and must keep answering.
  */
+import { createHash } from "node:crypto";
 import { test } from "node:test";
 import assert from "node:assert/strict";
 import { readFileSync } from "node:fs";
@@ -25,7 +26,9 @@ const served = set.tasks.map((name, i) => {
   const t = getTask(name);
   if (!("hub" in t.dataset)) throw new Error(`${name} must be a hub task`);
   const slice = rows.filter((_, j) => j % 4 === i || j % 7 === i);
-  return { repoType: "dataset" as const, repoId: t.dataset.hub, commit: t.dataset.revision, filename: t.dataset.file, content: parquetBytes(slice, "SNAPPY"), lfs: true };
+  // The task files name no data file: the shard is found in the repo listing by split, as the datasets hub lays it out.
+  const filename = t.dataset.file ?? `data/${t.eval_split}-00000-of-00001-${createHash("sha256").update(name).digest("hex").slice(0, 16)}.parquet`;
+  return { repoType: "dataset" as const, repoId: t.dataset.hub, commit: t.dataset.revision, filename, content: parquetBytes(slice, "SNAPPY"), lfs: true };
 });
 const fake = useFakeHub(served);
 
@@ -51,7 +54,7 @@ test("bench eval --task C-MTEB-reranking: every task, one table with the mean of
   child.stderr.on("data", (c: Buffer) => (stderr += c.toString()));
   const code = await new Promise<number | null>((res) => child.on("close", res));
   assert.equal(code, 0, stderr);
-  assert.equal(fake.hub.hubRequests.length, 4);
+  assert.equal(fake.hub.hubRequests.length, 8, "per task: the listing at the pinned revision, then its one shard");
   const outcomes = set.tasks.map((name) => {
     const t = getTask(name);
     const resultPath = join(out, "bm25", "no_revision_available", `${name}.json`);
