@@ -10,20 +10,14 @@ import assert from "node:assert/strict";
 import { cpSync, existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
-import { Tokenizer } from "tokenizers";
 import { parsePythonJson } from "../../src/compare/python-json.js";
 import { BenchError } from "../../src/errors.js";
 import { onnxExternalDataLocations } from "../../src/models/onnx-external-data.js";
 import { loadOnnxReranker } from "../../src/models/onnx-reranker.js";
 import { runCli } from "../helpers/cli.js";
-import { referenceScores, writeBgeM3Repo } from "../helpers/seed-repos.js";
+import { referenceMetrics, requestsOf, type Row } from "../helpers/colbert-reference.js";
+import { writeBgeM3Repo } from "../helpers/seed-repos.js";
 import { torchSkipReason } from "../train/helpers.js";
-
-interface Row {
-  query: string | string[];
-  positive: string[];
-  negative: string[];
-}
 
 const ROOT = resolve(import.meta.dirname, "../..");
 const SAMPLE = join(ROOT, "tasks/data/zh-sample.jsonl");
@@ -43,59 +37,9 @@ function seedRepo(): string {
   return repo;
 }
 
-/** sklearn's average_precision_score for distinct scores, and mteb's MRR@10. */
-function apAndRr(scores: number[], nPos: number): { ap: number; rr: number } {
-  const order = scores.map((s, i) => [s, i] as const).sort((a, b) => b[0] - a[0]);
-  let hits = 0;
-  let sum = 0;
-  let rr = 0;
-  order.forEach(([, i], k) => {
-    if (i < nPos) {
-      hits++;
-      sum += hits / (k + 1);
-      if (rr === 0 && k < 10) rr = 1 / (k + 1);
-    }
-  });
-  return { ap: sum / nPos, rr };
-}
-
-/** mteb's rule: rows without a positive or a negative are not evaluated. */
-const evaluable = (rows: Row[]): Row[] => rows.filter((r) => r.positive.length > 0 && r.negative.length > 0);
-/** One request per (sub-)query of each evaluable row: docs are positives then negatives. */
-const requestsOf = (rows: Row[]): { row: number; query: string; docs: string[] }[] =>
-  evaluable(rows).flatMap((r, row) => [r.query].flat().map((query) => ({ row, query, docs: [...r.positive, ...r.negative] })));
-
-/** Reference per-pair scores (per request) and MAP/MRR (a list query: max over its sub-queries per document). */
-async function reference(rows: Row[], maxLength: number): Promise<{ scores: number[][]; map: number; mrr: number }> {
-  const tok = Tokenizer.fromFile(join(seedRepo(), "tokenizer.json"));
-  tok.setTruncation(maxLength);
-  const ids = async (t: string): Promise<number[]> => (await tok.encode(t)).getIds();
-  const queries: number[][] = [];
-  const docs: number[][] = [];
-  const pairs: [number, number][] = [];
-  const reqs = requestsOf(rows);
-  for (const [qi, r] of reqs.entries()) {
-    queries.push(await ids(r.query));
-    for (const d of r.docs) {
-      pairs.push([qi, docs.length]);
-      docs.push(await ids(d));
-    }
-  }
-  const flat = referenceScores(seedRepo(), { queries, docs, pairs }, work);
-  let k = 0;
-  const scores = reqs.map((r) => r.docs.map(() => flat[k++]));
-  // Per row: max over sub-queries, rounded to float32 as mteb does before ranking (spec §2).
-  const m = evaluable(rows).map((r, row) => {
-    const subs = scores.filter((_, i) => reqs[i].row === row);
-    const best = subs[0].map((_, j) => Math.fround(Math.max(...subs.map((s) => s[j]))));
-    return apAndRr(best, r.positive.length);
-  });
-  return { scores, map: m.reduce((a, x) => a + x.ap, 0) / m.length, mrr: m.reduce((a, x) => a + x.rr, 0) / m.length };
-}
-
 async function compare(name: string, rows: Row[]): Promise<void> {
   const dir = seedRepo();
-  const ref = await reference(rows, 256);
+  const ref = await referenceMetrics(dir, rows, 256, work);
   const rr = await loadOnnxReranker(dir, { progress: false, cache: false, batchSize: 5, threads: 1 });
   let got: number[][];
   try {
