@@ -13,7 +13,7 @@ import { defaultThreads, type EncoderSession, openSession, ortVersion } from "..
 import { type EncodeStats, encodeSequences, newStats, type TextEncodeSpec } from "../encode/text-encoder.js";
 import { loadTokenizer, type TextTokenizer } from "../tokenize/tokenizer.js";
 import { progressDisplay } from "../util/progress.js";
-import { BGE_M3_OUTPUTS, bgeM3Config, type ModelConfig, readBenchModel, resolveModelDir } from "./model-dir.js";
+import { BGE_M3_OUTPUTS, bgeM3Config, type ModelConfig, readBenchModel, resolveModelDir, trainingBaseError } from "./model-dir.js";
 import { countOnnxParameters } from "./onnx-params.js";
 import type { TorchWorker } from "../encode/torch-worker.js";
 import { type Backend, choosesTorch, startTorchBackend, type TorchBackendOptions, torchConfig, torchContentHash, workerInfoExtra } from "./torch-backend.js";
@@ -81,6 +81,8 @@ export async function loadOnnxReranker(dirOrHubId: string, opts: OnnxRerankerOpt
   // torch without bench_model.json: bge-m3's layout (docs/model-format.md defaults), nothing read from a graph.
   if (config === null && torch) config = bgeM3Config(resolved.name, resolved.revision, null);
   if (config === null) {
+    const base = trainingBaseError(dir, dirOrHubId);
+    if (base) throw base;
     session = await openSession(join(dir, "model.onnx"), threads);
     if (!BGE_M3_OUTPUTS.every((o) => session?.outputNames.includes(o))) {
       const outs = session.outputNames.join(", ");
