@@ -155,8 +155,7 @@ export async function trainCommand(opts: TrainCommandOptions): Promise<string> {
   }
   const modelSpec = opts.model ?? stored?.model;
   const dataPath = opts.data ?? stored?.data;
-  if (!modelSpec) throw usageError("usage: train needs --model (or --resume with a previous run's --out)");
-  if (!dataPath && !opts.exportInitial) throw usageError("usage: train needs --model and --data (or --resume with a previous run's --out; --export-initial needs no --data)");
+  if (!modelSpec || (!dataPath && !opts.exportInitial)) throw usageError("usage: train needs --model and --data (or --resume with a previous run's --out; --export-initial needs no --data)");
   if (dataPath && !opts.exportInitial) checkDataPath(dataPath);
   const hp = mergeHyperparameters(opts.hyperparameters, stored?.hyperparameters);
   const launch = parseDistributed(opts.distributed ?? {});
