@@ -271,6 +271,15 @@ if __name__ == "__main__":
     except (ValueError, OSError) as e:  # bad input: one JSON line Node turns into a BenchError
         emit("error", message=_rank_prefix() + str(e))
         sys.exit(3)
+    except RuntimeError as e:
+        # torch's C++ writers (torch.save's storages) report a full or read-only disk as a RuntimeError: still bad
+        # input (where --out is), not a trainer bug — one line, exit 3, as for an OSError
+        if not any(m in str(e) for m in ("No space left on device", "Disk quota exceeded", "Read-only file system", "Permission denied")):
+            if "WORLD_SIZE" in os.environ:
+                emit("error", message=f"{_rank_prefix() or 'rank 0: '}{type(e).__name__}: {e}", internal=True)
+            raise
+        emit("error", message=_rank_prefix() + f"cannot write the output (--out on a full or read-only disk?): {e}")
+        sys.exit(3)
     except SystemExit as e:
         if not isinstance(e.code, str):
             raise

@@ -249,7 +249,7 @@ export async function trainCommand(opts: TrainCommandOptions): Promise<string> {
   } catch (err) {
     // A fresh start that failed before its first checkpoint leaves nothing that blocks the retry: bench's own
     // files go (the trainer.log with the traceback stays; it does not count as content), a folder bench created too.
-    if (!opts.resume && !existsSync(join(out, "checkpoint"))) {
+    if (!opts.resume && !existsSync(join(out, "checkpoint", "checkpoint.pt"))) {
       removeBenchFiles(out, [TRAINER_LOG]);
       if (created && !started && !existsSync(join(out, TRAINER_LOG))) {
         release();

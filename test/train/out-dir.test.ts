@@ -6,7 +6,8 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
 import { spawnSync } from "node:child_process";
-import { existsSync, mkdirSync, readFileSync, readdirSync, writeFileSync } from "node:fs";
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { trainCommand } from "../../src/commands/train.js";
 import { BenchError } from "../../src/errors.js";
@@ -71,4 +72,30 @@ test("a NaN loss stops the run (exit 3, nothing exported); the failed start does
   assert.equal(ok.code, 0, ok.stderr);
   assert.ok(existsSync(join(dir, "run", "model.onnx")));
   assert.ok(existsSync(join(dir, "run", TRAINER_LOG)));
+});
+
+test("a full disk under --out: one line, exit 3, no C++ trace, nothing but trainer.log left", (t) => {
+  const skip = torchSkipReason();
+  if (skip) return t.skip(skip);
+  const dir = scratchDir(t, "bench-train-full-");
+  writeSmallTrainFile(dir);
+  // outside `dir`: it must be unmounted before it is removed
+  const disk = mkdtempSync(join(tmpdir(), "bench-train-disk-"));
+  // 2 MB: the token data fits, a checkpoint (~38 MB for tiny-zh) does not. Needs root with CAP_SYS_ADMIN.
+  const m = spawnSync("mount", ["-t", "tmpfs", "-o", "size=2M", "tmpfs", disk], { encoding: "utf8" });
+  if (m.status !== 0) {
+    rmSync(disk, { recursive: true, force: true });
+    return t.skip(`SKIPPED: cannot mount a small tmpfs to fill (${(m.stderr || m.error?.message || "").trim()}); the full-disk case is untested here`);
+  }
+  t.after(() => {
+    spawnSync("umount", [disk]);
+    rmSync(disk, { recursive: true, force: true });
+  });
+  const r = bench(dir, ["train", "--model", tinyZh, "--data", "train.jsonl", "--out", join(disk, "out"), "--per_device_train_batch_size", "4", "--max_steps", "2",
+    "--save_steps", "1", "--query_max_length", "16", "--max_length", "32", "--train_group_size", "2", "--threads", "1"]);
+  assert.equal(r.code, 3, r.stderr);
+  const last = r.stderr.trim().split("\n").pop() ?? "";
+  assert.match(last, /^bench: train: cannot write the output .*No space left on device/);
+  assert.doesNotMatch(r.stderr, /Traceback|terminate called|what\(\)/);
+  assert.deepEqual(readdirSync(join(disk, "out")), [TRAINER_LOG]);
 });
