@@ -156,11 +156,11 @@ export async function trainCommand(opts: TrainCommandOptions): Promise<string> {
   const modelSpec = opts.model ?? stored?.model;
   const dataPath = opts.data ?? stored?.data;
   if (!modelSpec || (!dataPath && !opts.exportInitial)) throw usageError("usage: train needs --model and --data (or --resume with a previous run's --out; --export-initial needs no --data)");
-  if (dataPath && !opts.exportInitial) checkDataPath(dataPath);
   const hp = mergeHyperparameters(opts.hyperparameters, stored?.hyperparameters);
   const launch = parseDistributed(opts.distributed ?? {});
   if (launch && !hp.dataloader_drop_last) throw usageError("usage: --dataloader_drop_last false needs a single process (under torchrun every process needs an equal shard of each batch)");
   if (launch && opts.exportInitial) throw usageError("usage: --export-initial runs no training: drop --nproc-per-node");
+  if (dataPath && !opts.exportInitial) checkDataPath(dataPath); // after the flags: usage errors (2) come before input errors (3)
   const name = opts.name ?? stored?.name ?? null;
   const tokDir = tokenizerDir(opts.seedFlags?.tokenizerName, modelSpec) ?? stored?.tokenizer ?? null;
 
