@@ -139,32 +139,60 @@ async function main(argv: string[]): Promise<void> {
     )
     .command(
       "train",
-      "Fine-tune a ColBERT model (open-retrievals recipe) with the PyTorch trainer in scripts/trainer; --out becomes a model directory for `bench eval`",
+      "Fine-tune a ColBERT model (open-retrievals recipe) with the PyTorch trainer in scripts/trainer; --out becomes a model directory for `bench eval`. Takes the seed's torchrun flags as written (HF-style: --flag value, --flag=value, a bare boolean flag = true)",
       (y) => {
         const t = y
-          .option("model", { type: "string", describe: "Base: a directory with config.json + tokenizer.json (no weights → random init), or ORG/NAME[@revision]" })
-          .option("data", { type: "string", describe: "Training data (train.jsonl from `bench split`, or any JSONL/JSON/Arrow/Parquet reranking file)" })
-          .option("out", { type: "string", demandOption: true, describe: "Output model directory (checkpoints, log, manifest, model.onnx)" })
+          .option("model", { type: "string", alias: "model_name_or_path", describe: "Base: a directory with config.json + tokenizer.json (no weights → random init), or ORG/NAME[@revision]" })
+          .option("data", { type: "string", alias: "data_name_or_path", describe: "Training data file (train.jsonl from `bench split`, or any JSONL/JSON/Arrow/Parquet reranking file); hub dataset ids: run `bench split` first" })
+          .option("out", { type: "string", alias: "output_dir", demandOption: true, describe: "Output model directory (checkpoints, log, manifest, model.onnx)" })
           .option("resume", { type: "boolean", default: false, describe: "Continue the run in --out from its last checkpoint" })
+          .option("overwrite_output_dir", { type: "string", describe: "Allow a non-empty --out: bench's own files there (train-data/, checkpoint/, the model files, logs) are removed first; other files stay" })
+          .option("export-initial", { type: "boolean", default: false, describe: "Write the untrained starting point of --model (a new seeded random ColBERT head when it has none) as a model directory for `bench eval`, the \"before\" score; needs no --data" })
+          .option("run-name", { type: "string", alias: ["run_name", "name"], describe: "Model name in bench_model.json and in result files (default: <out basename>@<base model>-step<N>)" })
           .option("python", { type: "string", describe: "Python with torch + numpy (default: $BENCH_PYTHON, python3, /usr/bin/python3)" })
-          .option("name", { type: "string", describe: "Model name written into bench_model.json (default: --out's basename)" })
+          .option("tokenizer_name", { type: "string", describe: "Accepted as in the seed: the model itself, or a directory with tokenizer.json (then used for the data and copied into --out)" })
+          .option("model_type", { type: "string", describe: "colbert (the only type bench trains)" })
+          .option("do_train", { type: "string", describe: "Accepted (bench train always trains); false is refused" })
+          .option("positive_key", { type: "string", describe: "Field of the positives: positive (the only name bench's loader reads)" })
+          .option("negative_key", { type: "string", describe: "Field of the negatives: negative (the only name bench's loader reads)" })
+          .option("unfold_each_positive", { type: "string", describe: "false (one sampled positive per query and epoch, the recipe); true is refused" })
           .option("nproc-per-node", { type: "number", describe: "Train with this many processes on this node under torchrun + DDP (one per GPU; gloo on CPU); per_device_train_batch_size stays per process" })
           .option("nnodes", { type: "number", describe: "Nodes of a multi-node run (default 1); run the same command on every node with its --node-rank" })
           .option("node-rank", { type: "number", describe: "This node's index, 0 … nnodes-1 (node 0 writes the output)" })
           .option("master-addr", { type: "string", describe: "Node 0's address for the rendezvous (multi-node)" })
           .option("master-port", { type: "number", describe: "Node 0's free TCP port for the rendezvous (multi-node)" })
-          .parserConfiguration({ "camel-case-expansion": false });
+          .group(["model", "data", "out", "resume", "overwrite_output_dir", "export-initial", "run-name", "python"], "Run:")
+          .group(["tokenizer_name", "model_type", "do_train", "positive_key", "negative_key", "unfold_each_positive"], "Seed-script flags (open-retrievals):")
+          .group(["nproc-per-node", "nnodes", "node-rank", "master-addr", "master-port"], "Several processes (torchrun):")
+          .parserConfiguration({ "camel-case-expansion": false })
+          .example("$0 train --model BAAI/bge-m3 --data split/train.jsonl --out ckpt --fp16", "fine-tune on a GPU")
+          .example("$0 train --model BAAI/bge-m3 --out bge-m3-init --export-initial", "the untrained starting point, for a \"before\" eval");
         for (const [k, [kind, def, describe]] of Object.entries(HYPERPARAMETERS)) {
-          t.option(k, { type: kind === "int" ? "number" : kind, alias: k.replace(/_/g, "-"), describe: `${describe} (default ${String(def)})` });
+          const alias = k.replace(/_/g, "-");
+          // booleans as strings: HF-style values (True, false, 1, 0) as a separate word; a bare flag gives "" = true
+          t.option(k, { type: kind === "int" || kind === "number" ? "number" : "string", ...(alias !== k ? { alias } : {}), describe: `${describe} (default ${String(def)}${kind === "boolean" ? "; true/false/1/0, a bare flag = true" : ""})` });
         }
-        return t;
+        return t.group(Object.keys(HYPERPARAMETERS), "Training (HF TrainingArguments names):");
       },
       async (a) => {
         const { trainCommand } = await import("./commands/train.js");
         const hp: Record<string, unknown> = {};
         for (const k of Object.keys(HYPERPARAMETERS)) hp[k] = a[k];
         const distributed = { nprocPerNode: a["nproc-per-node"], nnodes: a.nnodes, nodeRank: a["node-rank"], masterAddr: a["master-addr"], masterPort: a["master-port"] };
-        await trainCommand({ model: a.model, data: a.data, out: a.out, resume: a.resume, python: a.python, name: a.name, hyperparameters: hp, distributed });
+        const seed = { tokenizerName: a.tokenizer_name, modelType: a.model_type, doTrain: a.do_train, positiveKey: a.positive_key, negativeKey: a.negative_key, unfoldEachPositive: a.unfold_each_positive };
+        await trainCommand({
+          model: a.model,
+          data: a.data,
+          out: a.out,
+          resume: a.resume,
+          overwriteOutputDir: a.overwrite_output_dir,
+          exportInitial: a["export-initial"],
+          python: a.python,
+          name: a["run-name"],
+          hyperparameters: hp,
+          distributed,
+          seedFlags: seed,
+        });
       },
     )
     .command(
@@ -173,7 +201,7 @@ async function main(argv: string[]): Promise<void> {
       (y) =>
         y
           .option("out", { type: "string", describe: "Working directory (default: a new temp dir)" })
-          .option("steps", { type: "number", default: 60, describe: "Fine-tuning steps" })
+          .option("steps", { type: "number", default: 60, describe: "Fine-tuning steps (an integer ≥ 1; the untrained model is always evaluated as the \"before\")" })
           .option("results", { type: "string", describe: "Write the result files here, as <test|train>/<model>/… (default: <out>/results)" })
           .option("python", { type: "string", describe: "Python with torch + numpy (default: $BENCH_PYTHON, python3, /usr/bin/python3)" }),
       async (a) => {

@@ -17,7 +17,8 @@ def parser():
     a = p.add_argument
     a("--model_dir", required=True, help="HF-style directory: config.json (+ model.safetensors | pytorch_model.bin, colbert_linear.pt)")
     a("--tokenizer_dir", help="tokenizer files to copy into the output (default: --model_dir)")
-    a("--data_dir", required=True, help="token-id files written by `bench train` (see data.py)")
+    a("--data_dir", help="token-id files written by `bench train` (see data.py); required unless --export_only")
+    a("--export_only", action="store_true", help="write --model_dir untrained as a model directory (the \"before\"), no data, no training")
     a("--output_dir", required=True)
     a("--resume", action="store_true", help="continue from output_dir/checkpoint/checkpoint.pt")
     a("--learning_rate", type=float, default=5e-6)
@@ -53,13 +54,20 @@ def parser():
     a("--device", default="auto", help="auto | cpu | cuda | cuda:N (torchrun: cuda:LOCAL_RANK)")
     a("--threads", type=int, default=0, help="torch.set_num_threads (0: leave torch's default)")
     a("--onnx_opset", type=int, default=14)
-    a("--name", default=None, help="model name written into bench_model.json (default: output_dir basename)")
+    a("--dataloader_drop_last", type=_bool, nargs="?", const=True, default=True,
+      help="drop each epoch's last incomplete batch (the recipe); false needs one process")
+    a("--save_total_limit", type=int, default=1, help="newest checkpoints kept (checkpoint.pt + checkpoint-STEP.pt)")
+    a("--name", default=None, help="model name written into bench_model.json (default: <output_dir basename>@<base model>-step<N>)")
     a("--meta", default=None, help="JSON with data_sha256, base_model, git_commit for manifest.json (written by bench)")
     return p
 
 
 def parse(argv=None):
     args = parser().parse_args(argv)
+    if not args.export_only and not args.data_dir:
+        raise SystemExit("trainer: --data_dir is required (unless --export_only)")
+    if args.save_total_limit < 1:
+        raise SystemExit("trainer: --save_total_limit must be ≥ 1")
     if args.bf16 and args.fp16:
         raise SystemExit("trainer: --bf16 and --fp16 exclude each other")
     if args.train_group_size < 1 or args.per_device_train_batch_size < 1 or args.gradient_accumulation_steps < 1:

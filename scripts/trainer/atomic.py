@@ -27,6 +27,10 @@ def write_json_atomic(path, obj):
     atomic_write(path, lambda f: f.write(json.dumps(obj, indent=2, ensure_ascii=False) + "\n"), mode="w")
 
 
-def atomic_torch_save(obj, path):
-    """torch.save, written atomically."""
-    atomic_write(path, lambda f: torch.save(obj, f))
+def atomic_torch_save(obj, path, legacy=False):
+    """torch.save, written atomically. legacy=True (checkpoints: the large writes) uses the non-zip format, which
+    writes through Python's file object, so a full disk is an OSError (one line from bench) — the zip writer's C++
+    destructor turned it into SIGABRT with a C++ trace. torch.load reads both; files other tools read (the
+    exported colbert_linear.pt) keep the zip format."""
+    kwargs = {"_use_new_zipfile_serialization": False} if legacy else {}
+    atomic_write(path, lambda f: torch.save(obj, f, **kwargs))

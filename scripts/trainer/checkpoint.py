@@ -3,11 +3,13 @@ scaler, every RNG state, data position), written atomically so a SIGKILL never l
 import inspect
 import os
 import random
+import re
+import shutil
 
 import numpy as np
 import torch
 
-from atomic import atomic_torch_save
+from atomic import atomic_torch_save, atomic_write
 
 CHECKPOINT_VERSION = 1
 
@@ -16,13 +18,42 @@ TRAINING_KEYS = (
     "learning_rate", "num_train_epochs", "max_steps", "per_device_train_batch_size", "gradient_accumulation_steps",
     "train_group_size", "query_max_length", "max_length", "use_inbatch_negative", "bf16", "fp16", "warmup_ratio",
     "warmup_steps", "lr_scheduler_type", "seed", "max_grad_norm", "weight_decay", "adam_epsilon",
-    "head_lr_multiplier", "temperature", "divide_by_query_length", "colbert_dim", "padding",
+    "head_lr_multiplier", "temperature", "divide_by_query_length", "colbert_dim", "padding", "dataloader_drop_last",
 )
+# keys added after version 1 was first written, with the value older checkpoints were trained with
+LATER_KEYS = {"dataloader_drop_last": True}
 
 
 def checkpoint_path(output_dir):
-    """Where the (single, latest) checkpoint of a run lives."""
+    """Where the latest checkpoint of a run lives (the one --resume reads)."""
     return os.path.join(output_dir, "checkpoint", "checkpoint.pt")
+
+
+def _keep_previous(path, keep):
+    """--save_total_limit: before the latest checkpoint is replaced, the previous one stays as checkpoint-STEP.pt
+    (a hard link: no copy) while fewer than `keep` checkpoints exist; the oldest numbered ones go."""
+    d = os.path.dirname(path)
+    if keep > 1 and os.path.exists(path):
+        step = _step_of(path)
+        if step is not None:
+            older = os.path.join(d, f"checkpoint-{step}.pt")
+            if not os.path.exists(older):
+                try:
+                    os.link(path, older)
+                except OSError:
+                    shutil.copyfile(path, older)
+    numbered = sorted((int(m.group(1)), n) for n in os.listdir(d) for m in [re.fullmatch(r"checkpoint-(\d+)\.pt", n)] if m)
+    for _, n in numbered[: max(0, len(numbered) - (keep - 1))]:
+        os.remove(os.path.join(d, n))
+
+
+def _step_of(path):
+    """The step of a saved checkpoint, from its side file (written with it); None when unknown."""
+    try:
+        with open(path + ".step", encoding="utf-8") as f:
+            return int(f.read().strip())
+    except (OSError, ValueError):
+        return None
 
 
 def rng_states(sampler_rng):
@@ -64,7 +95,7 @@ def restore_rng_states(states, sampler_rng, rank=0, device=None):
 
 
 def save_checkpoint(output_dir, *, model, optimizer, scheduler, scaler, sampler_rng, position, hparams, fingerprint,
-                    distributed=None, rank_rngs=None):
+                    distributed=None, rank_rngs=None, keep=1):
     """position = {"step", "epoch", "micro"}: optimizer steps done and the next micro-batch of that epoch (global:
     micro-batches of the global batch). Distributed runs (written by rank 0 only) add `distributed` (world size,
     gather flag) and every rank's RNG states (rank_rngs, in rank order)."""
@@ -83,7 +114,9 @@ def save_checkpoint(output_dir, *, model, optimizer, scheduler, scaler, sampler_
     }
     if distributed is not None:
         ck["distributed"] = dict(distributed)
-    atomic_torch_save(ck, path)
+    _keep_previous(path, keep)
+    atomic_torch_save(ck, path, legacy=True)
+    atomic_write(path + ".step", lambda f: f.write(str(position["step"])), mode="w")
     return path
 
 
@@ -101,7 +134,7 @@ def load_checkpoint(output_dir, hparams, fingerprint, distributed=None):
     if ck["data_fingerprint"] != fingerprint:
         raise ValueError(f"{path}: the training data differs from the data this checkpoint was trained on")
     diff = [f"{k}: checkpoint {ck['hparams'].get(k)!r} vs now {hparams[k]!r}"
-            for k in TRAINING_KEYS if ck["hparams"].get(k) != hparams[k]]
+            for k in TRAINING_KEYS if ck["hparams"].get(k, LATER_KEYS.get(k)) != hparams[k]]
     was = ck.get("distributed") or {"world_size": 1}
     now = distributed or {"world_size": 1}
     if was["world_size"] != now["world_size"]:

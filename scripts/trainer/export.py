@@ -101,9 +101,10 @@ def copy_tokenizer(src_dir, out_dir):
     return copied
 
 
-def bench_model_json(model, name, query_max_length, max_length):
-    """bench_model.json for a ColBERT export (docs/model-format.md)."""
-    return {
+def bench_model_json(model, name, query_max_length, max_length, base_model=None, step=None):
+    """bench_model.json for a ColBERT export (docs/model-format.md); base_model and step say what it was trained
+    from and how far (None: not recorded)."""
+    doc = {
         "format": "bench-model/1",
         "type": "colbert",
         "onnx_file": "model.onnx",
@@ -120,11 +121,16 @@ def bench_model_json(model, name, query_max_length, max_length):
         "name": name,
         "revision": None,
     }
+    if base_model is not None:
+        doc["base_model"] = base_model
+    if step is not None:
+        doc["step"] = step
+    return doc
 
 
-def write_model_dir(model, out_dir, tokenizer_dir, name, query_max_length, max_length, opset=14):
+def write_model_dir(model, out_dir, tokenizer_dir, name, query_max_length, max_length, opset=14, base_model=None, step=None):
     """Everything `bench eval` needs, plus what the trainer reloads (config.json, safetensors, head)."""
     save_model_dir(model, out_dir)
     copy_tokenizer(tokenizer_dir, out_dir)
     export_onnx(model, os.path.join(out_dir, "model.onnx"), opset)
-    write_json_atomic(os.path.join(out_dir, "bench_model.json"), bench_model_json(model, name, query_max_length, max_length))
+    write_json_atomic(os.path.join(out_dir, "bench_model.json"), bench_model_json(model, name, query_max_length, max_length, base_model, step))

@@ -19,6 +19,7 @@ import numpy as np  # noqa: E402
 import torch  # noqa: E402
 
 from args import parse  # noqa: E402
+from atomic import write_json_atomic  # noqa: E402
 import distributed  # noqa: E402
 from checkpoint import checkpoint_path, load_checkpoint, rank_rng_states, restore_rng_states, save_checkpoint  # noqa: E402
 from data import TrainData, epoch_order, make_batch  # noqa: E402
@@ -74,10 +75,22 @@ def train(a, ctx):
             raise SystemExit(f"trainer: --attention sdpa needs torch ≥ 2.0 (this is {torch.__version__})")
         Attention.use_sdpa = a.attention == "sdpa"
     hp = vars(a)
+    if a.export_only:
+        return export_initial(a, ctx)
     data = TrainData(a.data_dir)
     n = len(data.rows)
-    micro_per_epoch = n // (a.per_device_train_batch_size * W)  # drop_last, as the recipe (global micro-batches)
-    updates_per_epoch = micro_per_epoch // a.gradient_accumulation_steps
+    if a.dataloader_drop_last:
+        micro_per_epoch = n // (a.per_device_train_batch_size * W)  # drop_last, as the recipe (global micro-batches)
+        updates_per_epoch = micro_per_epoch // a.gradient_accumulation_steps
+        micro_limit = updates_per_epoch * a.gradient_accumulation_steps  # micro-batches used per epoch
+    else:
+        if W > 1:
+            raise SystemExit("trainer: --dataloader_drop_last false needs a single process")
+        # HF's DataLoader without drop_last: the last, smaller batch trains too, and the epoch's last optimizer step
+        # takes the micro-batches that are left (fewer than gradient_accumulation_steps when they do not divide)
+        micro_per_epoch = math.ceil(n / a.per_device_train_batch_size)
+        updates_per_epoch = math.ceil(micro_per_epoch / a.gradient_accumulation_steps)
+        micro_limit = micro_per_epoch
     if updates_per_epoch < 1:
         procs = f" x {W} processes" if W > 1 else ""
         raise SystemExit(f"trainer: {n} usable rows give no full step of batch {a.per_device_train_batch_size}{procs} x accumulation {a.gradient_accumulation_steps}")
@@ -140,7 +153,7 @@ def train(a, ctx):
             return
         p = save_checkpoint(a.output_dir, model=model, optimizer=opt, scheduler=sched, scaler=scaler,
                             sampler_rng=sampler_rng, position=pos, hparams=hp, fingerprint=data.fingerprint,
-                            distributed=dist_info, rank_rngs=rank_rngs)
+                            distributed=dist_info, rank_rngs=rank_rngs, keep=a.save_total_limit)
         emit("checkpoint", step=pos["step"], path=p)
 
     B, G = a.per_device_train_batch_size, a.train_group_size
@@ -153,13 +166,15 @@ def train(a, ctx):
     log = open(log_path, "a", encoding="utf-8") if RANK0[0] else None
     try:
         while pos["step"] < total:
-            if pos["micro"] >= updates_per_epoch * a.gradient_accumulation_steps:
+            if pos["micro"] >= micro_limit:
                 pos["epoch"] += 1
                 pos["micro"] = 0
                 order = epoch_order(n, a.seed, pos["epoch"])
             lr = opt.param_groups[0]["lr"]
             batches = []
             for _ in range(a.gradient_accumulation_steps):  # groups are sampled in row order, as the recipe's loader
+                if pos["micro"] >= micro_limit:
+                    break  # the epoch's last step without drop_last: fewer micro-batches
                 rows = order[pos["micro"] * B * W : (pos["micro"] + 1) * B * W]  # the global batch (make_batch keeps this rank's shard)
                 pos["micro"] += 1
                 batches.append(make_batch(data, rows, sampler_rng, G, a.query_max_length, a.max_length, a.padding, (ctx.rank, W)))
@@ -171,6 +186,10 @@ def train(a, ctx):
             if ctx.active:  # the mean of the ranks' losses (equal shards: the global batch's), and stop if any rank was asked
                 loss_sum, stops = ctx.all_sum([step_loss, 1.0 if Stop.requested else 0.0])
                 step_loss, Stop.requested = loss_sum / W, stops > 0
+            if not math.isfinite(step_loss):
+                # diverged: stop before a checkpoint or an export can hold NaN weights (exit 3, docs/training.md)
+                raise ValueError(f"the loss is {step_loss} at step {pos['step']}: training diverged, nothing was exported "
+                                 "(lower --learning_rate, raise --temperature, or train in fp32)")
             window["loss"] += step_loss
             window["steps"] += 1
             if pos["step"] % a.logging_steps == 0 or pos["step"] == total:
@@ -196,10 +215,49 @@ def train(a, ctx):
         return 0
     model.eval()
     model.to("cpu")
-    name = a.name or os.path.basename(os.path.abspath(a.output_dir))
-    write_model_dir(model, a.output_dir, a.tokenizer_dir or a.model_dir, name, a.query_max_length, a.max_length, a.onnx_opset)
+    base = base_model_of(a)
+    write_model_dir(model, a.output_dir, a.tokenizer_dir or a.model_dir, default_name(a, base, pos["step"]), a.query_max_length,
+                    a.max_length, a.onnx_opset, base_model=base, step=pos["step"])
     write_manifest(a.output_dir, hp, info, data, total)
     emit("done", step=pos["step"], output_dir=a.output_dir)
+    return 0
+
+
+def base_model_of(a):
+    """The base model as bench recorded it (--meta: a path, or ORG/NAME@commit), else --model_dir."""
+    if a.meta:
+        with open(a.meta, encoding="utf-8") as f:
+            return json.load(f).get("base_model") or a.model_dir
+    return a.model_dir
+
+
+def default_name(a, base, step):
+    """--name, else `<output_dir basename>@<base model basename>-step<N>` (a checkpoint says what it was trained from)."""
+    if a.name:
+        return a.name
+    short = base.split("@")[0].rstrip("/\\").replace("\\", "/").split("/")[-1] or "model"
+    return f"{os.path.basename(os.path.abspath(a.output_dir))}@{short}-step{step}"
+
+
+def export_initial(a, ctx):
+    """--export_only: the base as a model directory, untrained (the head seeded as a training run's would be)."""
+    if ctx.world > 1:
+        raise SystemExit("trainer: --export_only runs in one process")
+    torch.manual_seed(a.seed)
+    model, info = load_colbert(a.model_dir, a.colbert_dim, a.seed)
+    emit("start", export_only=True, processes=1, total_steps=0, start_step=0, rows=0, rows_dropped=0, warmup_steps=0, device="cpu",
+         threads=torch.get_num_threads(), torch=torch.__version__, sdpa=False,
+         random_init=info["encoder_weights"].startswith("random"), model=info)
+    model.eval()
+    base = base_model_of(a)
+    write_model_dir(model, a.output_dir, a.tokenizer_dir or a.model_dir, default_name(a, base, 0), a.query_max_length,
+                    a.max_length, a.onnx_opset, base_model=base, step=0)
+    write_json_atomic(os.path.join(a.output_dir, "manifest.json"), {
+        "format": "bench-train-manifest/1", "export_only": True, "base_model": base,
+        "base_model_weights": info["encoder_weights"], "colbert_linear": info["colbert_linear"], "total_steps": 0,
+        "torch": torch.__version__, "hyperparameters": {k: v for k, v in sorted(vars(a).items()) if k != "meta"},
+    })
+    emit("done", step=0, output_dir=a.output_dir)
     return 0
 
 
@@ -212,6 +270,15 @@ if __name__ == "__main__":
         sys.exit(main())
     except (ValueError, OSError) as e:  # bad input: one JSON line Node turns into a BenchError
         emit("error", message=_rank_prefix() + str(e))
+        sys.exit(3)
+    except RuntimeError as e:
+        # torch's C++ writers (torch.save's storages) report a full or read-only disk as a RuntimeError: still bad
+        # input (where --out is), not a trainer bug — one line, exit 3, as for an OSError
+        if not any(m in str(e) for m in ("No space left on device", "Disk quota exceeded", "Read-only file system", "Permission denied")):
+            if "WORLD_SIZE" in os.environ:
+                emit("error", message=f"{_rank_prefix() or 'rank 0: '}{type(e).__name__}: {e}", internal=True)
+            raise
+        emit("error", message=_rank_prefix() + f"cannot write the output (--out on a full or read-only disk?): {e}")
         sys.exit(3)
     except SystemExit as e:
         if not isinstance(e.code, str):

@@ -7,6 +7,7 @@ import { mkdtempSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import Table from "cli-table3";
+import { usageError } from "../errors.js";
 import { info } from "../log.js";
 import { scriptsDir } from "../train/paths.js";
 import { evalCommand } from "./eval.js";
@@ -52,6 +53,10 @@ const f4 = (x: number | undefined): string => (x === undefined ? "-" : x.toFixed
 
 /** Runs the demo; returns the rows of the printed table. */
 export async function demoCommand(opts: DemoCommandOptions): Promise<DemoRow[]> {
+  // 0 would mean "train by epochs" to the trainer (max_steps ≤ 0): refuse rather than train some other number of steps
+  if (!Number.isInteger(opts.steps) || opts.steps < 1) {
+    throw usageError(`usage: --steps must be an integer ≥ 1 (the untrained model is always evaluated as the "before"), got ${String(opts.steps)}`);
+  }
   const work = resolve(opts.out ?? mkdtempSync(join(tmpdir(), "bench-demo-")));
   const tiny = join(scriptsDir(), "models", "tiny-zh");
   info(`demo: working in ${work}`);
@@ -59,9 +64,10 @@ export async function demoCommand(opts: DemoCommandOptions): Promise<DemoRow[]> 
   const trainFile = join(work, "split", "train.jsonl");
   const testFile = join(work, "split", "test.jsonl");
   info("demo: exporting the tiny ColBERT as initialised (random weights, 0 training steps)");
+  // `bench train --export-initial`: what a user runs for the "before" of any training run
   const before = await trainCommand({
-    model: tiny, data: trainFile, out: join(work, "tiny-colbert-init"), python: opts.python, name: "tiny-colbert-init", quiet: true,
-    hyperparameters: { ...DEMO_HP, num_train_epochs: 0 },
+    model: tiny, out: join(work, "tiny-colbert-init"), python: opts.python, name: "tiny-colbert-init", quiet: true, exportInitial: true,
+    hyperparameters: DEMO_HP,
   });
   info(`demo: fine-tuning it for ${opts.steps} steps on ${trainFile}`);
   const after = await trainCommand({

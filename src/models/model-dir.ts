@@ -37,7 +37,7 @@ export interface ModelConfig {
 /** The bge-m3 ONNX export outputs (spec §4d), in order. */
 export const BGE_M3_OUTPUTS = ["dense_vecs", "sparse_vecs", "colbert_vecs"] as const;
 
-const KEYS = ["format", "type", "onnx_file", "inputs", "output", "output_layout", "normalized", "pooling", "dim", "query_max_length", "max_length", "query_prefix", "document_prefix", "name", "revision", "colbert_head"];
+const KEYS = ["format", "type", "onnx_file", "inputs", "output", "output_layout", "normalized", "pooling", "dim", "query_max_length", "max_length", "query_prefix", "document_prefix", "name", "revision", "colbert_head", "base_model", "step"];
 
 type Json = Record<string, unknown>;
 
@@ -140,6 +140,19 @@ export function readBenchModel(dir: string, name = basename(resolve(dir))): Mode
     throw inputError(`model: ${file} is not valid JSON: ${(err as Error).message}`);
   }
   return parseBenchModel(o, file, name);
+}
+
+/**
+ * The error for a directory with config.json but no model.onnx and no bench_model.json: a training base (HF
+ * weights), not an exported model. It names the command that exports its untrained starting point (the "before").
+ */
+export function trainingBaseError(dir: string, spec: string): Error | null {
+  if (!existsSync(join(dir, "config.json"))) return null; // called when the directory has no ONNX graph
+  const out = `${basename(resolve(dir))}-init`;
+  const head = existsSync(join(dir, "colbert_linear.pt"))
+    ? ""
+    : "; it has no ColBERT head (colbert_linear.pt), so the export gets a new randomly initialised head (seeded by --seed) and its \"before\" score is that of a random head";
+  return inputError(`model: ${spec} has config.json but no model.onnx (a training base, not an exported model); export its untrained starting point with \`bench train --model ${spec} --out ${out} --export-initial\`, then \`bench eval --model ${out}\`${head}`);
 }
 
 /** A `--model` value that names a hub repo: ORG/NAME[@revision]. */

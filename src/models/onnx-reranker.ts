@@ -15,7 +15,7 @@ import { type EncodeStats, encodeSequences, newStats, type TextEncodeSpec } from
 import { loadTokenizer, type TextTokenizer } from "../tokenize/tokenizer.js";
 import { progressDisplay } from "../util/progress.js";
 import { detectOnnxConfig } from "./detect-config.js";
-import { bgeM3Config, type ModelConfig, readBenchModel, resolveModelDir } from "./model-dir.js";
+import { bgeM3Config, type ModelConfig, readBenchModel, resolveModelDir, trainingBaseError } from "./model-dir.js";
 import { modelPath } from "./model-paths.js";
 import { checkGraphFiles, onnxModelContentHash } from "./onnx-files.js";
 import { countOnnxParameters } from "./onnx-params.js";
@@ -91,6 +91,9 @@ export async function loadOnnxReranker(dirOrHubId: string, opts: OnnxRerankerOpt
   let dataFiles: string[] = [];
   if (config === null) {
     const onnxFile = resolved.onnxFile;
+    // A training base (config.json + weights, no graph): say how to export its untrained starting point.
+    const base = onnxFile === null ? trainingBaseError(dir, dirOrHubId) : null;
+    if (base) throw base;
     if (onnxFile === null) throw inputError(`model: ${dir} has no bench_model.json and no ONNX graph (model.onnx or onnx/model.onnx); see docs/model-format.md`);
     dataFiles = await checkGraphFiles(dir, onnxFile, dir, "graph");
     session = await openSession(join(dir, onnxFile), threads);

@@ -40,6 +40,15 @@ export const HYPERPARAMETERS: Record<string, [Kind, number | boolean | string, s
   device: ["string", "auto", "auto | cpu | cuda | cuda:N (with --nproc-per-node: auto or cuda, one GPU per process)"],
   threads: ["int", 0, "torch.set_num_threads (0: torch's default)"],
   onnx_opset: ["int", 14, "ONNX opset of the exported model (14–17)"],
+  dataloader_drop_last: ["boolean", true, "Drop the last incomplete batch of each epoch (the recipe passes True; false needs one process)"],
+  save_total_limit: ["int", 1, "Keep this many newest checkpoints (checkpoint/checkpoint.pt is the latest, older ones checkpoint/checkpoint-STEP.pt)"],
+};
+
+/** Choices of the string hyperparameters (the trainer's argparse choices, scripts/trainer/args.py). */
+export const CHOICES: Record<string, readonly string[]> = {
+  lr_scheduler_type: ["linear", "cosine", "constant"],
+  padding: ["max_length", "longest"],
+  attention: ["auto", "sdpa", "manual"],
 };
 
 /** Hyperparameter values by name. */
@@ -51,8 +60,8 @@ export function checkValue(name: string, v: unknown): number | boolean | string 
   if (!spec) throw usageError(`usage: unknown training option --${name}`);
   const [kind] = spec;
   if (kind === "boolean") {
-    if (typeof v === "boolean") return v;
-    if (v === "true" || v === "false") return v === "true";
+    const b = parseBool(v);
+    if (b !== null) return b;
   } else if (kind === "string") {
     if (typeof v === "string" && v.length > 0) return v;
   } else {
@@ -60,6 +69,20 @@ export function checkValue(name: string, v: unknown): number | boolean | string 
     if (Number.isFinite(n) && (kind === "number" || Number.isInteger(n))) return n;
   }
   throw usageError(`usage: --${name} expects ${kind === "int" ? "an integer" : kind === "number" ? "a number" : kind === "boolean" ? "true or false" : "a value"}, got ${JSON.stringify(v)}`);
+}
+
+/**
+ * An HF-style boolean: true/false, True/False, 1/0, yes/no (any case), or "" (a bare `--flag`, which yargs gives a
+ * string option with no value). null when it is none of these.
+ */
+export function parseBool(v: unknown): boolean | null {
+  if (typeof v === "boolean") return v;
+  if (v === "") return true;
+  if (typeof v === "number" && (v === 0 || v === 1)) return v === 1;
+  if (typeof v !== "string") return null;
+  if (/^(true|1|yes)$/i.test(v)) return true;
+  if (/^(false|0|no)$/i.test(v)) return false;
+  return null;
 }
 
 /** defaults ← stored (a resumed run's saved values) ← explicitly given flags. */
@@ -70,7 +93,49 @@ export function mergeHyperparameters(given: Record<string, unknown>, stored: Hyp
     out[name] = checkValue(name, v);
   }
   if (out.bf16 && out.fp16) throw usageError("usage: --bf16 and --fp16 exclude each other");
+  validateRanges(out);
   return out;
+}
+
+/**
+ * Range checks of every hyperparameter, before any work (the trainer would otherwise train garbage and exit 0,
+ * or fail with argparse usage after tokenizing). Each failure is one usage line naming the flag.
+ */
+export function validateRanges(hp: Hyperparameters): void {
+  const n = (k: string): number => hp[k] as number;
+  const bad = (k: string, want: string): never => {
+    throw usageError(`usage: --${k} must be ${want}, got ${JSON.stringify(hp[k])}`);
+  };
+  for (const [k, choices] of Object.entries(CHOICES)) if (!choices.includes(String(hp[k]))) bad(k, `one of ${choices.join(" | ")}`);
+  if (!/^(auto|cpu|cuda(:\d+)?)$/.test(String(hp.device))) bad("device", "auto | cpu | cuda | cuda:N");
+  if (!(n("learning_rate") > 0)) bad("learning_rate", "> 0");
+  if (!(n("num_train_epochs") >= 0)) bad("num_train_epochs", "≥ 0 (0: export the starting point untrained)");
+  if (!(n("max_steps") >= -1)) bad("max_steps", "-1 or 0 (use num_train_epochs) or a step count > 0");
+  for (const k of ["per_device_train_batch_size", "gradient_accumulation_steps", "logging_steps", "ddp_timeout", "save_total_limit"]) if (!(n(k) >= 1)) bad(k, "≥ 1");
+  const minGroup = hp.use_inbatch_negative ? 1 : 2;
+  if (!(n("train_group_size") >= minGroup)) {
+    bad("train_group_size", hp.use_inbatch_negative ? "≥ 1" : "≥ 2 (1 positive + at least one negative; with 1 the loss is 0 at every step) unless --use_inbatch_negative");
+  }
+  for (const k of ["query_max_length", "max_length"]) if (!(n(k) >= 2)) bad(k, "≥ 2 (the special tokens alone take 2)");
+  if (!(n("warmup_ratio") >= 0 && n("warmup_ratio") <= 1)) bad("warmup_ratio", "between 0 and 1");
+  for (const k of ["warmup_steps", "save_steps", "threads", "seed", "weight_decay", "head_lr_multiplier"]) if (!(n(k) >= 0)) bad(k, "≥ 0");
+  if (!(n("max_grad_norm") > 0)) bad("max_grad_norm", "> 0 (gradient clipping cannot be switched off: 0 would zero every gradient)");
+  if (!(n("adam_epsilon") > 0)) bad("adam_epsilon", "> 0");
+  if (!(n("temperature") > 0)) bad("temperature", "> 0 (the loss divides by it)");
+  if (!(n("colbert_dim") === -1 || n("colbert_dim") >= 1)) bad("colbert_dim", "-1 (the hidden size) or ≥ 1");
+  if (!(n("onnx_opset") >= 14 && n("onnx_opset") <= 17)) bad("onnx_opset", "14..17");
+}
+
+/**
+ * The largest token length the base's position table allows: max_position_embeddings, less the offset of
+ * RoBERTa-style positions (they start at pad_token_id + 1, scripts/trainer/encoder.py). null when unknown.
+ */
+export function maxTokenLength(config: Record<string, unknown>): number | null {
+  const max = config.max_position_embeddings;
+  if (typeof max !== "number" || !Number.isInteger(max)) return null;
+  const roberta = config.model_type === "xlm-roberta" || config.model_type === "roberta";
+  const pad = typeof config.pad_token_id === "number" ? config.pad_token_id : roberta ? 1 : 0;
+  return roberta ? max - pad - 1 : max;
 }
 
 /** The trainer's argv for these values. */

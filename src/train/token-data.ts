@@ -75,6 +75,7 @@ export function writeTokenData(
   tok: TextTokenizer,
   lengths: { queryMaxLength: number; maxLength: number },
   meta: Record<string, unknown>,
+  onProgress?: (done: number, total: number) => void,
 ): TokenDataSummary {
   if (rows.length === 0) throw inputError("train: the training data has no rows");
   mkdirSync(dir, { recursive: true });
@@ -89,6 +90,7 @@ export function writeTokenData(
     if (r.positive.length === 0 || r.negative.length === 0) incomplete++;
     flat.push(queries.id(q), r.positive.length, ...r.positive.map((d) => docs.id(d)), r.negative.length, ...r.negative.map((d) => docs.id(d)));
     offsets[i + 1] = BigInt(flat.length);
+    if (onProgress && ((i + 1) % 256 === 0 || i + 1 === rows.length)) onProgress(i + 1, rows.length);
   });
   queries.write(dir, "queries");
   docs.write(dir, "docs");
