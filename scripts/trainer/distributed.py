@@ -59,15 +59,8 @@ class Distributed(Single):
             # without it NCCL ignores the timeout below and a dead peer hangs the others forever (torch < 2.2)
             os.environ.setdefault("NCCL_ASYNC_ERROR_HANDLING", "1")
         self.backend = "nccl" if device.type == "cuda" else "gloo"
-        # the timeout bounds rendezvous and every collective: a rank that stops answering ends the run with an error.
-        # SIGINT/SIGTERM blocked meanwhile: the I/O threads the process group starts inherit the mask, so a Ctrl-C
-        # lands in the main thread (which only sets a flag, train.py) and never interrupts a gloo transfer in its
-        # own thread (seen under load as "op.preamble.length <= op.nbytes" in the DDP Ctrl-C test)
-        old = signal.pthread_sigmask(signal.SIG_BLOCK, {signal.SIGINT, signal.SIGTERM})
-        try:
-            dist.init_process_group(self.backend, timeout=datetime.timedelta(seconds=timeout_s))
-        finally:
-            signal.pthread_sigmask(signal.SIG_SETMASK, old)
+        # the timeout bounds rendezvous and every collective: a rank that stops answering ends the run with an error
+        dist.init_process_group(self.backend, timeout=datetime.timedelta(seconds=timeout_s))
 
     def all_sum(self, values):
         """Sums a few floats over the ranks (float64, one collective)."""
