@@ -24,7 +24,8 @@ if [ "${1:-}" = "--smoke" ]; then
 fi
 ARGS+=("$@")
 plain() { "$PY" throughput.py "${ARGS[@]}"; }
-ddp() { "$PY" torchrun.py --standalone --monitor_interval 1 --nproc_per_node 1 throughput.py "${ARGS[@]}"; }
+# a local rendezvous on a port the OS picks (torch 1.13's --standalone pins port 29400: parallel runs collide)
+ddp() { "$PY" torchrun.py --rdzv_backend c10d --rdzv_endpoint 127.0.0.1:0 --monitor_interval 1 --nproc_per_node 1 throughput.py "${ARGS[@]}"; }
 A1=$(plain | tail -1); echo "$A1"
 B=$(ddp | tail -1); echo "$B"
 A2=$(plain | tail -1); echo "$A2"

@@ -4,8 +4,9 @@ train_group_size 4, queries padded to 128 (8-19 real tokens), documents to 256 (
 AdamW, ColbertLoss (temperature 0.02). Prints one JSON line like the anchor's (samples_per_s, model_tflops, MFU).
 
   python3 throughput.py [--attention sdpa|manual] [--batch 32] [--precision fp16|bf16|fp32] [--config tiny]
-  python3 torchrun.py --standalone --nproc_per_node N throughput.py ...   # the same step under DDP (per process;
-      rank 0 prints, samples_per_s is the total over the processes); scripts/bench-ddp-gpu.sh compares N=1 to plain
+  python3 torchrun.py --rdzv_backend c10d --rdzv_endpoint 127.0.0.1:0 --nproc_per_node N throughput.py ...
+      # the same step under DDP (per process; rank 0 prints, samples_per_s is the total over the processes);
+      # scripts/bench-ddp-gpu.sh compares N=1 to plain
 """
 import argparse
 import json

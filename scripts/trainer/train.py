@@ -183,9 +183,13 @@ def train(a, ctx):
             step_loss, grad_norm = optimizer_step(model, opt, scaler, batches, step_cfg)
             sched.step()
             pos["step"] += 1
+            # stop only as the ranks agree: a signal landing after the collective below (it does, when the step's own
+            # log line prompts a Ctrl-C) waits for the next step on every rank. Deciding on Stop.requested itself let
+            # one rank checkpoint while the other began the next step ("op.preamble.length <= op.nbytes" in gloo).
+            stop = Stop.requested
             if ctx.active:  # the mean of the ranks' losses (equal shards: the global batch's), and stop if any rank was asked
-                loss_sum, stops = ctx.all_sum([step_loss, 1.0 if Stop.requested else 0.0])
-                step_loss, Stop.requested = loss_sum / W, stops > 0
+                loss_sum, stops = ctx.all_sum([step_loss, 1.0 if stop else 0.0])
+                step_loss, stop = loss_sum / W, stops > 0
             if not math.isfinite(step_loss):
                 # diverged: stop before a checkpoint or an export can hold NaN weights (exit 3, docs/training.md)
                 raise ValueError(f"the loss is {step_loss} at step {pos['step']}: training diverged, nothing was exported "
@@ -202,7 +206,7 @@ def train(a, ctx):
                     log.flush()
                 emit("log", total_steps=total, **rec)
                 window = {"loss": 0.0, "steps": 0, "t": time.time()}
-            if Stop.requested:
+            if stop:
                 checkpoint()
                 emit("interrupted", step=pos["step"])
                 return 130

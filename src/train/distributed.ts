@@ -55,19 +55,26 @@ export function torchrunScript(): string {
 }
 
 /**
- * torchrun's arguments (before the trainer script). One node without an address: --standalone (a local
- * rendezvous on a free port, so parallel runs do not collide); else a static rendezvous at master-addr:port.
+ * torchrun's arguments (before the trainer script). One node and no --master-port: a c10d rendezvous on
+ * 127.0.0.1 port 0, so the OS picks a free port when torchrun binds it (no window in which another run can take
+ * it) and parallel runs on one machine do not collide. Not --standalone: Debian's torch 1.13 hard-codes that to
+ * localhost:29400, and a second run fails with "Address already in use". The workers' own store port is then
+ * picked free by torchrun (MASTER_PORT). Otherwise (several nodes, or a --master-port given): a static rendezvous
+ * at master-addr:master-port, the user's choice.
  * --monitor_interval 1: a failed rank is noticed within a second (torchrun's default polls every 5 s).
  */
 export function torchrunArgs(l: DistributedLaunch): string[] {
   const args = [torchrunScript(), "--nproc_per_node", String(l.nprocPerNode), "--monitor_interval", "1"];
-  if (l.nnodes === 1 && l.masterAddr === undefined && l.masterPort === undefined) return [...args, "--standalone"];
+  if (l.nnodes === 1 && l.masterPort === undefined) return [...args, ...LOCAL_RENDEZVOUS];
   return [
     ...args,
     "--nnodes", String(l.nnodes), "--node_rank", String(l.nodeRank),
-    "--master_addr", l.masterAddr ?? "127.0.0.1", "--master_port", String(l.masterPort ?? 29500),
+    "--master_addr", l.masterAddr ?? "127.0.0.1", "--master_port", String(l.masterPort),
   ];
 }
+
+/** torchrun flags for a one-node rendezvous on a port the OS picks (see torchrunArgs). */
+export const LOCAL_RENDEZVOUS: readonly string[] = ["--rdzv_backend", "c10d", "--rdzv_endpoint", "127.0.0.1:0"];
 
 /** Checks that this Python has torch.distributed with torchrun (some torch builds leave distributed out). */
 export function checkTorchrun(python: string): void {

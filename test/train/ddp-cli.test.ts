@@ -1,8 +1,10 @@
 /**
  * `bench train --nproc-per-node 2` on CPU (torchrun + DDP over gloo) with Debian's torch: rank 0 alone writes
  * the output; Ctrl-C checkpoints every rank's state and --resume ends bit-identical to the uninterrupted run
- * (dropout on, so each rank's RNG state must come back); a rank that raises or hangs ends the run with its error.
- * Equivalence with one process (weights, losses) is tested in scripts/trainer/tests/test_ddp.py.
+ * (dropout on, so each rank's RNG state must come back); a rank that raises or hangs ends the run with its error;
+ * two trainings started at once on one machine both run (each rendezvous on its own free port). Runs that do not
+ * depend on each other start together (fewer serial trainer start-ups). Equivalence with one process (weights,
+ * losses) is tested in scripts/trainer/tests/test_ddp.py.
  */
 import { test } from "node:test";
 import assert from "node:assert/strict";
@@ -10,6 +12,7 @@ import { once } from "node:events";
 import { createServer } from "node:net";
 import { existsSync, readFileSync } from "node:fs";
 import { join } from "node:path";
+import { timeoutScale } from "../helpers/budget.js";
 import { assertSameBytes, bench, benchAsync, benchUntil, scratchDir, tinyZh, torchSkipReason } from "./helpers.js";
 
 const ARGS = [
@@ -26,8 +29,16 @@ test("bench train --nproc-per-node 2: rank-0 output, Ctrl-C + --resume bit-ident
   const dir = scratchDir(t, "bench-ddp-");
   assert.equal(bench(dir, ["split", "--task", "ZhSampleReranking", "--out", "split"]).code, 0);
 
-  const a = bench(dir, ["train", ...ARGS, "--out", "A"]);
+  // two 2-process trainings started at the same time on this machine: A runs to the end while C is interrupted
+  // (each torchrun's rendezvous binds its own free port; with torch 1.13's --standalone both wanted port 29400
+  // and one failed with "Address already in use")
+  const [a, c] = await Promise.all([
+    benchAsync(dir, ["train", ...ARGS, "--out", "A"]),
+    // SIGINT to bench only; it forwards to torchrun, which forwards to the ranks
+    benchUntil(dir, ["train", ...ARGS, "--out", "C"], /train \[.*\] 2\/20/, (child) => child.kill("SIGINT")),
+  ]);
   assert.equal(a.code, 0, a.stderr);
+  assert.doesNotMatch(`${a.stderr}\n${c.stderr}`, /Address already in use/);
   assert.match(a.stderr, /torchrun, 2 processes per node; global batch 2 x 2 processes x 1 accumulation = 4 queries per step/);
   assert.match(a.stderr, /device cpu x 2 processes/);
   for (const f of ["model.safetensors", "colbert_linear.pt", "model.onnx", "bench_model.json", "manifest.json"]) assert.ok(existsSync(join(dir, "A", f)), f);
@@ -35,8 +46,7 @@ test("bench train --nproc-per-node 2: rank-0 output, Ctrl-C + --resume bit-ident
   assert.deepEqual(log.map((r) => r.step), Array.from({ length: 20 }, (_, i) => i + 1)); // one writer: no duplicate lines
 
   await t.test("Ctrl-C: every rank stops at the same step, rank 0 checkpoints; --resume ends bit-identical", async () => {
-    // SIGINT to bench only; it forwards to torchrun, which forwards to the ranks
-    const { code, stderr } = await benchUntil(dir, ["train", ...ARGS, "--out", "C"], /train \[.*\] 2\/20/, (child) => child.kill("SIGINT"));
+    const { code, stderr } = c;
     assert.equal(code, 130, stderr);
     const stopped = /interrupted at step (\d+); the checkpoint is saved, continue with --resume/.exec(stderr);
     assert.ok(stopped && Number(stopped[1]) < 20, stderr);
@@ -64,22 +74,28 @@ test("bench train --nproc-per-node 2: rank-0 output, Ctrl-C + --resume bit-ident
     assertSameBytes(join(dir, "A"), join(dir, "N0"), WEIGHTS, "differs between 2 nodes x 1 process and 1 node x 2 processes");
   });
 
+  // "not a hang": each run has a time budget (benchAsync: 10 x 30 s idle x BENCH_TEST_TIMEOUT_SCALE), past which
+  // it is killed and the test fails saying so. Both start together (independent runs).
+  // --ddp_timeout: how long a healthy rank waits at a collective (also at the rendezvous, where a busy machine can
+  // start one rank seconds after the other), 10 s scaled like every test budget.
+  const ddpTimeout = Math.ceil(10 * timeoutScale());
+  const t0 = Date.now();
+  const [f, h] = await Promise.all([
+    benchAsync(dir, ["train", ...ARGS, "--out", "F"], { BENCH_TRAINER_TEST_FAIL: "1:3" }, 30),
+    benchAsync(dir, ["train", ...ARGS, "--out", "H", "--ddp_timeout", String(ddpTimeout)], { BENCH_TRAINER_TEST_FAIL: "1:3:hang" }, 30),
+  ]);
+  const hangS = ((Date.now() - t0) / 1000).toFixed(1);
+
   await t.test("a rank that raises ends the run with its error (exit 4), not a hang", () => {
-    const t0 = Date.now();
-    const r = bench(dir, ["train", ...ARGS, "--out", "F"], { BENCH_TRAINER_TEST_FAIL: "1:3" });
-    assert.equal(r.code, 4, r.stderr);
-    assert.match(r.stderr, /bench: train: rank 1: RuntimeError: test failure injected on rank 1 at step 3/);
+    assert.equal(f.code, 4, f.stderr);
+    assert.match(f.stderr, /bench: train: rank 1: RuntimeError: test failure injected on rank 1 at step 3/);
     assert.ok(!existsSync(join(dir, "F", "model.onnx")));
-    assert.ok(Date.now() - t0 < 60_000);
   });
 
   await t.test("a rank that hangs: the others time out after --ddp_timeout and the run ends (exit 4)", () => {
-    const t0 = Date.now();
-    const r = bench(dir, ["train", ...ARGS, "--out", "H", "--ddp_timeout", "3"], { BENCH_TRAINER_TEST_FAIL: "1:3:hang" });
-    assert.equal(r.code, 4, r.stderr);
-    assert.match(r.stderr, /bench: train: rank 0: RuntimeError: .*Timed out waiting 3000ms/);
-    t.diagnostic(`hang detected and the run ended in ${((Date.now() - t0) / 1000).toFixed(1)} s`);
-    assert.ok(Date.now() - t0 < 60_000);
+    assert.equal(h.code, 4, h.stderr);
+    assert.match(h.stderr, new RegExp(`bench: train: rank 0: RuntimeError: .*Timed out waiting ${ddpTimeout * 1000}ms`));
+    t.diagnostic(`hang detected and the run ended in ${hangS} s (--ddp_timeout ${ddpTimeout})`);
   });
 });
 

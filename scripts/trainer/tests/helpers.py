@@ -1,6 +1,9 @@
-"""Test helpers: a synthetic token-id data directory in the format `bench train` writes (data.py)."""
+"""Test helpers: a synthetic token-id data directory in the format `bench train` writes (data.py), and
+subprocess runs with a time budget for a busy machine."""
 import json
 import os
+import signal
+import subprocess
 import sys
 
 import numpy as np
@@ -8,6 +11,46 @@ import numpy as np
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), ".."))
 
 TINY = os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "..", "models", "tiny-zh")
+# one local rendezvous on a port the OS picks (not --standalone: torch 1.13 pins that to port 29400, so two
+# torchruns on one machine collide); the same flags `bench train` passes (src/train/distributed.ts)
+LOCAL_RENDEZVOUS = ["--rdzv_backend", "c10d", "--rdzv_endpoint", "127.0.0.1:0"]
+SCALE_ENV = "BENCH_TEST_TIMEOUT_SCALE"
+
+
+def timeout_scale():
+    """BENCH_TEST_TIMEOUT_SCALE (default 1): multiplies every test time budget (raise it on a slow machine)."""
+    raw = os.environ.get(SCALE_ENV) or "1"
+    try:
+        v = float(raw)
+    except ValueError:
+        v = -1.0
+    if not v > 0:
+        raise ValueError(f"{SCALE_ENV}={raw!r}: expected a positive number (a factor for every test time budget)")
+    return v
+
+
+def budget_s(idle_s):
+    """A time limit for something that takes `idle_s` seconds on an idle 2-core machine: 10x that (a loaded
+    machine is slower, not broken), times BENCH_TEST_TIMEOUT_SCALE. Past it the thing is taken to hang."""
+    return 10 * idle_s * timeout_scale()
+
+
+def run(args, idle_s, env=None):
+    """subprocess.run(args, capture_output=True, text=True) with PYTHONDONTWRITEBYTECODE=1 and a time budget
+    (budget_s(idle_s)). Runs in its own process group, so on timeout torchrun's workers are killed with it; then
+    fails with a message naming the command, the budget and the last stderr lines (not a bare TimeoutExpired)."""
+    limit = budget_s(idle_s)
+    with subprocess.Popen(args, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, start_new_session=True,
+                          env={**os.environ, "PYTHONDONTWRITEBYTECODE": "1", **(env or {})}) as p:
+        try:
+            out, err = p.communicate(timeout=limit)
+        except subprocess.TimeoutExpired:
+            os.killpg(p.pid, signal.SIGKILL)
+            out, err = p.communicate()
+            name = " ".join(os.path.basename(a) if i < 3 else a for i, a in enumerate(args))
+            raise AssertionError(f"did not finish within {limit:.0f} s (10 x its {idle_s} s on an idle machine x "
+                                 f"{SCALE_ENV}={timeout_scale():g}; killed): {name}\n{err[-3000:]}") from None
+    return subprocess.CompletedProcess(args, p.returncode, out, err)
 
 
 def write_table(d, name, seqs):

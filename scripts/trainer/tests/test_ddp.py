@@ -10,12 +10,12 @@ rank), so the runs are deterministic. Tolerances (measured figures in docs/train
                            AdamW's per-element step is lr·m/(√v+ε), so where |g| is near ε = 1e-6 a reassociation
                            difference in g shows up as a small fraction of lr, not as a float-epsilon difference
 A distributed run resumed from its checkpoint ends bit-identical, and a 1-process torchrun run (DDP with one
-rank) equals the plain run bit for bit.
+rank) equals the plain run bit for bit. The 1-process runs are shared between tests (each trainer start is
+mostly importing torch: seconds idle, much more on a busy machine).
 """
 import json
 import os
 import shutil
-import subprocess
 import sys
 import tempfile
 import unittest
@@ -23,25 +23,26 @@ import unittest
 import helpers
 import torch
 
-from model import load_tensors
+from model import load_colbert, load_tensors
 from safetensors_io import load_safetensors
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 TRAIN = os.path.join(HERE, "..", "train.py")
 TORCHRUN = os.path.join(HERE, "..", "torchrun.py")
 LOSS_RTOL, WEIGHT_ATOL = 1e-5, 5e-5
+ACCUMULATE = ["--gradient_accumulation_steps", "2"]
 COMMON = ["--learning_rate", "1e-3", "--train_group_size", "3", "--max_steps", "3", "--save_steps", "2",
           "--logging_steps", "1", "--query_max_length", "8", "--max_length", "12", "--threads", "1",
           "--padding", "longest", "--warmup_steps", "1", "--seed", "3"]
 
 
 def run(model, data, out, batch, procs=0, extra=(), env=None):
-    """procs = 0: plain `python train.py`; else torchrun --standalone with that many processes."""
+    """procs = 0: plain `python train.py`; else torchrun (a local rendezvous on a free port) with that many
+    processes. Time budget: helpers.budget_s of 10 s (plain) or 20 s (torchrun) idle."""
     trainer = [TRAIN, "--model_dir", model, "--data_dir", data, "--output_dir", out,
                "--per_device_train_batch_size", str(batch), *COMMON, *extra]
-    launch = [sys.executable, TORCHRUN, "--standalone", "--monitor_interval", "0.2", "--nproc_per_node", str(procs)] if procs else [sys.executable]
-    p = subprocess.run(launch + trainer, capture_output=True, text=True, timeout=120,
-                       env={**os.environ, "PYTHONDONTWRITEBYTECODE": "1", "OMP_NUM_THREADS": "1", **(env or {})})
+    launch = [sys.executable, TORCHRUN, *helpers.LOCAL_RENDEZVOUS, "--monitor_interval", "0.2", "--nproc_per_node", str(procs)] if procs else [sys.executable]
+    p = helpers.run(launch + trainer, 20 if procs else 10, env={"OMP_NUM_THREADS": "1", **(env or {})})
     events = [json.loads(ln) for ln in p.stdout.splitlines() if ln.startswith("{")]
     return p, events
 
@@ -75,7 +76,8 @@ class DistributedTest(unittest.TestCase):
         cfg.update(hidden_dropout_prob=0.0, attention_probs_dropout_prob=0.0)
         with open(os.path.join(cls.model, "config.json"), "w") as f:
             json.dump(cfg, f)
-        cls.init = weights_of_init(cls.model, cls.data, os.path.join(cls.tmp, "init"))
+        cls.init = weights_of_init(cls.model, 3)
+        cls.plain = {}
 
     @classmethod
     def tearDownClass(cls):
@@ -84,8 +86,14 @@ class DistributedTest(unittest.TestCase):
     def out(self, name):
         return os.path.join(self.tmp, name)
 
+    def plain_run(self, tag, extra):
+        """The 1-process run with the global batch (4) into out(tag + "1"), run once per class: its losses."""
+        if tag not in self.plain:
+            self.plain[tag] = ok(self, *run(self.model, self.data, self.out(f"{tag}1"), 4, 0, extra))
+        return self.plain[tag]
+
     def check_equivalent(self, tag, extra):
-        one = ok(self, *run(self.model, self.data, self.out(f"{tag}1"), 4, 0, extra))
+        one = self.plain_run(tag, extra)
         p, ev = run(self.model, self.data, self.out(f"{tag}2"), 2, 2, extra)
         two = ok(self, p, ev)
         self.assertEqual(ev[0]["processes"], 2)
@@ -105,7 +113,7 @@ class DistributedTest(unittest.TestCase):
 
     def test_two_processes_equal_one_with_the_global_batch_and_resume(self):
         # gradient accumulation 2: DDP syncs in the last micro-batch only (no_sync before)
-        extra = ["--gradient_accumulation_steps", "2"]
+        extra = ACCUMULATE
         self.check_equivalent("plain", extra)
         # the 2-process run resumed from its step-2 checkpoint ends bit-identical (every rank's RNG states saved)
         a, c = self.out("plain2"), self.out("resume")
@@ -130,9 +138,9 @@ class DistributedTest(unittest.TestCase):
         self.assertLess(local[0], one[0] * (1 - 1e-3))
 
     def test_one_process_under_torchrun_equals_the_plain_run(self):
-        ok(self, *run(self.model, self.data, self.out("solo-plain"), 4, 0))
-        ok(self, *run(self.model, self.data, self.out("solo-ddp"), 4, 1))
-        wa, wb = weights(self.out("solo-plain")), weights(self.out("solo-ddp"))
+        self.plain_run("plain", ACCUMULATE)  # the same run as the 2-process test's reference (shared)
+        ok(self, *run(self.model, self.data, self.out("solo-ddp"), 4, 1, ACCUMULATE))
+        wa, wb = weights(self.out("plain1")), weights(self.out("solo-ddp"))
         self.assertTrue(all(torch.equal(wa[k], wb[k]) for k in wa))
 
 
@@ -141,8 +149,7 @@ class ThroughputScriptTest(unittest.TestCase):
         """scripts/bench-ddp-gpu.sh --smoke: plain, torchrun x1 (DDP), plain on CPU; the summary line parses
         (the 5% check itself needs a GPU: docs/benchmarks.md "DDP throughput (GPU)")."""
         script = os.path.join(HERE, "..", "..", "bench-ddp-gpu.sh")
-        p = subprocess.run(["bash", script, "--smoke"], capture_output=True, text=True, timeout=120,
-                           env={**os.environ, "PYTHON": sys.executable, "PYTHONDONTWRITEBYTECODE": "1"})
+        p = helpers.run(["bash", script, "--smoke"], 30, env={"PYTHON": sys.executable})
         self.assertEqual(p.returncode, 0, p.stderr[-3000:])
         lines = [json.loads(ln) for ln in p.stdout.splitlines()]
         self.assertEqual([r.get("ddp") for r in lines[:3]], [False, True, False])
@@ -152,12 +159,14 @@ class ThroughputScriptTest(unittest.TestCase):
         self.assertAlmostEqual(lines[3]["ratio"], lines[1]["samples_per_s"] / plain)
 
 
-def weights_of_init(model, data, out):
-    """The seeded initial weights (0 epochs = the init, exported as is)."""
-    p, _ = run(model, data, out, 4, 0, ["--max_steps", "-1", "--num_train_epochs", "0"])
-    if p.returncode != 0:
-        raise AssertionError(p.stderr[-3000:])
-    return weights(out)
+def weights_of_init(model, seed):
+    """The seeded initial weights, built in this process as train.py builds them (torch.manual_seed, then
+    load_colbert): bit-identical to a 0-epoch run's export, without starting a trainer."""
+    torch.manual_seed(seed)
+    m, _ = load_colbert(model, -1, seed)
+    t = dict(m.encoder.state_dict())
+    t.update({f"colbert_linear.{k}": v for k, v in m.colbert_linear.state_dict().items()})
+    return t
 
 
 if __name__ == "__main__":

@@ -1,7 +1,6 @@
 import json
 import os
 import shutil
-import subprocess
 import sys
 import tempfile
 import unittest
@@ -31,7 +30,7 @@ def train(model_dir, data, out, *extra):
     args = [sys.executable, TRAIN, "--model_dir", model_dir, "--data_dir", data, "--output_dir", out, "--learning_rate", "1e-3",
             "--train_group_size", "3", "--max_steps", "3", "--save_steps", "0", "--query_max_length", "8", "--max_length", "12",
             "--threads", "1", *extra]
-    p = subprocess.run(args, capture_output=True, text=True, env={**os.environ, "PYTHONDONTWRITEBYTECODE": "1"})
+    p = helpers.run(args, 10)
     if p.returncode != 0:
         raise AssertionError(f"trainer exited {p.returncode}: {p.stdout[-2000:]} {p.stderr[-2000:]}")
     return load_safetensors(os.path.join(out, "model.safetensors"))

@@ -1,19 +1,17 @@
 import json
 import os
-import subprocess
 import sys
 import unittest
 
-import helpers  # noqa: F401
+import helpers
 
 SCRIPT = os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "throughput.py")
 
 
 class ThroughputTest(unittest.TestCase):
     def test_tiny_run_reports_anchor_fields(self):
-        p = subprocess.run([sys.executable, SCRIPT, "--config", "tiny", "--precision", "fp32", "--batch", "2", "--qlen", "12",
-                            "--dlen", "16", "--steps", "2", "--warmup", "1", "--device", "cpu", "--attention", "manual"],
-                           capture_output=True, text=True, env={**os.environ, "PYTHONDONTWRITEBYTECODE": "1"})
+        p = helpers.run([sys.executable, SCRIPT, "--config", "tiny", "--precision", "fp32", "--batch", "2", "--qlen", "12",
+                         "--dlen", "16", "--steps", "2", "--warmup", "1", "--device", "cpu", "--attention", "manual"], 10)
         self.assertEqual(p.returncode, 0, p.stderr)
         r = json.loads(p.stdout)
         self.assertEqual((r["batch"], r["attn"], r["precision"], r["padded_tokens_per_step"]), (2, "manual", "fp32", 2 * 12 + 2 * 4 * 16))

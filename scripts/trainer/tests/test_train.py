@@ -1,7 +1,6 @@
 import json
 import os
 import shutil
-import subprocess
 import sys
 import tempfile
 import unittest
@@ -17,7 +16,7 @@ def run(data, out, *extra):
             "--learning_rate", "1e-3", "--per_device_train_batch_size", "4", "--train_group_size", "3",
             "--max_steps", "6", "--save_steps", "3", "--logging_steps", "1", "--query_max_length", "8",
             "--max_length", "12", "--threads", "1", *extra]
-    p = subprocess.run(args, capture_output=True, text=True, env={**os.environ, "PYTHONDONTWRITEBYTECODE": "1"})
+    p = helpers.run(args, 10)
     if p.returncode != 0:
         raise AssertionError(f"trainer exited {p.returncode}: {p.stdout[-2000:]} {p.stderr[-2000:]}")
     return [json.loads(ln) for ln in p.stdout.splitlines()]
@@ -29,12 +28,23 @@ def read(path):
 
 
 class TrainTest(unittest.TestCase):
+    @classmethod
+    def setUpClass(cls):
+        # one seeded 6-step run, shared by the tests (each trainer start is mostly importing torch)
+        cls.tmp = tempfile.mkdtemp(prefix="bench-train-")
+        cls.data = os.path.join(cls.tmp, "data")
+        helpers.synthetic(cls.data, n_rows=12)
+        cls.a = os.path.join(cls.tmp, "a")
+        cls.ev_a = run(cls.data, cls.a)
+
+    @classmethod
+    def tearDownClass(cls):
+        shutil.rmtree(cls.tmp, ignore_errors=True)
+
     def test_seeded_runs_and_resume_are_bit_identical(self):
         with tempfile.TemporaryDirectory() as d:
-            data = os.path.join(d, "data")
-            helpers.synthetic(data, n_rows=12)
-            a, b, c = (os.path.join(d, x) for x in "abc")
-            ev_a = run(data, a)
+            data, a, ev_a = self.data, self.a, self.ev_a
+            b, c = (os.path.join(d, x) for x in "bc")
             run(data, b)
             self.assertEqual(read(os.path.join(a, "model.safetensors")), read(os.path.join(b, "model.safetensors")))
             la, lb = (torch.load(os.path.join(x, "colbert_linear.pt")) for x in (a, b))
@@ -58,11 +68,9 @@ class TrainTest(unittest.TestCase):
 
     def test_resume_refuses_other_hyperparameters(self):
         with tempfile.TemporaryDirectory() as d:
-            data = os.path.join(d, "data")
-            helpers.synthetic(data, n_rows=12)
-            run(data, os.path.join(d, "a"))
+            shutil.copytree(os.path.join(self.a, "checkpoint"), os.path.join(d, "a", "checkpoint"))
             with self.assertRaisesRegex(AssertionError, "learning_rate: checkpoint 0.001 vs now 0.002"):
-                run(data, os.path.join(d, "a"), "--resume", "--learning_rate", "2e-3")
+                run(self.data, os.path.join(d, "a"), "--resume", "--learning_rate", "2e-3")
 
 
 if __name__ == "__main__":
