@@ -60,14 +60,15 @@ test("demo with a TMPDIR that does not exist: exit 5 naming TMPDIR", (t) => {
   assertOneLine(bench(dir, ["demo"], { TMPDIR: join(dir, "gone") }), ExitCode.FileSystem, /^bench: file system: cannot mkdtemp .*gone\/bench-demo-XXXXXX: no such file or directory \(ENOENT\) \(under \$TMPDIR=/);
 });
 
-test("compare --plot naming a directory: exit 5, one line", (t) => {
+test("compare --plot naming a directory: a usage error (exit 2), one line, before any output", (t) => {
   const dir = tempDir();
   t.after(() => rmSync(dir, { recursive: true, force: true }));
   assert.equal(bench(dir, ["eval", "--output", "r"]).code, 0);
   mkdirSync(join(dir, "plot.svg"));
   const result = "r/bm25/no_revision_available/ZhSampleReranking.json";
   const r = bench(dir, ["compare", result, result, "--plot", "plot.svg"]);
-  assertOneLine(r, ExitCode.FileSystem, /^bench: file system: cannot rename .*plot\.svg: it is a directory \(EISDIR\)$/);
+  assertOneLine(r, ExitCode.Usage, /^bench: compare: --plot plot\.svg is a directory; give a file name ending in \.svg$/);
+  assert.equal(r.stdout, "", "refused before the table is printed");
 });
 
 test("--data /dev/zero and a data file with raw control bytes: one escaped line, exit 3", (t) => {
