@@ -1,4 +1,4 @@
-"""The baseline of bench:eval-gpu: open-retrievals' ColBERT.compute_score loop (spec §4b; the same loop as
+"""The baseline of bench:eval-gpu: open-retrievals' ColBERT.compute_score loop (docs/spec.md §4b; the same loop as
 ../shared/bench/anchor_eval_throughput.py) on the SAME model directory and the SAME token ids bench evaluates:
 batches of 16 (query, document) pairs, query and document each padded to max_length 256 and encoded for every
 pair (no de-duplication), in fp16 on CUDA, MaxSim divided by the query length. The model is the trainer's

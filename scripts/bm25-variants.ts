@@ -46,7 +46,7 @@ function paired(a: number[], b: number[]): string {
 const f4 = (x: number): string => x.toFixed(4);
 
 /**
- * MRR@10 of the default bm25 with ties broken positives-first (the evaluator's rule, spec §2.3) and
+ * MRR@10 of the default bm25 with ties broken positives-first (the evaluator's rule, docs/spec.md §2.3) and
  * negatives-first (the pessimistic order), and how many queries differ: how much ties can matter.
  */
 async function tieSpread(rows: RerankRow[]): Promise<string> {

@@ -67,7 +67,7 @@ async function main(argv: string[]): Promise<void> {
           .option("split", { type: "string", describe: "--data: the split name in results (default test), e.g. train" })
           .option("model-name", { type: "string", describe: "Name the results are filed under, NAME or ORG/NAME (default: bm25, the hub name, or the model directory's basename)" })
           .option("output", { type: "string", default: "results", describe: "Results directory" })
-          .option("format", { choices: ["mteb", "mteb-1.1.1"] as const, default: "mteb" as const, describe: "Result file layout (spec §2.5)" })
+          .option("format", { choices: ["mteb", "mteb-1.1.1"] as const, default: "mteb" as const, describe: "Result file layout (docs/spec.md §2.5)" })
           .option("batch-size", { type: "number", describe: "Neural models: texts (or pairs) per ONNX run (default 32; never changes a score)" })
           .option("cache", { type: "boolean", default: true, describe: "Neural models: reuse token vectors from the on-disk cache (.bench-cache/ or $BENCH_CACHE_DIR); --no-cache disables" })
           .option("open-retrievals-compat", { type: "boolean", default: false, describe: "ColBERT: reproduce open-retrievals' compute_score (both sides padded to 256, doc pads floor each max at 0)" })

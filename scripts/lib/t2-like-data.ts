@@ -1,5 +1,5 @@
 /**
- * Generated data shaped like C-MTEB/T2Reranking dev (spec §3): 6,129 rows, ~16.5 documents per row (~7.5
+ * Generated data shaped like C-MTEB/T2Reranking dev (docs/spec.md §3): 6,129 rows, ~16.5 documents per row (~7.5
  * positives), ~840-character Chinese documents, ~11-character queries, and ~3.6% of rows with an empty positive
  * or negative list. Deterministic (seeded); for benchmarks only: the text is random characters, not language.
  */

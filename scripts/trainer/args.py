@@ -1,4 +1,4 @@
-"""Command-line options of the trainer, named like open-retrievals / HF TrainingArguments (spec §4b defaults
+"""Command-line options of the trainer, named like open-retrievals / HF TrainingArguments (docs/spec.md §4b defaults
 from rerank_colbert.sh). `bench train` passes them through; the trainer also runs on its own."""
 import argparse
 

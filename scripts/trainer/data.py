@@ -1,4 +1,4 @@
-"""Training data: the token-id files `bench train` (Node) writes, and open-retrievals' group sampling (spec §4b).
+"""Training data: the token-id files `bench train` (Node) writes, and open-retrievals' group sampling (docs/spec.md §4b).
 
 Files in the data directory (all .npy, little-endian):
   queries.ids.npy int32 (all query tokens, concatenated)  queries.offsets.npy int64 [n_queries + 1]

@@ -1,4 +1,4 @@
-"""open-retrievals' ColbertLoss (spec §4b): MaxSim scores of each query against its positive and sampled
+"""open-retrievals' ColbertLoss (docs/spec.md §4b): MaxSim scores of each query against its positive and sampled
 negatives (or every document in the batch), divided by the temperature, cross-entropy with the positive's column."""
 import torch
 import torch.nn.functional as F

@@ -1,4 +1,4 @@
-"""The ColBERT model: an HF encoder plus bge-m3's colbert_linear head (spec §4a/§4b), loaded from and saved
+"""The ColBERT model: an HF encoder plus bge-m3's colbert_linear head (docs/spec.md §4a/§4b), loaded from and saved
 to a Hugging Face-style directory (config.json, model.safetensors | pytorch_model.bin, colbert_linear.pt)."""
 import inspect
 import json
@@ -182,7 +182,7 @@ def load_colbert(model_dir, colbert_dim=-1, seed=0):
     if lin_state is not None:
         model.colbert_linear.load_state_dict({k: v.to(torch.float32) for k, v in lin_state.items()})
     else:
-        # open-retrievals: Xavier-uniform weight when no colbert_linear.pt ships with the model (spec §4b)
+        # open-retrievals: Xavier-uniform weight when no colbert_linear.pt ships with the model (docs/spec.md §4b)
         with torch.no_grad():
             w = torch.empty_like(model.colbert_linear.weight)
             bound = (6.0 / (w.shape[0] + w.shape[1])) ** 0.5

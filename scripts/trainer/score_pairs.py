@@ -1,5 +1,5 @@
 """Scores (query, document) token-id pairs with the PyTorch model, as `bench eval` scores them through ONNX
-(spec §4a): each text encoded alone (no padding), s = Σ_i max_j <q_i, d_j> / n_q over the CLS-less vectors.
+(docs/spec.md §4a): each text encoded alone (no padding), s = Σ_i max_j <q_i, d_j> / n_q over the CLS-less vectors.
 Used by the export parity test. Input JSON: {"pairs": [[query_ids, doc_ids], ...]}; output: {"scores": [...]}."""
 import argparse
 import json

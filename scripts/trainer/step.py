@@ -1,4 +1,4 @@
-"""One optimizer step of the recipe (spec §4b), shared by the training loop (train.py) and the throughput
+"""One optimizer step of the recipe (docs/spec.md §4b), shared by the training loop (train.py) and the throughput
 benchmark (throughput.py), so what is timed is exactly what trains."""
 import contextlib
 

@@ -1,4 +1,4 @@
-"""ColBERT fine-tuning loop (open-retrievals recipe, spec §4b) in plain PyTorch ≥ 1.13 + numpy.
+"""ColBERT fine-tuning loop (open-retrievals recipe, docs/spec.md §4b) in plain PyTorch ≥ 1.13 + numpy.
 
 Prints one JSON object per line on stdout (events: start, log, checkpoint, interrupted, done) for `bench train`;
 everything else goes to stderr. SIGINT/SIGTERM: finish the current optimizer step, checkpoint, exit 130.

@@ -59,7 +59,7 @@ export async function checkCommand(opts: CheckOptions): Promise<void> {
   );
 }
 
-// The brief's contract: a missing or unreadable side is exit 2, whatever the loader's own code was.
+// docs/results.md, bench check's exit codes: a missing or unreadable side is exit 2, whatever the loader's own code was.
 function load(path: string, flag: string): ResultSet {
   try {
     return loadResultSet(path, "check");

@@ -1,5 +1,5 @@
 /**
- * `bench compare A B [C …]`: result files or directories in any layout of spec §2.5, compared against the first;
+ * `bench compare A B [C …]`: result files or directories in any layout of docs/spec.md §2.5, compared against the first;
  * terminal table, markdown or JSON on stdout, optionally an SVG plot of the per-query AP differences.
  */
 import { usageError } from "../errors.js";

@@ -56,7 +56,7 @@ function displayPath(abs: string): string {
 
 /**
  * A file from `bench split` (or any file) is mteb's CustomReranking, split test unless --task-name/--split say
- * otherwise (spec §2.2). dataset_revision: the hub commit for hub tasks; for a local file or the embedded task, the
+ * otherwise (docs/spec.md §2.2). dataset_revision: the hub commit for hub tasks; for a local file or the embedded task, the
  * data file's sha256 in --format mteb (mteb's TaskResult requires a string), null in --format mteb-1.1.1 (as
  * mteb 1.1.1 wrote it for tasks without a revision).
  */
@@ -96,7 +96,7 @@ export function tieWarning(rows: readonly { query: string | string[] }[], tieRow
   const more = tieRows.length > 3 ? ` and ${tieRows.length - 3} more` : "";
   return (
     `eval: ${tieRows.length} quer${tieRows.length === 1 ? "y has" : "ies have"} a positive and a negative with bit-identical scores deciding the top 10: ` +
-    `${shown.join(", ")}${more}. MRR there depends on the tie rule (bench: stable order, positives first, as mteb; spec §2.3). ` +
+    `${shown.join(", ")}${more}. MRR there depends on the tie rule (bench: stable order, positives first, as mteb; docs/spec.md §2.3). ` +
     `Check those rows for duplicate passages; a model that scores them equally cannot tell them apart (bm25 on very short texts often does).`
   );
 }

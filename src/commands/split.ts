@@ -1,6 +1,6 @@
 /**
  * `bench split`: load a dataset (file or registered task), split it exactly as datasets'
- * `train_test_split(test_size, seed)` does (spec §1), filter the train part, and write train.jsonl, test.jsonl
+ * `train_test_split(test_size, seed)` does (docs/spec.md §1), filter the train part, and write train.jsonl, test.jsonl
  * and split.json into --out as one atomic unit.
  */
 import { existsSync, mkdirSync, readdirSync, rmdirSync, statSync } from "node:fs";

@@ -1,5 +1,5 @@
 /**
- * JSON as Python's `json` module writes it: bare `NaN`, `Infinity` and `-Infinity` are allowed (spec §2.5: "NaN
+ * JSON as Python's `json` module writes it: bare `NaN`, `Infinity` and `-Infinity` are allowed (docs/spec.md §2.5: "NaN
  * is written as a bare NaN"), which `JSON.parse` rejects. mteb result files and model_meta.json contain them.
  */
 

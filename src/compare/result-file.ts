@@ -1,5 +1,5 @@
 /**
- * Reads one reranking result file in any layout bench writes or mteb ever wrote (spec §2.5) into one shape:
+ * Reads one reranking result file in any layout bench writes or mteb ever wrote (docs/spec.md §2.5) into one shape:
  * task name + a list of (split, subset, metrics). The layout is recognised from the structure, as mteb's own
  * TaskResult.from_disk does; metric values are range-checked, since a misread or tampered file would make the
  * regression gate meaningless.
@@ -8,7 +8,7 @@ import { readFileSync } from "node:fs";
 import { type BenchError, inputError } from "../errors.js";
 import { parsePythonJson } from "./python-json.js";
 
-/** The on-disk layouts, named after the mteb versions that introduced them (spec §2.5). */
+/** The on-disk layouts, named after the mteb versions that introduced them (docs/spec.md §2.5). */
 export type ResultLayout =
   | "mteb-1.1.1" // 1.0–1.10: {mteb_dataset_name, mteb_version, <split>: {metrics}}
   | "mteb-1.11" // 1.11.0–1.12.75: TaskResult, one-line pydantic dump

@@ -1,6 +1,6 @@
 /**
  * A "side" of a comparison: every result file found under a path (one file, or a results directory in any
- * layout of spec §2.5, searched recursively), keyed by task, with bench's per-query and provenance files beside
+ * layout of docs/spec.md §2.5, searched recursively), keyed by task, with bench's per-query and provenance files beside
  * each. A tree of several models (what `results/` and mteb's results repository look like) is keyed by model
  * directory and task, so two such trees compare model by model.
  */

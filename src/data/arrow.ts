@@ -1,8 +1,8 @@
 /**
  * Arrow IPC, stream and file format. HF `datasets` cache and save_to_disk `.arrow` files are the STREAM
- * format (spec §5: arrow_writer.py uses RecordBatchStreamWriter); apache-arrow's tableFromIPC detects both.
+ * format (docs/spec.md §5: arrow_writer.py uses RecordBatchStreamWriter); apache-arrow's tableFromIPC detects both.
  * Handles Utf8/LargeUtf8 strings and List/LargeList columns generically, because newer `datasets` may
- * write large_string/large_list (toolchain notes §5).
+ * write large_string/large_list (docs/spec.md §5).
  */
 import { type Table, tableFromIPC } from "apache-arrow";
 import { inputError } from "../errors.js";

@@ -1,6 +1,6 @@
 /**
  * JSON Lines and JSON-array records, as `datasets.Dataset.to_json` (lines=True by default, pandas writer, so
- * "\/" escapes and force_ascii=False UTF-8) and open-retrievals' prepare script write them (spec §1 recipe).
+ * "\/" escapes and force_ascii=False UTF-8) and open-retrievals' prepare script write them (docs/spec.md §1 recipe).
  * Tolerates a UTF-8 BOM, CRLF line ends and blank lines (e.g. a trailing one).
  */
 import { inputError } from "../errors.js";

@@ -1,7 +1,7 @@
 /**
  * Parquet via hyparquet (pure JS) + hyparquet-compressors (zstd, gzip, brotli, lz4; snappy is built in).
  * C-MTEB/T2Reranking's dev shard is pyarrow-written parquet with `query: string`, `positive/negative:
- * list<string>` (spec §3, §5); hyparquet turns list columns into JS arrays.
+ * list<string>` (docs/spec.md §3, §5); hyparquet turns list columns into JS arrays.
  */
 import { type FileMetaData, parquetMetadata, parquetReadObjects, parquetSchema } from "hyparquet";
 import { compressors } from "hyparquet-compressors";

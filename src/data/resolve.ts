@@ -1,6 +1,6 @@
 /**
  * Where a command's data comes from: an explicit file (--input/--data) or a registered task (tasks/*.json),
- * whose data is either shipped in tasks/ or downloaded from the hub at its pinned revision (spec §3).
+ * whose data is either shipped in tasks/ or downloaded from the hub at its pinned revision (docs/spec.md §3).
  */
 import { createHash } from "node:crypto";
 import { join } from "node:path";

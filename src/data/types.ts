@@ -1,5 +1,5 @@
 /**
- * One reranking row, the T2Reranking schema: a query (or a list of sub-queries, scored by max, spec §2.1),
+ * One reranking row, the T2Reranking schema: a query (or a list of sub-queries, scored by max, docs/spec.md §2.1),
  * its positive passages and its negative passages. This is what every loader returns.
  */
 export interface RerankRow {

@@ -1,6 +1,6 @@
 /**
- * Row validation shared by every loader: the T2Reranking schema (spec §3) is `query: string`,
- * `positive/negative: list<string>`; a query may also be a non-empty list of sub-queries (spec §2.1).
+ * Row validation shared by every loader: the T2Reranking schema (docs/spec.md §3) is `query: string`,
+ * `positive/negative: list<string>`; a query may also be a non-empty list of sub-queries (docs/spec.md §2.1).
  */
 import { inputError } from "../errors.js";
 import type { RerankRow } from "./types.js";
@@ -29,7 +29,7 @@ function stringList(v: unknown, where: string, field: string): string[] {
 
 /**
  * True when a row has ≥1 positive and ≥1 negative: the reference recipe's train filter (`len(positive) > 0 and
- * len(negative) > 0`) and the rows mteb's RerankingEvaluator keeps (spec §2.1).
+ * len(negative) > 0`) and the rows mteb's RerankingEvaluator keeps (docs/spec.md §2.1).
  */
 export function hasPositiveAndNegative(row: RerankRow): boolean {
   return row.positive.length > 0 && row.negative.length > 0;

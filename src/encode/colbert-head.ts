@@ -1,6 +1,6 @@
 /**
  * bge-m3's ColBERT head applied in Node to a graph that outputs only the encoder's last hidden state
- * (spec §4a): `colbert_linear(h[:, 1:]) * mask[:, 1:, None]`, then L2-normalised by the extraction step
+ * (docs/spec.md §4a): `colbert_linear(h[:, 1:]) * mask[:, 1:, None]`, then L2-normalised by the extraction step
  * (./extract.ts). The weights come from the repo's `colbert_linear.pt` (read without Python,
  * src/weights/torch-pt.ts). The projection runs as a one-node Gemm graph in onnxruntime (./gemm-onnx.ts) over
  * the real tokens only (CLS and pads are never projected). `bench:encode` measures it against a register-blocked

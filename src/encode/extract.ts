@@ -1,6 +1,6 @@
 /**
  * Turning one batch's raw model output into per-text vectors, per output layout (docs/model-format.md):
- * ColBERT keeps the token rows after CLS (spec §4a: CLS dropped, EOS kept, pads excluded) and L2-normalises
+ * ColBERT keeps the token rows after CLS (docs/spec.md §4a: CLS dropped, EOS kept, pads excluded) and L2-normalises
  * them unless the graph already did; dense pools CLS or the masked mean. A graph that outputs only the last
  * hidden state gets bge-m3's ColBERT head here first (./colbert-head.ts), so caching, batching and MaxSim stay
  * the same code for every layout.

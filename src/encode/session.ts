@@ -1,6 +1,6 @@
 /**
  * The only module that imports onnxruntime-node. It opens a CPU session with intra-op threads = the machine's
- * parallelism (toolchain notes §4: sequential execution, explicit thread count) and runs int64 feeds to float
+ * parallelism (docs/development.md, "onnxruntime-node": sequential execution, explicit thread count) and runs int64 feeds to float
  * outputs as flat typed arrays, so the rest of bench never touches ORT types.
  */
 import { availableParallelism } from "node:os";

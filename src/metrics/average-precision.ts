@@ -1,5 +1,5 @@
 /**
- * Binary average precision exactly as scikit-learn's `average_precision_score` (spec §2.3; sklearn
+ * Binary average precision exactly as scikit-learn's `average_precision_score` (docs/spec.md §2.3; sklearn
  * `sklearn/metrics/_ranking.py` @ 000ab8a4 and 1.3's `_binary_clf_curve` / `precision_recall_curve`, full curve
  * since PR #23214). Tied scores form one threshold, so AP does not depend on tie order (MRR does, see rank.ts).
  */

@@ -1,5 +1,5 @@
 /**
- * The evaluator: rows + a Reranker → MTEB reranking metrics (spec §2.1–§2.4). It reproduces mteb's
+ * The evaluator: rows + a Reranker → MTEB reranking metrics (docs/spec.md §2.1–§2.4). It reproduces mteb's
  * RerankingEvaluator arithmetic: rows without a positive or a negative are dropped (not scored 0), docs are positives
  * then negatives, a list query is scored per sub-query and reduced by max per document, scores are rounded to float32,
  * AP is sklearn's, RR is MRR@10 via the shared ranking helper, and means are numpy's pairwise means.
@@ -104,7 +104,7 @@ export async function evaluateReranking(rows: readonly RerankRow[], model: Reran
     const r = rows[i];
     const nDocs = r.positive.length + r.negative.length;
     const nSub = typeof r.query === "string" ? 1 : r.query.length;
-    // float32 rounding (spec §2.3): the reference sees float32 scores widened to float64; max over sub-queries
+    // float32 rounding (docs/spec.md §2.3): the reference sees float32 scores widened to float64; max over sub-queries
     // (torch.amax) commutes with the rounding because Math.fround is monotonic.
     const scores = new Float64Array(nDocs).fill(-Infinity);
     for (let s = 0; s < nSub; s++) {

@@ -1,5 +1,5 @@
 /**
- * Reciprocal rank at k, as mteb's RerankingEvaluator.mrr_at_k_score (1.1.1 … 1.39.x, spec §2.1): the reciprocal
+ * Reciprocal rank at k, as mteb's RerankingEvaluator.mrr_at_k_score (1.1.1 … 1.39.x, docs/spec.md §2.1): the reciprocal
  * 1-based rank of the first relevant document among the top k of the ranking, else 0. The key is called "mrr" in
  * result files even though it is MRR@10.
  */

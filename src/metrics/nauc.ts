@@ -1,7 +1,7 @@
 /**
- * mteb's abstention metrics nAUC_{metric}_{max,std,diff1} (mteb ≥ 1.12.8; spec §2.4), transcribed from
+ * mteb's abstention metrics nAUC_{metric}_{max,std,diff1} (mteb ≥ 1.12.8; docs/spec.md §2.4), transcribed from
  * `mteb/evaluation/evaluators/utils.py` (`confidence_scores`, `nAUC`) as read in embeddings-benchmark/mteb @
- * 01c63e0d467898e265d3325f39595099d2fe92cf (late 1.x, the same code as 1.39.7 per the spec) and
+ * 01c63e0d467898e265d3325f39595099d2fe92cf (late 1.x, the same code as 1.39.7 per docs/spec.md §2.4) and
  * RerankingEvaluator.nAUC_scores (per-query AP / RR lists against per-query confidences). Paper: arXiv 2402.12997.
  */
 import { npMean, pairwiseSum } from "./pairwise-sum.js";

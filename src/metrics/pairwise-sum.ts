@@ -1,5 +1,5 @@
 /**
- * numpy's float64 summation, bit for bit (spec §2.3). `np.sum`/`np.mean` over a contiguous float64 array do not add
+ * numpy's float64 summation, bit for bit (docs/spec.md §2.3). `np.sum`/`np.mean` over a contiguous float64 array do not add
  * left to right: they call DOUBLE_pairwise_sum (numpy/_core/src/umath/loops_utils.h.src, PW_BLOCKSIZE = 128), which
  * unrolls into 8 accumulators and recurses on halves. MTEB's map/mrr are np.mean of per-query values, so matching
  * the last bit of a published result needs this exact association order.
@@ -54,7 +54,7 @@ export function pairwiseSum(a: ArrayLike<number>, start = 0, n = a.length - star
 
 /**
  * np.mean of a 1-D float64 list: the add-reduction starts from the identity 0.0, then divides by n
- * (spec §2.3: `np.mean(list) == (0.0 + pw(x, n)) / n`, checked against numpy for many n). NaN for an empty list,
+ * (docs/spec.md §2.3: `np.mean(list) == (0.0 + pw(x, n)) / n`, checked against numpy for many n). NaN for an empty list,
  * as numpy returns (with a warning).
  */
 export function npMean(x: ArrayLike<number>): number {

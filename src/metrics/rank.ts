@@ -1,6 +1,6 @@
 /**
  * THE ranking helper: every metric that needs an order (MRR@10, recall@10, tie warnings) ranks through here, so
- * ties break one way everywhere. Spec §2.3: the reference's argsort tie order is implementation-defined, so we use a
+ * ties break one way everywhere. docs/spec.md §2.3: the reference's argsort tie order is implementation-defined, so we use a
  * stable descending sort with ties broken by original index. Documents are positives then negatives, so a positive
  * tied with a negative ranks first (a constant scorer therefore gets MRR 1.0 under the 1.1.1 rules).
  */

@@ -1,7 +1,7 @@
 /**
  * Recall at k for one reranking query: the share of the query's positives ranked in the top k.
  *
- * Spec §2.4 says mteb 1.39.0+ reports `recall_at_10` (and nAUC_recall_at_10_*) for reranking. That could not be
+ * docs/spec.md §2.4 says mteb 1.39.0+ reports `recall_at_10` (and nAUC_recall_at_10_*) for reranking. That could not be
  * confirmed from source: mteb 1.39.7 (embeddings-benchmark/mteb @ d2c704c15a6312264822be11986372cc1f7e6c6b) is not
  * among the stored versions, and the latest stored 1.x RerankingEvaluator.py (the one that already calls
  * model.similarity; read via the search tools) returns only map, mrr and their nAUCs. So the definition here is the

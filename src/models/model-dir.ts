@@ -34,7 +34,7 @@ export interface ModelConfig {
   origin: string;
 }
 
-/** The bge-m3 ONNX export outputs (spec §4d), in order. */
+/** The bge-m3 ONNX export outputs (docs/spec.md §4d), in order. */
 export const BGE_M3_OUTPUTS = ["dense_vecs", "sparse_vecs", "colbert_vecs"] as const;
 
 const KEYS = ["format", "type", "onnx_file", "inputs", "output", "output_layout", "normalized", "pooling", "dim", "query_max_length", "max_length", "query_prefix", "document_prefix", "name", "revision", "colbert_head", "base_model", "step"];
@@ -115,7 +115,7 @@ export function bgeM3Config(name: string, revision: string | null, dim: number |
 
 /**
  * bge-m3's own `onnx/` export (one output: the encoder's last hidden state) with the repo's colbert_linear.pt
- * applied in Node: bge-m3 ColBERT (spec §4a) with the docs/model-format.md defaults.
+ * applied in Node: bge-m3 ColBERT (docs/spec.md §4a) with the docs/model-format.md defaults.
  */
 export function hiddenStateColbertConfig(name: string, revision: string | null, onnxFile: string, output: string, dim: number | null, colbertHead: string): ModelConfig {
   return {

@@ -66,7 +66,7 @@ export interface OnnxReranker extends Reranker {
   readonly worker: TorchWorker | null;
 }
 
-const OPEN_RETRIEVALS_MAX_LENGTH = 256; // compute_score(max_length=256), spec §4b
+const OPEN_RETRIEVALS_MAX_LENGTH = 256; // compute_score(max_length=256), docs/spec.md §4b
 
 function positiveInt(v: number | undefined, flag: string): number | undefined {
   if (v !== undefined && !(Number.isInteger(v) && v > 0)) throw inputError(`eval: ${flag} must be a positive integer, got ${v}`);

@@ -1,6 +1,6 @@
 /**
  * `--model scores:FILE`: scores computed elsewhere. FILE is JSONL with one line per row of the evaluated data,
- * in file order, `{"scores": [...]}` covering that row's positives then negatives (spec §2.2 order). This lets
+ * in file order, `{"scores": [...]}` covering that row's positives then negatives (docs/spec.md §2.2 order). This lets
  * the metric be tested on its own and lets users score any external model with bench's exact metrics.
  */
 import { basename } from "node:path";

@@ -3,7 +3,7 @@
  * implements Reranker; the evaluator never knows which one it has.
  */
 
-/** One query with its candidate documents, in order (positives then negatives, spec §2.2). */
+/** One query with its candidate documents, in order (positives then negatives, docs/spec.md §2.2). */
 export interface ScoreRequest {
   /** Index of the source row in the evaluated data, in file order (precomputed scores are looked up by it). */
   row: number;
@@ -37,7 +37,7 @@ export interface Reranker {
   readonly info: ModelInfo;
   /**
    * Scores every request's documents: result[i][j] scores requests[i].docs[j]; higher = more relevant.
-   * Must be deterministic. Scores are rounded to float32 by the evaluator (spec §2.3), not here.
+   * Must be deterministic. Scores are rounded to float32 by the evaluator (docs/spec.md §2.3), not here.
    */
   score(requests: ScoreRequest[], onProgress?: Progress): Promise<number[][]>;
   /** Releases sessions, workers, files. */

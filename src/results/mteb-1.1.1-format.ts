@@ -1,5 +1,5 @@
 /**
- * mteb 1.1.1 result files, byte for byte (spec §2.5; mteb/evaluation/MTEB.py @ 1.1.1): `<dir>/<model basename>/<Task>.json`
+ * mteb 1.1.1 result files, byte for byte (docs/spec.md §2.5; mteb/evaluation/MTEB.py @ 1.1.1): `<dir>/<model basename>/<Task>.json`
  * (the reference recipe's `zh_results/<model-basename>/CustomReranking.json`), written with
  * json.dump(indent=2, sort_keys=True): {dataset_revision, mteb_dataset_name, mteb_version, <split>: {evaluation_time
  * rounded to 2 decimals half-even, map, mrr}} with full float repr. 1.1.1 had no other metrics, so none are written.

@@ -1,5 +1,5 @@
 /**
- * Current-mteb result files (spec §2.5): `<dir>/<org__model>/<revision|no_revision_available>/<Task>.json` as
+ * Current-mteb result files (docs/spec.md §2.5): `<dir>/<org__model>/<revision|no_revision_available>/<Task>.json` as
  * TaskResult.to_disk writes it in mteb 1.12.76+ … 1.39.x (json.dump(indent=2), pydantic field order, every float in
  * `scores` rounded to 6 decimals with Python's round), plus the single-line model_meta.json beside it.
  * mteb_version is "1.39.7", the last 1.x release: bench reproduces that version's reranking metric set

@@ -1,5 +1,5 @@
 /**
- * Python-identical JSON from JS (spec §2.5 "Writing Python-identical JSON from JS"). mteb writes results with
+ * Python-identical JSON from JS (docs/spec.md §2.5 "Writing Python-identical JSON from JS"). mteb writes results with
  * Python's json module, so matching its bytes needs Python's float repr (shortest round-trip digits, exponent form
  * outside 1e-4 ≤ |x| < 1e16, a ".0" on integral floats, bare NaN/Infinity), its separators and escaping, and
  * Python's round(x, n). JS numbers cannot tell 1 from 1.0, so floats are wrapped in PyFloat; a bare non-integer

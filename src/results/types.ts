@@ -1,4 +1,4 @@
-/** Inputs of the results writers (spec §2.5): what one task × model evaluation produced. */
+/** Inputs of the results writers (docs/spec.md §2.5): what one task × model evaluation produced. */
 import type { PerQuery, RerankingScores } from "../metrics/evaluate.js";
 import type { ModelInfo } from "../models/types.js";
 

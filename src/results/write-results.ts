@@ -1,5 +1,5 @@
 /**
- * The results stage's entry point (spec §2.5): validates the metrics, renders the result file(s) for the chosen
+ * The results stage's entry point (docs/spec.md §2.5): validates the metrics, renders the result file(s) for the chosen
  * format plus bench's per-query and provenance files, and writes them all atomically as one set.
  */
 import { rmSync } from "node:fs";

@@ -1,5 +1,5 @@
 /**
- * MaxSim on flat Float32Array token matrices (spec §4a/§4b): s(q, d) = Σ_i max_j <q_i, d_j> / nq.
+ * MaxSim on flat Float32Array token matrices (docs/spec.md §4a/§4b): s(q, d) = Σ_i max_j <q_i, d_j> / nq.
  * Register blocking: four query rows at a time share one pass over each document row, so every document
  * value is loaded once per four dot products; each dot is summed in k order, in doubles. Measured on the
  * bench:encode shapes (12 × 255 × 768): ~1.5–2× faster than a 4-way-unrolled single-row loop, and several

@@ -1,4 +1,4 @@
-/** The fingerprint of an index list used by spec §1.2 and split.json: sha256 over int64 little-endian bytes. */
+/** The fingerprint of an index list used by docs/spec.md §1.2 and split.json: sha256 over int64 little-endian bytes. */
 import { sha256Hex } from "../util/sha256.js";
 
 /** sha256 (hex) of `np.asarray(indices, dtype="<i8").tobytes()`. */

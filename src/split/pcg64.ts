@@ -1,6 +1,6 @@
 /**
  * numpy's PCG64 bit generator (numpy/random/_pcg64.pyx, src/pcg64/pcg64.{h,c}): a 128-bit LCG with the XSL-RR
- * 128→64 output function, seeded from a SeedSequence (spec §1.1). The 128-bit state is kept as eight 16-bit
+ * 128→64 output function, seeded from a SeedSequence (docs/spec.md §1.1). The 128-bit state is kept as eight 16-bit
  * limbs in plain numbers so one step is 36 exact double multiplications (no BigInt on the hot path).
  */
 import { SeedSequence, type Seed } from "./seed-sequence.js";

@@ -1,6 +1,6 @@
 /**
  * `np.random.default_rng(seed).permutation(n)` (numpy/random/_generator.pyx `shuffle` → `_shuffle_raw`, and
- * `random_interval` in src/distributions/distributions.c), spec §1.1. Not Lemire's method: a bit mask plus
+ * `random_interval` in src/distributions/distributions.c), docs/spec.md §1.1. Not Lemire's method: a bit mask plus
  * rejection, with 32-bit draws (buffered halves of next64) whenever the bound fits in 32 bits.
  */
 import { inputError } from "../errors.js";

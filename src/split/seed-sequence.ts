@@ -1,7 +1,7 @@
 /**
  * numpy's SeedSequence (numpy/random/bit_generator.pyx), restricted to what `default_rng(int)` uses: one
  * non-negative integer seed of any size, no spawn key, pool size 4. All arithmetic is uint32 wrap-around
- * (spec §1.1); golden vectors in spec §1.2.
+ * (docs/spec.md §1.1); golden vectors in docs/spec.md §1.2.
  */
 import { inputError } from "../errors.js";
 

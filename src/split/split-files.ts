@@ -1,5 +1,5 @@
 /**
- * The three outputs of `bench split`, built in memory from a loaded dataset and its split (spec §1): the train
+ * The three outputs of `bench split`, built in memory from a loaded dataset and its split (docs/spec.md §1): the train
  * part filtered to rows with ≥1 positive and ≥1 negative (as the reference recipe's `.filter`), the test part
  * unfiltered (the evaluator filters it), both in permuted order, plus split.json with the indices and hashes.
  */

@@ -1,6 +1,6 @@
 /**
  * Split sizes as datasets' `train_test_split` takes them: a Python float is a fraction in (0, 1), a Python int
- * is an absolute row count (spec §1). Flags arrive as text, so "1" is a count and "1.0" a (bad) fraction.
+ * is an absolute row count (docs/spec.md §1). Flags arrive as text, so "1" is a count and "1.0" a (bad) fraction.
  */
 import { inputError } from "../errors.js";
 

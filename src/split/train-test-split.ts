@@ -1,6 +1,6 @@
 /**
  * datasets' `Dataset.train_test_split(test_size, train_size, seed, shuffle=True)` on row indices
- * (src/datasets/arrow_dataset.py, spec §1): size rules and errors, then `default_rng(seed).permutation(n)`,
+ * (src/datasets/arrow_dataset.py, docs/spec.md §1): size rules and errors, then `default_rng(seed).permutation(n)`,
  * test = perm[:n_test], train = perm[n_test : n_test + n_train], both kept in permuted order.
  */
 import { inputError } from "../errors.js";
@@ -55,7 +55,7 @@ export function splitCounts(n: number, testSize?: SplitSize | null, trainSize?: 
       `split: the sum of test_size and train_size = ${train.value + test.value}, should be in the (0, 1) range. Reduce test_size and/or train_size.`,
     );
   }
-  // Math.ceil/floor on the IEEE double product, like Python's math.ceil/floor (spec §1).
+  // Math.ceil/floor on the IEEE double product, like Python's math.ceil/floor (docs/spec.md §1).
   let nTest = test == null ? Number.NaN : test.kind === "fraction" ? Math.ceil(test.value * n) : test.value;
   let nTrain = train == null ? Number.NaN : train.kind === "fraction" ? Math.floor(train.value * n) : train.value;
   if (train == null) nTrain = n - nTest;

@@ -1,6 +1,6 @@
 /**
  * Task metadata: a declarative tasks/<Name>.json, validated on load with unknown keys rejected (so a typo
- * never silently drops a setting). Fields mirror mteb's TaskMetadata for T2Reranking (spec §3).
+ * never silently drops a setting). Fields mirror mteb's TaskMetadata for T2Reranking (docs/spec.md §3).
  */
 import { inputError } from "../errors.js";
 import { isCommitSha } from "../hub/cache.js";
@@ -89,7 +89,7 @@ export function parseTaskMetadata(json: unknown, file: string): TaskMetadata {
     const hub = str(ds, "hub", "dataset.");
     if (!/^[\w.-]+\/[\w.-]+$/.test(hub)) fail("dataset.hub", 'must be "ORG/NAME"');
     const revision = str(ds, "revision", "dataset.");
-    // Pin a commit, not a branch: results must name the exact data they were computed on (spec §3).
+    // Pin a commit, not a branch: results must name the exact data they were computed on (docs/spec.md §3).
     if (!isCommitSha(revision)) fail("dataset.revision", "must be a 40-hex-digit commit sha");
     let file: string | undefined;
     if (ds.file !== undefined) {

@@ -1,6 +1,6 @@
 /**
  * `bench train` hyperparameters, named like open-retrievals / HF TrainingArguments, with the recipe's defaults
- * (spec §4b, rerank_colbert.sh). They are passed to scripts/trainer/args.py as `--name value`.
+ * (docs/spec.md §4b, rerank_colbert.sh). They are passed to scripts/trainer/args.py as `--name value`.
  */
 import { usageError } from "../errors.js";
 

@@ -1,6 +1,6 @@
 /**
- * Hand-made result directories in every layout `bench compare` reads (spec §2.5), written into temp dirs by the
- * tests. Values are illustrative; the shapes follow the spec's examples field by field.
+ * Hand-made result directories in every layout `bench compare` reads (docs/spec.md §2.5), written into temp dirs by the
+ * tests. Values are illustrative; the shapes follow the examples of docs/spec.md §2.5 field by field.
  */
 import { mkdirSync, rmSync, writeFileSync } from "node:fs";
 import { after } from "node:test";

@@ -64,7 +64,7 @@ export async function referenceMetrics(repo: string, rows: Row[], maxLength: num
   const flat = referenceScores(repo, { queries, docs, pairs }, work);
   let k = 0;
   const scores = reqs.map((r) => r.docs.map(() => flat[k++]));
-  // Per row: max over sub-queries, rounded to float32 as mteb does before ranking (spec §2).
+  // Per row: max over sub-queries, rounded to float32 as mteb does before ranking (docs/spec.md §2).
   const m = evaluable(rows).map((r, row) => {
     const subs = scores.filter((_, i) => reqs[i].row === row);
     const best = subs[0].map((_, j) => Math.fround(Math.max(...subs.map((s) => s[j]))));

@@ -142,7 +142,7 @@ export function buildEncoderOnnx(spec: EncoderSpec): Uint8Array {
   const cls = g.op("Gather", [h, g.ints([0], true)], { axis: 1 });
   if (spec.head === "bge-m3") {
     const D = spec.colbertDim ?? H;
-    // bge-m3: colbert_linear(h[:, 1:]) * mask[:, 1:, None], then F.normalize (spec §4a).
+    // bge-m3: colbert_linear(h[:, 1:]) * mask[:, 1:, None], then F.normalize (docs/spec.md §4a).
     const rest = g.op("Slice", [h, g.ints([1]), g.ints([2 ** 31 - 1]), g.ints([1])]);
     const maskRest = g.op("Unsqueeze", [g.op("Slice", [maskF, g.ints([1]), g.ints([2 ** 31 - 1]), g.ints([1])]), g.ints([2])]);
     g.rename(l2normalize(g, g.op("Mul", [linear(g, rest, H, D), maskRest])), "colbert_vecs");

@@ -2,7 +2,7 @@ import assert from "node:assert/strict";
 import { test } from "node:test";
 import { npMean, pairwiseSum } from "../../src/metrics/pairwise-sum.js";
 
-/** An independent, deliberately plain transcription of numpy's DOUBLE_pairwise_sum (spec §2.3). */
+/** An independent, deliberately plain transcription of numpy's DOUBLE_pairwise_sum (docs/spec.md §2.3). */
 function reference(a: number[]): number {
   const n = a.length;
   if (n < 8) return a.reduce((s, v) => s + v, -0.0);

@@ -146,7 +146,7 @@ test("openRetrievalsCompat equals open-retrievals' compute_score on inputs padde
   await rr.close();
   const tok = loadTokenizer(dir);
   const model = join(dir, "model.onnx");
-  // Straight from spec §4b: both sides padded to 256; einsum → max over all 255 doc rows (pads are zero
+  // Straight from docs/spec.md §4b: both sides padded to 256; einsum → max over all 255 doc rows (pads are zero
   // vectors) → sum over all 255 query rows (pads contribute 0) → / q_mask[:, 1:].sum().
   const padded = (ids: number[]): Promise<Nested> => rawRows(model, ids, "colbert_vecs", { padTo: 256, padId: 1 });
   const query = async (text: string): Promise<{ rows: Nested; n: number }> => {

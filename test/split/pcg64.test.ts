@@ -2,7 +2,7 @@ import { test } from "node:test";
 import assert from "node:assert/strict";
 import { PCG64 } from "../../src/split/pcg64.js";
 
-// Golden vectors: spec §1.2 (numpy 2.4.6).
+// Golden vectors: docs/spec.md §1.2 (numpy 2.4.6).
 test("PCG64(42).state matches numpy", () => {
   const st = new PCG64(42).getState();
   assert.equal(st.state, 274674114334540486603088602300644985544n);

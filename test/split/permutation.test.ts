@@ -5,7 +5,7 @@ import { permutation, randomInterval } from "../../src/split/permutation.js";
 import { indicesSha256 } from "../../src/split/indices-hash.js";
 import { budgetMs } from "../helpers/budget.js";
 
-/** A real PCG64 that also records every next32 it hands out (to check the draw trace of spec §1.2). */
+/** A real PCG64 that also records every next32 it hands out (to check the draw trace of docs/spec.md §1.2). */
 class RecordingPCG64 extends PCG64 {
   draws: number[] = [];
   override next32(): number {
@@ -15,7 +15,7 @@ class RecordingPCG64 extends PCG64 {
   }
 }
 
-// Golden vectors: spec §1.2 (numpy 2.4.6).
+// Golden vectors: docs/spec.md §1.2 (numpy 2.4.6).
 test("random_interval trace for n=10 (draws, masks, rejections) matches numpy", () => {
   const expected: Array<[number, number, number[], number]> = [
     [9, 15, [0x16d92688], 8],

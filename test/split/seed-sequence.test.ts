@@ -3,7 +3,7 @@ import assert from "node:assert/strict";
 import { SeedSequence, seedWords } from "../../src/split/seed-sequence.js";
 import { BenchError } from "../../src/errors.js";
 
-// Golden vectors: spec §1.2 (numpy 2.4.6).
+// Golden vectors: docs/spec.md §1.2 (numpy 2.4.6).
 test("SeedSequence(42).pool matches numpy", () => {
   assert.deepEqual([...new SeedSequence(42).pool], [1662858758, 128880814, 1875164712, 753753205]);
   assert.deepEqual([...new SeedSequence(42n).pool], [0x631d3606, 0x07ae90ae, 0x6fc4be28, 0x2ced5c75]);

@@ -9,7 +9,7 @@ import type { SplitSize } from "../../src/split/split-size.js";
 const frac = (value: number): SplitSize => ({ kind: "fraction", value });
 const count = (value: number): SplitSize => ({ kind: "count", value });
 
-// Golden vectors: spec §1.2, the T2Reranking dev split (n=6129, test_size=0.1, seed=42).
+// Golden vectors: docs/spec.md §1.2, the T2Reranking dev split (n=6129, test_size=0.1, seed=42).
 test("T2 split: n=6129 → 613 test / 5516 train with numpy's indices and hashes", () => {
   const s = trainTestSplit(6129, { testSize: frac(0.1), seed: 42 });
   assert.equal(s.nTest, 613);

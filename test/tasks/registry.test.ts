@@ -20,7 +20,7 @@ const T2 = {
   reference: "https://arxiv.org/abs/2304.03679",
 };
 
-test("tasks/ is found from src/ (tsx) and T2Reranking is registered with mteb's metadata (spec §3)", () => {
+test("tasks/ is found from src/ (tsx) and T2Reranking is registered with mteb's metadata (docs/spec.md §3)", () => {
   assert.equal(tasksDir(), join(repoRoot, "tasks"));
   const t2 = getTask("T2Reranking");
   // No guessed file name: the dev split's shards are found in the repo listing at the pinned revision.

@@ -4,7 +4,7 @@ import { BenchError } from "../../src/errors.js";
 import { HYPERPARAMETERS, maxTokenLength, mergeHyperparameters, parseBool, trainerArgs } from "../../src/train/options.js";
 import { python, torchSkipReason } from "./helpers.js";
 
-test("defaults follow the recipe (spec §4b rerank_colbert.sh)", () => {
+test("defaults follow the recipe (docs/spec.md §4b rerank_colbert.sh)", () => {
   const hp = mergeHyperparameters({});
   assert.equal(hp.learning_rate, 5e-6);
   assert.equal(hp.per_device_train_batch_size, 32);
