@@ -9,7 +9,7 @@
  * Usage: npm run bench:encode -- [--queries 20] [--write-doc] [--head-only]   (uses ../shared data + tokenizer when present)
  */
 import { spawnSync } from "node:child_process";
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, } from "node:fs";
 import { cpus, loadavg, tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import { gemmModel } from "../src/encode/gemm-onnx.js";

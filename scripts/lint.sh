@@ -12,10 +12,10 @@ npx --no-install biome ci --error-on-warnings . || status=1
 # Debian's flake8 lives in the system Python; a pyenv/venv python3 first on PATH does not see it.
 PY="${BENCH_PYTHON:-/usr/bin/python3}"
 [ -x "$PY" ] || PY=python3
-echo "lint: flake8 (Python: scripts/trainer, scripts/*.py)" >&2
+echo "lint: flake8 (Python: scripts/trainer, scripts/*.py, test/helpers/*.py)" >&2
 if "$PY" -m flake8 --version >/dev/null 2>&1; then
   # E203 (whitespace before ':') contradicts the `a[i : j]` slice style the trainer uses.
-  "$PY" -m flake8 --max-line-length=140 --extend-ignore=E203 scripts/trainer scripts/*.py || status=1
+  "$PY" -m flake8 --max-line-length=140 --extend-ignore=E203 scripts/trainer scripts/*.py test/helpers/*.py || status=1
 else
   echo "lint: flake8 is not installed for $PY (Debian: apt-get install flake8; scripts/install.sh does)" >&2
   status=1

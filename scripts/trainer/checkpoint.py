@@ -141,7 +141,8 @@ def load_checkpoint(output_dir, hparams, fingerprint, distributed=None):
         diff.append(f"processes (torchrun world size): checkpoint {was['world_size']} vs now {now['world_size']} "
                     "(give bench train the run's --nproc-per-node and --nnodes again)")
     elif now["world_size"] > 1 and was.get("gather_inbatch_negatives") != now.get("gather_inbatch_negatives"):
-        diff.append(f"gather_inbatch_negatives: checkpoint {was.get('gather_inbatch_negatives')!r} vs now {now.get('gather_inbatch_negatives')!r}")
+        before, after = was.get('gather_inbatch_negatives'), now.get('gather_inbatch_negatives')
+        diff.append(f"gather_inbatch_negatives: checkpoint {before!r} vs now {after!r}")
     if diff:
         raise ValueError(f"{path}: hyperparameters differ from the checkpointed run: " + "; ".join(diff))
     return ck

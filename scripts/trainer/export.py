@@ -133,4 +133,5 @@ def write_model_dir(model, out_dir, tokenizer_dir, name, query_max_length, max_l
     save_model_dir(model, out_dir)
     copy_tokenizer(tokenizer_dir, out_dir)
     export_onnx(model, os.path.join(out_dir, "model.onnx"), opset)
-    write_json_atomic(os.path.join(out_dir, "bench_model.json"), bench_model_json(model, name, query_max_length, max_length, base_model, step))
+    meta = bench_model_json(model, name, query_max_length, max_length, base_model, step)
+    write_json_atomic(os.path.join(out_dir, "bench_model.json"), meta)

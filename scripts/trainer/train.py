@@ -93,7 +93,8 @@ def train(a, ctx):
         micro_limit = micro_per_epoch
     if updates_per_epoch < 1:
         procs = f" x {W} processes" if W > 1 else ""
-        raise SystemExit(f"trainer: {n} usable rows give no full step of batch {a.per_device_train_batch_size}{procs} x accumulation {a.gradient_accumulation_steps}")
+        raise SystemExit(f"trainer: {n} usable rows give no full step of batch {a.per_device_train_batch_size}{procs}"
+                         f" x accumulation {a.gradient_accumulation_steps}")
     total = a.max_steps if a.max_steps > 0 else math.ceil(a.num_train_epochs * updates_per_epoch)
     warmup = warmup_steps_for(total, a.warmup_ratio, a.warmup_steps)
 

@@ -23,7 +23,7 @@ export type MetricOption = string[] | undefined;
 
 /** True when the option asks for every metric. */
 export function wantsAll(opt: MetricOption): boolean {
-  return opt !== undefined && opt.includes("all");
+  return opt?.includes("all") ?? false;
 }
 
 /** The metrics of one entry that the option selects (main_score handled by the caller). */

@@ -59,7 +59,7 @@ export async function openSession(path: string, threads: number = defaultThreads
     outputNames: session.outputNames,
     outputShape(name) {
       const meta = session.outputMetadata.find((m) => m.name === name);
-      return meta && meta.isTensor ? meta.shape.map((d) => (typeof d === "string" ? d : Number(d))) : null;
+      return meta?.isTensor ? meta.shape.map((d) => (typeof d === "string" ? d : Number(d))) : null;
     },
     async run(feeds, outputs) {
       const ortFeeds: Record<string, ort.Tensor> = {};

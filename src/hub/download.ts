@@ -82,7 +82,7 @@ export async function hubDownload(req: HubFileRequest): Promise<string> {
   if (isOffline()) throw new BenchError(`hub: HF_HUB_OFFLINE is set and ${describe} is not cached; ${placeHint(folder, revision, filename)}`);
   const endpoint = hubEndpoint(req.endpoint);
   const url = hubFileUrl(endpoint, repoType, repoId, revision, filename);
-  let got;
+  let got: Awaited<ReturnType<typeof hubGet>>;
   try {
     got = await hubGet(url, req.token ?? hubToken(), describe);
   } catch (err) {

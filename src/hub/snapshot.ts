@@ -98,7 +98,7 @@ export async function openSnapshot(req: SnapshotRequest, need: string[]): Promis
     }
     return cachedSnapshot(req, folder, commit);
   }
-  let listing;
+  let listing: Awaited<ReturnType<typeof listRepo>>;
   try {
     listing = await listRepo(req);
   } catch (err) {

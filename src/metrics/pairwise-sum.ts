@@ -42,7 +42,7 @@ export function pairwiseSum(a: ArrayLike<number>, start = 0, n = a.length - star
       r6 += a[p + 6];
       r7 += a[p + 7];
     }
-    // prettier-ignore
+    // biome-ignore format: keeps numpy's ((r0 + r1) + (r2 + r3)) + ((r4 + r5) + (r6 + r7)) grouping visible
     let res = ((r0 + r1) + (r2 + r3)) + ((r4 + r5) + (r6 + r7));
     for (; i < n; i++) res += a[start + i];
     return res;

@@ -36,7 +36,7 @@ export function topKDecidedByTie(isRelevant: readonly boolean[], scores: ArrayLi
   for (let r = 0; r < top; r++) {
     const s = scores[ranking[r]];
     const g = groups.get(s === 0 ? 0 : s);
-    if (g !== undefined && g.pos && g.neg) return true;
+    if (g?.pos && g.neg) return true;
   }
   return false;
 }

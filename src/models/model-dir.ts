@@ -211,9 +211,6 @@ export function chooseTokenizerDir(dir: string, onnxFile: string | null): string
   return existsSync(join(graphDir, "tokenizer.json")) ? graphDir : dir;
 }
 
-const REQUIRED = ["model.onnx", "tokenizer.json"];
-const OPTIONAL = ["bench_model.json", "tokenizer_config.json", "special_tokens_map.json", "model.onnx_data", "model.onnx.data"];
-
 /** Options of resolveModelDir: hub endpoint/cache (default HF_ENDPOINT / HF_HUB_CACHE), --onnx-file, and the path it is for. */
 export interface ResolveModelDirOptions {
   endpoint?: string;

@@ -75,7 +75,7 @@ function checkTorchOptions(opts: TorchBackendOptions): void {
  * Which backend `opts` choose (true = torch), after the flag checks that need no files: an unknown backend, and
  * --device/--dtype without --backend torch, are errors. Hub ids are fetched for the torch purpose by resolveModelDir.
  */
-export function choosesTorch(dirOrHubId: string, opts: TorchBackendOptions & { backend?: Backend }): boolean {
+export function choosesTorch(_dirOrHubId: string, opts: TorchBackendOptions & { backend?: Backend }): boolean {
   const torch = opts.backend === "torch";
   if (opts.backend !== undefined && opts.backend !== "onnx" && !torch) throw inputError(`eval: --backend must be onnx or torch, got ${String(opts.backend)}`);
   if (torch) checkTorchOptions(opts);

@@ -42,13 +42,15 @@ type Value = null | boolean | number | string | Value[] | Global | Dict | Storag
 const MARK = Symbol("mark");
 type Slot = Value | typeof MARK;
 
-const NAMES: Record<number, string> = {
-  0x80: "PROTO", 0x95: "FRAME", 0x63: "GLOBAL", 0x93: "STACK_GLOBAL", 0x71: "BINPUT", 0x72: "LONG_BINPUT", 0x94: "MEMOIZE",
-  0x68: "BINGET", 0x6a: "LONG_BINGET", 0x28: "MARK", 0x29: "EMPTY_TUPLE", 0x74: "TUPLE", 0x85: "TUPLE1", 0x86: "TUPLE2",
-  0x87: "TUPLE3", 0x58: "BINUNICODE", 0x8c: "SHORT_BINUNICODE", 0x4b: "BININT1", 0x4d: "BININT2", 0x4a: "BININT",
-  0x8a: "LONG1", 0x88: "NEWTRUE", 0x89: "NEWFALSE", 0x4e: "NONE", 0x7d: "EMPTY_DICT", 0x73: "SETITEM", 0x75: "SETITEMS",
-  0x51: "BINPERSID", 0x52: "REDUCE", 0x62: "BUILD", 0x2e: "STOP",
-};
+/** Opcode names for messages (hex, as pickletools and the pickle source list them). */
+const NAMES: Record<number, string> = Object.fromEntries([
+  [0x80, "PROTO"], [0x95, "FRAME"], [0x63, "GLOBAL"], [0x93, "STACK_GLOBAL"], [0x71, "BINPUT"], [0x72, "LONG_BINPUT"],
+  [0x94, "MEMOIZE"], [0x68, "BINGET"], [0x6a, "LONG_BINGET"], [0x28, "MARK"], [0x29, "EMPTY_TUPLE"], [0x74, "TUPLE"],
+  [0x85, "TUPLE1"], [0x86, "TUPLE2"], [0x87, "TUPLE3"], [0x58, "BINUNICODE"], [0x8c, "SHORT_BINUNICODE"],
+  [0x4b, "BININT1"], [0x4d, "BININT2"], [0x4a, "BININT"], [0x8a, "LONG1"], [0x88, "NEWTRUE"], [0x89, "NEWFALSE"],
+  [0x4e, "NONE"], [0x7d, "EMPTY_DICT"], [0x73, "SETITEM"], [0x75, "SETITEMS"], [0x51, "BINPERSID"], [0x52, "REDUCE"],
+  [0x62, "BUILD"], [0x2e, "STOP"],
+]);
 
 /** What the pickle holds: parameter name → tensor reference, in file order. */
 export type StateDictRefs = Map<string, TensorRef>;

@@ -4,7 +4,7 @@ import { join } from "node:path";
 import { readFileSync, writeFileSync } from "node:fs";
 import { compareSets } from "../../src/compare/compare-sets.js";
 import { BenchError, ExitCode } from "../../src/errors.js";
-import { renderJson, renderMarkdown, renderTable } from "../../src/compare/render-report.js";
+import { renderTable } from "../../src/compare/render-report.js";
 import { loadResultSet } from "../../src/compare/result-set.js";
 import { avg, perQuery, perQueryJsonl, put, tempDir, writeBenchMteb, writeV111, writeV111x, writeV2 } from "./fixtures.js";
 

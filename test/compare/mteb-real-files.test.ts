@@ -26,7 +26,7 @@ function resultFiles(): string[] {
 }
 
 // Python's own reading of each file: task name and every numeric score value per split/subset (NaN as "NaN").
-const PY = String.raw`
+const PY = `
 import json, math, sys
 out = {}
 NOT = {"evaluation_time", "main_score", "kg_co2_emissions"}

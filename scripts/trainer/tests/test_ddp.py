@@ -41,7 +41,9 @@ def run(model, data, out, batch, procs=0, extra=(), env=None):
     processes. Time budget: helpers.budget_s of 10 s (plain) or 20 s (torchrun) idle."""
     trainer = [TRAIN, "--model_dir", model, "--data_dir", data, "--output_dir", out,
                "--per_device_train_batch_size", str(batch), *COMMON, *extra]
-    launch = [sys.executable, TORCHRUN, *helpers.LOCAL_RENDEZVOUS, "--monitor_interval", "0.2", "--nproc_per_node", str(procs)] if procs else [sys.executable]
+    launch = [sys.executable]
+    if procs:
+        launch += [TORCHRUN, *helpers.LOCAL_RENDEZVOUS, "--monitor_interval", "0.2", "--nproc_per_node", str(procs)]
     p = helpers.run(launch + trainer, 20 if procs else 10, env={"OMP_NUM_THREADS": "1", **(env or {})})
     events = [json.loads(ln) for ln in p.stdout.splitlines() if ln.startswith("{")]
     return p, events

@@ -3,7 +3,7 @@ import os
 import tempfile
 import unittest
 
-import helpers
+import helpers  # noqa: F401 (puts scripts/trainer on sys.path)
 import torch
 import torch.nn.functional as F
 

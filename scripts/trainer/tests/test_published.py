@@ -101,7 +101,8 @@ class PublishedLayoutTest(unittest.TestCase):
     def test_missing_encoder_key_is_named(self):
         d = os.path.join(self.d, "bge-m3")
         write_bge_m3(d, drop="encoder.layer.0.attention.self.key.weight")
-        with self.assertRaisesRegex(ValueError, r"pytorch_model.bin: weights do not match .* missing \['encoder.layer.0.attention.self.key.weight'\]"):
+        missing = r"pytorch_model.bin: weights do not match .* missing \['encoder.layer.0.attention.self.key.weight'\]"
+        with self.assertRaisesRegex(ValueError, missing):
             self.load(d)
 
     def test_hostile_pickle_is_refused(self):

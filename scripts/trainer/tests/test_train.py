@@ -64,7 +64,8 @@ class TrainTest(unittest.TestCase):
                 self.assertTrue(os.path.exists(os.path.join(a, name)), name)
             with open(os.path.join(a, "bench_model.json")) as f:
                 bm = json.load(f)
-            self.assertEqual((bm["output"], bm["output_layout"], bm["normalized"], bm["dim"]), ("colbert_vecs", "tokens_without_cls", True, 128))
+            got = (bm["output"], bm["output_layout"], bm["normalized"], bm["dim"])
+            self.assertEqual(got, ("colbert_vecs", "tokens_without_cls", True, 128))
 
     def test_resume_refuses_other_hyperparameters(self):
         with tempfile.TemporaryDirectory() as d:
