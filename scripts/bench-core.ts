@@ -53,9 +53,20 @@ function dataset(): string {
 /** Deterministic pseudo-random float32-representable scores, one list per row (a real Reranker over row indices). */
 function randomScores(rows: RerankRow[]): Reranker {
   const rng = new PCG64(123);
-  const perRow = rows.map((r) => Array.from({ length: r.positive.length + r.negative.length }, () => Math.fround(Number(rng.next64() >> 40n) / 2 ** 24)));
+  const perRow = rows.map((r) =>
+    Array.from({ length: r.positive.length + r.negative.length }, () => Math.fround(Number(rng.next64() >> 40n) / 2 ** 24)),
+  );
   return {
-    info: { name: "random", revision: null, modelType: "precomputed", similarityFn: null, framework: ["bench"], nParameters: null, embedDim: null, maxTokens: null },
+    info: {
+      name: "random",
+      revision: null,
+      modelType: "precomputed",
+      similarityFn: null,
+      framework: ["bench"],
+      nParameters: null,
+      embedDim: null,
+      maxTokens: null,
+    },
     score: async (reqs) => reqs.map((q) => perRow[q.row]!),
     close: async () => {},
   };
@@ -92,9 +103,15 @@ const apMrrOnly = await timeIt(() => {
 const f = (ms: number): string => `${(ms / 1000).toFixed(3)} s`;
 const loadSplit = load.ms + split.ms;
 console.log(`bench:core — ${cpus()[0]?.model ?? "?"} × ${cpus().length}, node ${process.version}, median of ${repeat}`);
-console.log(`data: ${path} (${(bytes.length / 1e6).toFixed(1)} MB parquet snappy), ${rows.length} rows, ${nDocs} docs (${(nDocs / rows.length).toFixed(2)}/row), ${(nChars / nDocs).toFixed(0)} chars/doc`);
+console.log(
+  `data: ${path} (${(bytes.length / 1e6).toFixed(1)} MB parquet snappy), ${rows.length} rows, ${nDocs} docs (${(nDocs / rows.length).toFixed(2)}/row), ${(nChars / nDocs).toFixed(0)} chars/doc`,
+);
 console.log(`load     ${f(load.ms)}   (hyparquet raw read ${f(raw.ms)}; bench's validation + sha256 + detection = ${f(load.ms - raw.ms)})`);
-console.log(`split    ${f(split.ms)}   (n_test ${split.value.nTest}, n_train ${split.value.nTrain}, n_train_filtered ${split.value.nTrainFiltered})`);
+console.log(
+  `split    ${f(split.ms)}   (n_test ${split.value.nTest}, n_train ${split.value.nTrain}, n_train_filtered ${split.value.nTrainFiltered})`,
+);
 console.log(`load+split ${f(loadSplit)}  goal ≤ 3.000 s  ${loadSplit <= 3000 ? "PASS" : "FAIL"}`);
-console.log(`metrics  ${f(metrics.ms)}   (${metrics.value.nEvaluated} queries; AP+MRR alone ${f(apMrrOnly.ms)}; the rest is nAUC, recall, validation)  goal ≤ 0.500 s  ${metrics.ms <= 500 ? "PASS" : "FAIL"}`);
+console.log(
+  `metrics  ${f(metrics.ms)}   (${metrics.value.nEvaluated} queries; AP+MRR alone ${f(apMrrOnly.ms)}; the rest is nAUC, recall, validation)  goal ≤ 0.500 s  ${metrics.ms <= 500 ? "PASS" : "FAIL"}`,
+);
 console.log(`map ${metrics.value.scores.map} mrr ${metrics.value.scores.mrr}`);

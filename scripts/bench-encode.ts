@@ -9,7 +9,7 @@
  * Usage: npm run bench:encode -- [--queries 20] [--write-doc] [--head-only]   (uses ../shared data + tokenizer when present)
  */
 import { spawnSync } from "node:child_process";
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, } from "node:fs";
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { cpus, loadavg, tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import { gemmModel } from "../src/encode/gemm-onnx.js";
@@ -48,12 +48,45 @@ function modelDir(): { dir: string; tokenizer: string } {
   const useShared = existsSync(sharedTok);
   const dir = join(tmpdir(), `bench-encode-bert-base-colbert-${useShared ? "bge-zh" : "tiny"}`);
   if (!existsSync(join(dir, "bench_model.json"))) {
-    const tj = useShared ? JSON.parse(readFileSync(sharedTok, "utf8")) : wordPieceTokenizerJson(["[PAD]", "[UNK]", "[CLS]", "[SEP]", "[MASK]", ...[..."的是了我不人在他有这个上们来到时大地为子中你说生国年着就那和要她出也得里后自以会家可下而过天去能对小多然于心学么之都好看起发当没成只如事把还用第样道想作种开美总从无情己面最女但现前些所同日手又行意动方期它头经长儿回位分爱老因很给名法间"]]);
-    const vocab = useShared ? 21128 : (Object.keys((tj.model as { vocab: object }).vocab).length);
+    const tj = useShared
+      ? JSON.parse(readFileSync(sharedTok, "utf8"))
+      : wordPieceTokenizerJson([
+          "[PAD]",
+          "[UNK]",
+          "[CLS]",
+          "[SEP]",
+          "[MASK]",
+          ...[
+            ..."的是了我不人在他有这个上们来到时大地为子中你说生国年着就那和要她出也得里后自以会家可下而过天去能对小多然于心学么之都好看起发当没成只如事把还用第样道想作种开美总从无情己面最女但现前些所同日手又行意动方期它头经长儿回位分爱老因很给名法间",
+          ],
+        ]);
+    const vocab = useShared ? 21128 : Object.keys((tj.model as { vocab: object }).vocab).length;
     const t0 = performance.now();
-    const model = buildEncoderOnnx({ vocab, hidden: 768, layers: 12, heads: 12, ffn: 3072, maxPositions: 512, tokenTypes: false, head: "bge-m3", colbertDim: 768, seed: 42, scale: 0.05 });
+    const model = buildEncoderOnnx({
+      vocab,
+      hidden: 768,
+      layers: 12,
+      heads: 12,
+      ffn: 3072,
+      maxPositions: 512,
+      tokenTypes: false,
+      head: "bge-m3",
+      colbertDim: 768,
+      seed: 42,
+      scale: 0.05,
+    });
     rmSync(dir, { recursive: true, force: true });
-    writeModelDir(dir, model, tj, { format: "bench-model/1", type: "colbert", output: "colbert_vecs", output_layout: "tokens_without_cls", normalized: true, dim: 768, query_max_length: MAX, max_length: MAX, name: "random-bert-base-colbert" });
+    writeModelDir(dir, model, tj, {
+      format: "bench-model/1",
+      type: "colbert",
+      output: "colbert_vecs",
+      output_layout: "tokens_without_cls",
+      normalized: true,
+      dim: 768,
+      query_max_length: MAX,
+      max_length: MAX,
+      name: "random-bert-base-colbert",
+    });
     log(`built ${(model.length / 2 ** 20).toFixed(0)} MiB model in ${((performance.now() - t0) / 1000).toFixed(1)} s → ${dir}`);
   }
   return { dir, tokenizer: useShared ? "bge-small-zh-v1.5 (../shared)" : "generated WordPiece" };
@@ -63,14 +96,27 @@ function modelDir(): { dir: string; tokenizer: string } {
 function requests(): { reqs: ScoreRequest[]; source: string } {
   const file = join(SHARED, "data/t2ranking-dev100.jsonl");
   if (existsSync(file)) {
-    const rows = readFileSync(file, "utf8").trim().split("\n").slice(0, nQueries).map((l) => JSON.parse(l) as { query: string; positive: string[]; negative: string[] });
-    return { reqs: rows.map((r, row) => ({ row, query: r.query, docs: [...r.positive, ...r.negative] })), source: `../shared/data/t2ranking-dev100.jsonl, first ${nQueries} rows` };
+    const rows = readFileSync(file, "utf8")
+      .trim()
+      .split("\n")
+      .slice(0, nQueries)
+      .map((l) => JSON.parse(l) as { query: string; positive: string[]; negative: string[] });
+    return {
+      reqs: rows.map((r, row) => ({ row, query: r.query, docs: [...r.positive, ...r.negative] })),
+      source: `../shared/data/t2ranking-dev100.jsonl, first ${nQueries} rows`,
+    };
   }
   let s = 7;
-  const r = (): number => ((s = (s * 16807) % 2147483647) / 2147483647);
-  const chars = [..."的是了我不人在他有这个上们来到时大地为子中你说生国年着就那和要她出也得里后自以会家可下而过天去能对小多然于心学么之都好看"];
+  const r = (): number => (s = (s * 16807) % 2147483647) / 2147483647;
+  const chars = [
+    ..."的是了我不人在他有这个上们来到时大地为子中你说生国年着就那和要她出也得里后自以会家可下而过天去能对小多然于心学么之都好看",
+  ];
   const text = (n: number): string => Array.from({ length: n }, () => chars[Math.floor(r() * chars.length)]).join("");
-  const reqs = Array.from({ length: nQueries }, (_, row) => ({ row, query: text(6 + Math.floor(r() * 10)), docs: Array.from({ length: 16 }, () => text(80 + Math.floor(r() * 1520))) }));
+  const reqs = Array.from({ length: nQueries }, (_, row) => ({
+    row,
+    query: text(6 + Math.floor(r() * 10)),
+    docs: Array.from({ length: 16 }, () => text(80 + Math.floor(r() * 1520))),
+  }));
   return { reqs, source: `generated: ${nQueries} queries × 16 docs, queries 6–15 chars, docs 80–1600 chars (mean ≈ 840)` };
 }
 
@@ -97,14 +143,30 @@ async function openRetrievalsStyle(dir: string, reqs: ScoreRequest[]): Promise<{
       const b = padBatch(ids[side], tok.padId, MAX);
       tokens += b.batch * b.length;
       const t1 = performance.now();
-      out.push((await s.run({ input_ids: { data: b.ids, dims: [b.batch, b.length] }, attention_mask: { data: b.mask, dims: [b.batch, b.length] } }, ["colbert_vecs"])).colbert_vecs);
+      out.push(
+        (
+          await s.run(
+            { input_ids: { data: b.ids, dims: [b.batch, b.length] }, attention_mask: { data: b.mask, dims: [b.batch, b.length] } },
+            ["colbert_vecs"],
+          )
+        ).colbert_vecs,
+      );
       sessionMs += performance.now() - t1;
     }
     const [q, d] = out;
     const rows = MAX - 1;
     for (let k = 0; k < part.length; k++) {
       const nq = ids[0][k].length - 1; // q_mask[:, 1:].sum()
-      sink += maxSim(q.data.subarray(k * rows * 768, (k + 1) * rows * 768), rows, d.data.subarray(k * rows * 768, (k + 1) * rows * 768), rows, 768, true) * (rows / nq);
+      sink +=
+        maxSim(
+          q.data.subarray(k * rows * 768, (k + 1) * rows * 768),
+          rows,
+          d.data.subarray(k * rows * 768, (k + 1) * rows * 768),
+          rows,
+          768,
+          true,
+        ) *
+        (rows / nq);
     }
   }
   const ms = performance.now() - t0;
@@ -116,7 +178,7 @@ async function openRetrievalsStyle(dir: string, reqs: ScoreRequest[]): Promise<{
 /** MaxSim kernel vs a nested-JS-array triple loop on the same shapes (13 query rows × 255 doc rows × 768). */
 function maxsimMicro(nDocs: number): { typedMs: number; nestedMs: number } {
   let s = 3;
-  const r = (): number => ((s = (s * 16807) % 2147483647) / 2147483647) - 0.5;
+  const r = (): number => (s = (s * 16807) % 2147483647) / 2147483647 - 0.5;
   const nq = 12;
   const nd = 255;
   const D = 768;
@@ -128,7 +190,8 @@ function maxsimMicro(nDocs: number): { typedMs: number; nestedMs: number } {
   const qn = Array.from({ length: nq }, (_, i) => [...q.subarray(i * D, (i + 1) * D)]);
   const dn = docs.map((d) => Array.from({ length: nd }, (_, j) => [...d.subarray(j * D, (j + 1) * D)]));
   const t1 = performance.now();
-  for (let i = 0; i < nDocs; i++) qn.reduce((acc, qi) => acc + Math.max(...dn[i % 8].map((dj) => qi.reduce((a, x, k) => a + x * dj[k], 0))), 0);
+  for (let i = 0; i < nDocs; i++)
+    qn.reduce((acc, qi) => acc + Math.max(...dn[i % 8].map((dj) => qi.reduce((a, x, k) => a + x * dj[k], 0))), 0);
   return { typedMs, nestedMs: performance.now() - t1 };
 }
 
@@ -141,9 +204,22 @@ function headModelDir(): string {
   const useShared = existsSync(sharedTok);
   const dir = join(tmpdir(), `bench-encode-bert-base-hidden-${useShared ? "bge-zh" : "tiny"}`);
   if (!existsSync(join(dir, "colbert_linear.pt"))) {
-    const tj = useShared ? JSON.parse(readFileSync(sharedTok, "utf8")) : JSON.parse(readFileSync(join(modelDir().dir, "tokenizer.json"), "utf8"));
+    const tj = useShared
+      ? JSON.parse(readFileSync(sharedTok, "utf8"))
+      : JSON.parse(readFileSync(join(modelDir().dir, "tokenizer.json"), "utf8"));
     const vocab = useShared ? 21128 : Object.keys((tj.model as { vocab: object }).vocab).length;
-    const model = buildEncoderOnnx({ vocab, hidden: 768, layers: 12, heads: 12, ffn: 3072, maxPositions: 512, tokenTypes: false, head: "tokens", seed: 42, scale: 0.05 });
+    const model = buildEncoderOnnx({
+      vocab,
+      hidden: 768,
+      layers: 12,
+      heads: 12,
+      ffn: 3072,
+      maxPositions: 512,
+      tokenTypes: false,
+      head: "tokens",
+      seed: 42,
+      scale: 0.05,
+    });
     rmSync(dir, { recursive: true, force: true });
     writeModelDir(dir, model, tj);
     const py = "import sys, torch; torch.manual_seed(0); torch.save(torch.nn.Linear(768, 768).state_dict(), sys.argv[1])";
@@ -168,21 +244,65 @@ export function linearJs(x: Float32Array, rows: number, w: Float32Array, b: Floa
       const w1 = w0 + hidden;
       const w2 = w1 + hidden;
       const w3 = w2 + hidden;
-      let a00 = 0, a01 = 0, a02 = 0, a03 = 0, a10 = 0, a11 = 0, a12 = 0, a13 = 0;
-      let a20 = 0, a21 = 0, a22 = 0, a23 = 0, a30 = 0, a31 = 0, a32 = 0, a33 = 0;
+      let a00 = 0,
+        a01 = 0,
+        a02 = 0,
+        a03 = 0,
+        a10 = 0,
+        a11 = 0,
+        a12 = 0,
+        a13 = 0;
+      let a20 = 0,
+        a21 = 0,
+        a22 = 0,
+        a23 = 0,
+        a30 = 0,
+        a31 = 0,
+        a32 = 0,
+        a33 = 0;
       for (let k = 0; k < hidden; k++) {
-        const v0 = x[x0 + k], v1 = x[x1 + k], v2 = x[x2 + k], v3 = x[x3 + k];
-        const u0 = w[w0 + k], u1 = w[w1 + k], u2 = w[w2 + k], u3 = w[w3 + k];
-        a00 += v0 * u0; a01 += v0 * u1; a02 += v0 * u2; a03 += v0 * u3;
-        a10 += v1 * u0; a11 += v1 * u1; a12 += v1 * u2; a13 += v1 * u3;
-        a20 += v2 * u0; a21 += v2 * u1; a22 += v2 * u2; a23 += v2 * u3;
-        a30 += v3 * u0; a31 += v3 * u1; a32 += v3 * u2; a33 += v3 * u3;
+        const v0 = x[x0 + k],
+          v1 = x[x1 + k],
+          v2 = x[x2 + k],
+          v3 = x[x3 + k];
+        const u0 = w[w0 + k],
+          u1 = w[w1 + k],
+          u2 = w[w2 + k],
+          u3 = w[w3 + k];
+        a00 += v0 * u0;
+        a01 += v0 * u1;
+        a02 += v0 * u2;
+        a03 += v0 * u3;
+        a10 += v1 * u0;
+        a11 += v1 * u1;
+        a12 += v1 * u2;
+        a13 += v1 * u3;
+        a20 += v2 * u0;
+        a21 += v2 * u1;
+        a22 += v2 * u2;
+        a23 += v2 * u3;
+        a30 += v3 * u0;
+        a31 += v3 * u1;
+        a32 += v3 * u2;
+        a33 += v3 * u3;
       }
       const y0 = r * dim + o;
-      y[y0] = a00 + b[o]; y[y0 + 1] = a01 + b[o + 1]; y[y0 + 2] = a02 + b[o + 2]; y[y0 + 3] = a03 + b[o + 3];
-      y[y0 + dim] = a10 + b[o]; y[y0 + dim + 1] = a11 + b[o + 1]; y[y0 + dim + 2] = a12 + b[o + 2]; y[y0 + dim + 3] = a13 + b[o + 3];
-      y[y0 + 2 * dim] = a20 + b[o]; y[y0 + 2 * dim + 1] = a21 + b[o + 1]; y[y0 + 2 * dim + 2] = a22 + b[o + 2]; y[y0 + 2 * dim + 3] = a23 + b[o + 3];
-      y[y0 + 3 * dim] = a30 + b[o]; y[y0 + 3 * dim + 1] = a31 + b[o + 1]; y[y0 + 3 * dim + 2] = a32 + b[o + 2]; y[y0 + 3 * dim + 3] = a33 + b[o + 3];
+      y[y0] = a00 + b[o];
+      y[y0 + 1] = a01 + b[o + 1];
+      y[y0 + 2] = a02 + b[o + 2];
+      y[y0 + 3] = a03 + b[o + 3];
+      y[y0 + dim] = a10 + b[o];
+      y[y0 + dim + 1] = a11 + b[o + 1];
+      y[y0 + dim + 2] = a12 + b[o + 2];
+      y[y0 + dim + 3] = a13 + b[o + 3];
+      y[y0 + 2 * dim] = a20 + b[o];
+      y[y0 + 2 * dim + 1] = a21 + b[o + 1];
+      y[y0 + 2 * dim + 2] = a22 + b[o + 2];
+      y[y0 + 2 * dim + 3] = a23 + b[o + 3];
+      y[y0 + 3 * dim] = a30 + b[o];
+      y[y0 + 3 * dim + 1] = a31 + b[o + 1];
+      y[y0 + 3 * dim + 2] = a32 + b[o + 2];
+      y[y0 + 3 * dim + 3] = a33 + b[o + 3];
     }
     for (; o < dim; o++) for (let i = 0; i < 4; i++) y[(r + i) * dim + o] = dot(x, (r + i) * hidden, w, o * hidden, hidden) + b[o];
   }
@@ -199,7 +319,7 @@ function dot(x: Float32Array, xo: number, w: Float32Array, wo: number, n: number
 /** The head's projection (rows × 768 → 768) as onnxruntime's Gemm (what bench runs) vs the JS kernel above. */
 async function headMicro(rows: number): Promise<{ ortMs: number; jsMs: number; maxDiff: number }> {
   let s = 5;
-  const r = (): number => ((s = (s * 16807) % 2147483647) / 2147483647) - 0.5;
+  const r = (): number => (s = (s * 16807) % 2147483647) / 2147483647 - 0.5;
   const H = 768;
   const x = Float32Array.from({ length: rows * H }, r);
   const w = Float32Array.from({ length: H * H }, r);
@@ -240,14 +360,18 @@ async function main(): Promise<void> {
   const f = (ms: number): string => `${(ms / 1000).toFixed(2)} s`;
   if (headOnly) {
     log("hidden-state layout + ColBERT head in Node (cold, no cache)…");
-    process.stdout.write(`${[`- Command: \`npm run bench:encode -- --queries ${nQueries} --head-only\`; data: ${source}; ${cpus().length} × ${cpus()[0]?.model ?? "?"}, load ${loadavg()[0].toFixed(2)}.`, ...(await headRun(reqs, f))].join("\n")}\n`);
+    process.stdout.write(
+      `${[`- Command: \`npm run bench:encode -- --queries ${nQueries} --head-only\`; data: ${source}; ${cpus().length} × ${cpus()[0]?.model ?? "?"}, load ${loadavg()[0].toFixed(2)}.`, ...(await headRun(reqs, f))].join("\n")}\n`,
+    );
     return;
   }
   const { dir, tokenizer } = modelDir();
   const nDocs = reqs.reduce((n, r) => n + r.docs.length, 0);
   const load0 = loadavg()[0];
   const cacheDir = mkdtempSync(join(tmpdir(), "bench-encode-cache-"));
-  const run = async (opts: Parameters<typeof loadOnnxReranker>[1]): Promise<{ rr: OnnxReranker; scores: number[][]; loadMs: number; scoreMs: number }> => {
+  const run = async (
+    opts: Parameters<typeof loadOnnxReranker>[1],
+  ): Promise<{ rr: OnnxReranker; scores: number[][]; loadMs: number; scoreMs: number }> => {
     const [rr, loadMs] = await timed(() => loadOnnxReranker(dir, { progress: true, ...opts }));
     const [scores, scoreMs] = await timed(() => rr.score(reqs));
     await rr.close();
@@ -270,7 +394,8 @@ async function main(): Promise<void> {
   const st = cold.rr.stats;
   const coldTotal = cold.loadMs + cold.scoreMs;
   const warmTotal = warm.loadMs + warm.scoreMs;
-  const sameBits = JSON.stringify(cold.scores) === JSON.stringify(warm.scores) && JSON.stringify(cold.scores) === JSON.stringify(padded.scores);
+  const sameBits =
+    JSON.stringify(cold.scores) === JSON.stringify(warm.scores) && JSON.stringify(cold.scores) === JSON.stringify(padded.scores);
   const lines = [
     `- Date: ${new Date().toISOString().slice(0, 16).replace("T", " ")} UTC. Machine: ${cpus().length} × ${cpus()[0]?.model ?? "?"}, onnxruntime-node ${ortVersion} (CPU EP, intraOpNumThreads = os.availableParallelism()), node ${process.version}.`,
     `- Load average (1 min) at start / end: ${load0.toFixed(2)} / ${load1.toFixed(2)} (the machine is shared; figures are from one run).`,
@@ -301,7 +426,8 @@ async function main(): Promise<void> {
     const start = old.indexOf(`${head}\n`);
     const next = start < 0 ? -1 : old.indexOf("\n## ", start + head.length);
     // Replace only our section (up to the next "## " heading); others' sections stay as they are.
-    const updated = start < 0 ? `${old.trimEnd()}\n\n${body}` : `${old.slice(0, start)}${body}${next < 0 ? "" : `\n${old.slice(next + 1)}`}`;
+    const updated =
+      start < 0 ? `${old.trimEnd()}\n\n${body}` : `${old.slice(0, start)}${body}${next < 0 ? "" : `\n${old.slice(next + 1)}`}`;
     mkdirSync(join(ROOT, "docs"), { recursive: true });
     writeFileAtomic(doc, updated);
     log(`wrote ${doc}`);

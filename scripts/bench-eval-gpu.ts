@@ -36,10 +36,43 @@ const smoke = args.includes("--smoke");
 const nodeBound = args.includes("--node-bound");
 const MAX = 256;
 const size = nodeBound
-  ? { layers: 1, hidden: 32, heads: 2, ffn: 64, vocab: 250002, dim: 1024, queries: 590, device: undefined, dtype: "fp32" as const, check: "bf16" as const }
+  ? {
+      layers: 1,
+      hidden: 32,
+      heads: 2,
+      ffn: 64,
+      vocab: 250002,
+      dim: 1024,
+      queries: 590,
+      device: undefined,
+      dtype: "fp32" as const,
+      check: "bf16" as const,
+    }
   : smoke
-  ? { layers: 2, hidden: 64, heads: 4, ffn: 128, vocab: 6000, dim: 64, queries: 12, device: "cpu" as const, dtype: "fp32" as const, check: "bf16" as const }
-  : { layers: 24, hidden: 1024, heads: 16, ffn: 4096, vocab: 250002, dim: 1024, queries: 590, device: "cuda" as const, dtype: "fp16" as const, check: "fp16" as const };
+    ? {
+        layers: 2,
+        hidden: 64,
+        heads: 4,
+        ffn: 128,
+        vocab: 6000,
+        dim: 64,
+        queries: 12,
+        device: "cpu" as const,
+        dtype: "fp32" as const,
+        check: "bf16" as const,
+      }
+    : {
+        layers: 24,
+        hidden: 1024,
+        heads: 16,
+        ffn: 4096,
+        vocab: 250002,
+        dim: 1024,
+        queries: 590,
+        device: "cuda" as const,
+        dtype: "fp16" as const,
+        check: "fp16" as const,
+      };
 const nQueries = Number(arg("--queries", String(size.queries)));
 const batchSize = Number(arg("--batch-size", smoke ? "8" : "64"));
 // --device cpu runs the full sizes on the CPU (a slow check that the full-size path works; fp32, bf16 check).
@@ -59,12 +92,17 @@ function log(s: string): void {
 /** An XLM-R-layout Unigram tokenizer with `vocab` ids: CJK characters as pieces, filled up with 2-character pieces that never win. */
 function tokenizerJson(vocab: number): Record<string, unknown> {
   const chars = T2_LIKE_CJK;
-  const pieces: [string, number][] = [["▁", -3], ...chars.map((c): [string, number] => [c, -8]), ...[..."，。、；0123456789abcdefghijklmnopqrstuvwxyz"].map((c): [string, number] => [c, -9])];
+  const pieces: [string, number][] = [
+    ["▁", -3],
+    ...chars.map((c): [string, number] => [c, -8]),
+    ...[..."，。、；0123456789abcdefghijklmnopqrstuvwxyz"].map((c): [string, number] => [c, -9]),
+  ];
   // 4 specials first and <mask> last make up the rest of the ids. A 2-character piece (-30) scores below two
   // single characters (-16), so text is still cut into characters, as T2's ~840-character documents mostly are
   // cut into more than 256 tokens by bge-m3's tokenizer.
   const want = vocab - 5;
-  for (let i = 0; i < chars.length && pieces.length < want; i++) for (let j = 0; j < chars.length && pieces.length < want; j++) pieces.push([chars[i] + chars[j], -30]);
+  for (let i = 0; i < chars.length && pieces.length < want; i++)
+    for (let j = 0; j < chars.length && pieces.length < want; j++) pieces.push([chars[i] + chars[j], -30]);
   if (pieces.length > want) pieces.length = want;
   return unigramTokenizerJson(pieces);
 }
@@ -73,21 +111,57 @@ function tokenizerJson(vocab: number): Record<string, unknown> {
 function buildModel(): string {
   const dir = join(work, "model");
   const cfg = {
-    model_type: "xlm-roberta", architectures: ["XLMRobertaModel"], vocab_size: size.vocab, hidden_size: size.hidden, num_hidden_layers: size.layers,
-    num_attention_heads: size.heads, intermediate_size: size.ffn, max_position_embeddings: 514, type_vocab_size: 1, pad_token_id: 1,
-    bos_token_id: 0, eos_token_id: 2, hidden_act: "gelu", layer_norm_eps: 1e-5,
+    model_type: "xlm-roberta",
+    architectures: ["XLMRobertaModel"],
+    vocab_size: size.vocab,
+    hidden_size: size.hidden,
+    num_hidden_layers: size.layers,
+    num_attention_heads: size.heads,
+    intermediate_size: size.ffn,
+    max_position_embeddings: 514,
+    type_vocab_size: 1,
+    pad_token_id: 1,
+    bos_token_id: 0,
+    eos_token_id: 2,
+    hidden_act: "gelu",
+    layer_norm_eps: 1e-5,
   };
   const stamp = JSON.stringify({ cfg, dim: size.dim });
-  if (existsSync(join(dir, "bench_model.json")) && existsSync(join(work, "stamp.json")) && readFileSync(join(work, "stamp.json"), "utf8") === stamp) return dir;
+  if (
+    existsSync(join(dir, "bench_model.json")) &&
+    existsSync(join(work, "stamp.json")) &&
+    readFileSync(join(work, "stamp.json"), "utf8") === stamp
+  )
+    return dir;
   const base = join(work, "base");
   mkdirSync(base, { recursive: true });
   const tj = tokenizerJson(size.vocab);
-  if ((tj.model as { vocab: unknown[] }).vocab.length !== size.vocab) throw new Error(`tokenizer has ${(tj.model as { vocab: unknown[] }).vocab.length} ids, wanted ${size.vocab}`);
+  if ((tj.model as { vocab: unknown[] }).vocab.length !== size.vocab)
+    throw new Error(`tokenizer has ${(tj.model as { vocab: unknown[] }).vocab.length} ids, wanted ${size.vocab}`);
   writeFileSync(join(base, "tokenizer.json"), JSON.stringify(tj));
   writeFileSync(join(base, "config.json"), JSON.stringify(cfg));
   const t0 = performance.now();
-  const r = spawnSync(python, [join(ROOT, "scripts/trainer/random_model.py"), "--config", join(base, "config.json"), "--tokenizer_dir", base, "--out", dir,
-    "--colbert_dim", String(size.dim), "--max_length", String(MAX), "--query_max_length", String(MAX), "--name", `random-xlmr-${size.layers}L-${size.hidden}-colbert`], { stdio: ["ignore", "inherit", "inherit"] });
+  const r = spawnSync(
+    python,
+    [
+      join(ROOT, "scripts/trainer/random_model.py"),
+      "--config",
+      join(base, "config.json"),
+      "--tokenizer_dir",
+      base,
+      "--out",
+      dir,
+      "--colbert_dim",
+      String(size.dim),
+      "--max_length",
+      String(MAX),
+      "--query_max_length",
+      String(MAX),
+      "--name",
+      `random-xlmr-${size.layers}L-${size.hidden}-colbert`,
+    ],
+    { stdio: ["ignore", "inherit", "inherit"] },
+  );
   if (r.status !== 0) throw new Error(`random_model.py exited ${r.status}`);
   writeFileSync(join(work, "stamp.json"), stamp);
   log(`built the model in ${((performance.now() - t0) / 1000).toFixed(1)} s → ${dir}`);
@@ -122,7 +196,17 @@ function writePairs(model: OnnxReranker, rows: RerankRow[], file: string): { pai
 
 let workerEnv: NodeJS.ProcessEnv = {};
 async function load(dt: string): Promise<OnnxReranker> {
-  return loadOnnxReranker(join(work, "model"), { backend: "torch", device, dtype: dt as "fp16", cache: false, progress: false, batchSize, threads, python, workerEnv });
+  return loadOnnxReranker(join(work, "model"), {
+    backend: "torch",
+    device,
+    dtype: dt as "fp16",
+    cache: false,
+    progress: false,
+    batchSize,
+    threads,
+    python,
+    workerEnv,
+  });
 }
 
 /** The model loaded and warmed up; if the asynchronous CUDA copy path fails, once more with BENCH_WORKER_SYNC=1. */
@@ -180,24 +264,69 @@ async function main(): Promise<void> {
   const info = worker?.info;
   await model.close();
   const bench = {
-    wall_s: evalS, docs_per_s: nDocs / evalS, load_and_warmup_s: loadS, map: ev.scores.map, mrr: ev.scores.mrr,
-    worker_compute_s: ((worker?.computeMs ?? 0) - compute0) / 1000, node_waiting_s: (st.sessionMs - warm.sessionMs) / 1000,
-    batches: st.batches - warm.batches, real_tokens: st.realTokens - warm.realTokens, padded_tokens: st.paddedTokens - warm.paddedTokens,
+    wall_s: evalS,
+    docs_per_s: nDocs / evalS,
+    load_and_warmup_s: loadS,
+    map: ev.scores.map,
+    mrr: ev.scores.mrr,
+    worker_compute_s: ((worker?.computeMs ?? 0) - compute0) / 1000,
+    node_waiting_s: (st.sessionMs - warm.sessionMs) / 1000,
+    batches: st.batches - warm.batches,
+    real_tokens: st.realTokens - warm.realTokens,
+    padded_tokens: st.paddedTokens - warm.paddedTokens,
     // Reply payloads: [batch, length − 1, dim] float32 per batch = (padded tokens − texts) × dim × 4 bytes.
     vector_gb: ((st.paddedTokens - warm.paddedTokens - nTexts) * size.dim * 4) / 1e9,
-    device: info?.device, device_name: info?.deviceName, dtype: info?.dtype, torch: info?.torch, sdpa: info?.sdpa, n_parameters: info?.nParameters,
-    async_copy: info?.asyncCopy, replies: info?.replies, threads_maxsim: defaultPoolSize(),
+    device: info?.device,
+    device_name: info?.deviceName,
+    dtype: info?.dtype,
+    torch: info?.torch,
+    sdpa: info?.sdpa,
+    n_parameters: info?.nParameters,
+    async_copy: info?.asyncCopy,
+    replies: info?.replies,
+    threads_maxsim: defaultPoolSize(),
   };
-  log(`bench: ${evalS.toFixed(2)} s for ${nDocs} documents (${bench.docs_per_s.toFixed(1)}/s); worker compute ${bench.worker_compute_s.toFixed(2)} s`);
+  log(
+    `bench: ${evalS.toFixed(2)} s for ${nDocs} documents (${bench.docs_per_s.toFixed(1)}/s); worker compute ${bench.worker_compute_s.toFixed(2)} s`,
+  );
   if (nodeBound) {
-    const out = JSON.stringify({ date: new Date().toISOString(), mode: "node-bound", cpu: cpus()[0]?.model, cores: availableParallelism(), node: process.version, data: { queries: rows.length, documents: nDocs }, batch_size: batchSize, bench }, null, 2);
+    const out = JSON.stringify(
+      {
+        date: new Date().toISOString(),
+        mode: "node-bound",
+        cpu: cpus()[0]?.model,
+        cores: availableParallelism(),
+        node: process.version,
+        data: { queries: rows.length, documents: nDocs },
+        batch_size: batchSize,
+        bench,
+      },
+      null,
+      2,
+    );
     if (process.env.OUT) writeFileSync(join(process.env.OUT, "bench-eval-gpu-node-bound.json"), out);
     process.stdout.write(`${out}\n`);
     return;
   }
 
   // (b) the baseline loop on the same model and token ids.
-  const b = spawnSync(python, [join(ROOT, "scripts/bench-eval-gpu-baseline.py"), "--model_dir", modelDir, "--pairs", pairsFile, "--device", device ?? "cuda", "--dtype", onCpu ? "fp32" : "fp16", "--threads", String(threads)], { encoding: "utf8", stdio: ["ignore", "pipe", "inherit"] });
+  const b = spawnSync(
+    python,
+    [
+      join(ROOT, "scripts/bench-eval-gpu-baseline.py"),
+      "--model_dir",
+      modelDir,
+      "--pairs",
+      pairsFile,
+      "--device",
+      device ?? "cuda",
+      "--dtype",
+      onCpu ? "fp32" : "fp16",
+      "--threads",
+      String(threads),
+    ],
+    { encoding: "utf8", stdio: ["ignore", "pipe", "inherit"] },
+  );
   if (b.status !== 0) throw new Error(`baseline exited ${b.status}`);
   const base = JSON.parse(b.stdout.trim().split("\n").pop() as string) as { wall_s: number; pairs_per_s: number; loop: string };
   log(`baseline: ${base.wall_s.toFixed(2)} s (${base.loop})`);
@@ -215,24 +344,38 @@ async function main(): Promise<void> {
   const ref = await scoresIn("fp32");
   const low = await scoresIn(checkDtype);
   const diffs = ref.map((x, i) => Math.abs(x - low[i]));
-  const check = { dtype: checkDtype, pairs: ref.length, max_abs_diff: Math.max(...diffs), mean_abs_diff: diffs.reduce((a, x) => a + x, 0) / diffs.length };
+  const check = {
+    dtype: checkDtype,
+    pairs: ref.length,
+    max_abs_diff: Math.max(...diffs),
+    mean_abs_diff: diffs.reduce((a, x) => a + x, 0) / diffs.length,
+  };
 
   // (d) Node's MaxSim cost at these shapes.
   const qRows = Math.max(1, Math.round(tok.meanQueryTokens) - 1);
   const msPerDoc = maxSimMsPerDoc(qRows, smoke ? 50 : 300);
 
   const summary = {
-    date: new Date().toISOString(), smoke, cpu: cpus()[0]?.model, node: process.version,
+    date: new Date().toISOString(),
+    smoke,
+    cpu: cpus()[0]?.model,
+    node: process.version,
     model: `random XLM-R ${size.layers}L hidden ${size.hidden} heads ${size.heads} ffn ${size.ffn} vocab ${size.vocab}, ColBERT ${size.dim}`,
-    data: { queries: rows.length, documents: nDocs, pairs: tok.pairs, real_tokens_pairs: tok.realTokens }, batch_size: batchSize,
-    bench, baseline: base, speedup: base.wall_s / evalS, precision_check: check,
+    data: { queries: rows.length, documents: nDocs, pairs: tok.pairs, real_tokens_pairs: tok.realTokens },
+    batch_size: batchSize,
+    bench,
+    baseline: base,
+    speedup: base.wall_s / evalS,
+    precision_check: check,
     node_maxsim: { query_rows: qRows, ms_per_doc: msPerDoc, projected_s: (msPerDoc * nDocs) / 1000 },
   };
   const out = JSON.stringify(summary, null, 2);
   writeFileSync(join(work, "summary.json"), out);
   if (process.env.OUT) writeFileSync(join(process.env.OUT, "bench-eval-gpu.json"), out);
   process.stdout.write(`${out}\n`);
-  log(`speedup vs baseline: ${summary.speedup.toFixed(2)}× (goal ≥ 2×); ${check.dtype} vs fp32: max |Δscore| ${check.max_abs_diff.toExponential(2)} over ${check.pairs} pairs`);
+  log(
+    `speedup vs baseline: ${summary.speedup.toFixed(2)}× (goal ≥ 2×); ${check.dtype} vs fp32: max |Δscore| ${check.max_abs_diff.toExponential(2)} over ${check.pairs} pairs`,
+  );
 }
 
 main().catch((err: unknown) => {

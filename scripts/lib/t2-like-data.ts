@@ -40,7 +40,8 @@ export function t2LikeRows(opts: T2LikeOptions = {}): RerankRow[] {
     let nPos = uniform(1, nDocs - 1);
     let nNeg = nDocs - nPos;
     const r = uniform(0, 999);
-    if (r < 18) nPos = 0; // ~3.6% of rows with an empty list, as T2Reranking (221 / 6129)
+    if (r < 18)
+      nPos = 0; // ~3.6% of rows with an empty list, as T2Reranking (221 / 6129)
     else if (r < 36) nNeg = 0;
     const doc = (): string => slice(uniform(Math.round(meanDocChars * 0.25), Math.round(meanDocChars * 1.75)));
     out.push({

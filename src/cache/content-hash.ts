@@ -29,7 +29,13 @@ function modelFiles(dir: string, onnxFile: string, external?: readonly string[])
   if (external !== undefined) return [onnxFile, ...[...external].sort(), ...tokenizerFiles(dir)];
   const stem = onnxFile.replace(/\.onnx$/, "");
   const data = readdirSync(dir).filter(
-    (f) => f !== onnxFile && (f.startsWith(`${onnxFile}_data`) || f.startsWith(`${onnxFile}.data`) || f === `${stem}.data` || f.endsWith(".onnx_data") || f.endsWith(".onnx.data")),
+    (f) =>
+      f !== onnxFile &&
+      (f.startsWith(`${onnxFile}_data`) ||
+        f.startsWith(`${onnxFile}.data`) ||
+        f === `${stem}.data` ||
+        f.endsWith(".onnx_data") ||
+        f.endsWith(".onnx.data")),
   );
   return [onnxFile, ...data.sort(), ...tokenizerFiles(dir)];
 }
@@ -76,6 +82,11 @@ export async function fileHashLines(dir: string, files: readonly string[], memoF
 }
 
 /** Hex sha256 of "name sha256\n" lines over `modelFiles(dir, onnxFile)`. */
-export async function modelContentHash(dir: string, onnxFile: string, memoFile: string | null, external?: readonly string[]): Promise<string> {
+export async function modelContentHash(
+  dir: string,
+  onnxFile: string,
+  memoFile: string | null,
+  external?: readonly string[],
+): Promise<string> {
   return sha256Hex(await fileHashLines(dir, modelFiles(dir, onnxFile, external), memoFile));
 }

@@ -37,7 +37,9 @@ let warned = false;
 function corrupt(path: string, why: string): null {
   if (!warned) {
     warned = true;
-    warn(`vector cache entry ${path} is corrupt (${why}); re-encoding it. The cache file was damaged, not the model; any further corrupt entries are re-encoded without another warning`);
+    warn(
+      `vector cache entry ${path} is corrupt (${why}); re-encoding it. The cache file was damaged, not the model; any further corrupt entries are re-encoded without another warning`,
+    );
   }
   return null;
 }

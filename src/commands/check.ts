@@ -36,7 +36,9 @@ export async function checkCommand(opts: CheckOptions): Promise<void> {
   for (const n of gate.notes) info(`check: note: ${n}`);
   if (gate.extraTasks.length > 0) info(`check: candidate also has ${gate.extraTasks.join(", ")} (not in the baseline, not checked)`);
   for (const task of gate.otherData) {
-    warn(`check: ${task}: baseline and candidate read different data files (dataset sha256 in their provenance files differ); the comparison may be meaningless`);
+    warn(
+      `check: ${task}: baseline and candidate read different data files (dataset sha256 in their provenance files differ); the comparison may be meaningless`,
+    );
   }
   if (gate.regressions.length > 0) process.stdout.write(regressionTable(gate.regressions, opts.tolerance));
   if (gate.missing.length > 0) {
@@ -45,7 +47,9 @@ export async function checkCommand(opts: CheckOptions): Promise<void> {
     );
   }
   if (gate.compared === 0) {
-    throw usageError(`check: nothing compared${opts.metrics ? ` (no metric named ${opts.metrics.join(", ")} in ${opts.baseline})` : ` (the baseline ${opts.baseline} has neither a main score nor MRR; try --metric all)`}`);
+    throw usageError(
+      `check: nothing compared${opts.metrics ? ` (no metric named ${opts.metrics.join(", ")} in ${opts.baseline})` : ` (the baseline ${opts.baseline} has neither a main score nor MRR; try --metric all)`}`,
+    );
   }
   if (gate.regressions.length > 0) {
     throw new BenchError(
@@ -70,7 +74,11 @@ function load(path: string, flag: string): ResultSet {
 }
 
 function regressionTable(rs: Regression[], tolerance: number): string {
-  const t = new Table({ head: ["task", "split", "metric", "baseline", "candidate", "Δ", "tolerance"], colAligns: ["left", "left", "left", "right", "right", "right", "right"], style: { head: [], border: [], compact: true } });
+  const t = new Table({
+    head: ["task", "split", "metric", "baseline", "candidate", "Δ", "tolerance"],
+    colAligns: ["left", "left", "left", "right", "right", "right", "right"],
+    style: { head: [], border: [], compact: true },
+  });
   for (const r of rs) {
     t.push([r.task, splitLabel(r.split, r.subset), r.metric, fmt(r.baseline), fmt(r.candidate), fmt(r.delta, true), `−${tolerance}`]);
   }

@@ -36,7 +36,9 @@ export async function compareCommand(opts: CompareOptions): Promise<void> {
   if (opts.plot !== undefined) {
     // The report is already out: a missing plot is a note, not a failure after the output.
     if (comparison.series.length === 0) {
-      warn(`compare: --plot ${opts.plot} not written: no task has per-query data (<Task>.per_query.jsonl) on both sides (and --metric selects map), nothing to plot`);
+      warn(
+        `compare: --plot ${opts.plot} not written: no task has per-query data (<Task>.per_query.jsonl) on both sides (and --metric selects map), nothing to plot`,
+      );
       return;
     }
     writeFileAtomic(opts.plot, renderPlotSvg(comparison.series, comparison.sides));

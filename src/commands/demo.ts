@@ -55,7 +55,9 @@ const f4 = (x: number | undefined): string => (x === undefined ? "-" : x.toFixed
 export async function demoCommand(opts: DemoCommandOptions): Promise<DemoRow[]> {
   // 0 would mean "train by epochs" to the trainer (max_steps ≤ 0): refuse rather than train some other number of steps
   if (!Number.isInteger(opts.steps) || opts.steps < 1) {
-    throw usageError(`usage: --steps must be an integer ≥ 1 (the untrained model is always evaluated as the "before"), got ${String(opts.steps)}`);
+    throw usageError(
+      `usage: --steps must be an integer ≥ 1 (the untrained model is always evaluated as the "before"), got ${String(opts.steps)}`,
+    );
   }
   const work = resolve(opts.out ?? mkdtempSync(join(tmpdir(), "bench-demo-")));
   const tiny = join(scriptsDir(), "models", "tiny-zh");
@@ -66,19 +68,41 @@ export async function demoCommand(opts: DemoCommandOptions): Promise<DemoRow[]> 
   info("demo: exporting the tiny ColBERT as initialised (random weights, 0 training steps)");
   // `bench train --export-initial`: what a user runs for the "before" of any training run
   const before = await trainCommand({
-    model: tiny, out: join(work, "tiny-colbert-init"), python: opts.python, name: "tiny-colbert-init", quiet: true, exportInitial: true,
+    model: tiny,
+    out: join(work, "tiny-colbert-init"),
+    python: opts.python,
+    name: "tiny-colbert-init",
+    quiet: true,
+    exportInitial: true,
     hyperparameters: DEMO_HP,
   });
   info(`demo: fine-tuning it for ${opts.steps} steps on ${trainFile}`);
   const after = await trainCommand({
-    model: tiny, data: trainFile, out: join(work, "tiny-colbert-trained"), python: opts.python, name: "tiny-colbert-finetuned",
+    model: tiny,
+    data: trainFile,
+    out: join(work, "tiny-colbert-trained"),
+    python: opts.python,
+    name: "tiny-colbert-finetuned",
     hyperparameters: { ...DEMO_HP, max_steps: opts.steps },
   });
   const resultsDir = resolve(opts.results ?? join(work, "results"));
   const rows: DemoRow[] = [];
-  for (const [label, model] of [["bm25", "bm25"], ["tiny-colbert, random init", before], ["tiny-colbert, fine-tuned", after]]) {
+  for (const [label, model] of [
+    ["bm25", "bm25"],
+    ["tiny-colbert, random init", before],
+    ["tiny-colbert, fine-tuned", after],
+  ]) {
     const ev = async (data: string) =>
-      (await evalCommand({ model, data, output: join(resultsDir, data === testFile ? "test" : "train"), format: "mteb", quiet: true, cache: false })).scores;
+      (
+        await evalCommand({
+          model,
+          data,
+          output: join(resultsDir, data === testFile ? "test" : "train"),
+          format: "mteb",
+          quiet: true,
+          cache: false,
+        })
+      ).scores;
     rows.push({ model: label, test: await ev(testFile), train: await ev(trainFile) });
   }
   const table = new Table({

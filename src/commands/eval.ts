@@ -73,7 +73,8 @@ function taskFor(ds: LoadedDataset, opts: EvalCommandOptions): ResultTask {
 function checkLabels(opts: EvalCommandOptions): void {
   if (opts.data === undefined) {
     if (opts.taskName !== undefined) throw usageError("eval: --task-name names a --data file's task; registered tasks keep their own name");
-    if (opts.split !== undefined) throw usageError("eval: --split names a --data file's split; registered tasks use their evaluation split");
+    if (opts.split !== undefined)
+      throw usageError("eval: --split names a --data file's split; registered tasks use their evaluation split");
   }
   if (opts.taskName !== undefined && !TASK_NAME.test(opts.taskName)) {
     throw usageError(`eval: --task-name ${JSON.stringify(opts.taskName)}: use letters, digits, '_' or '-' (it is the result file's name)`);
@@ -113,14 +114,24 @@ export async function evalCommand(opts: EvalCommandOptions): Promise<EvalOutcome
     outcomes.push(await evalOne({ ...opts, task: t, quiet: true }));
   }
   if (!opts.quiet) {
-    const rows = outcomes.map((o) => ({ task: o.task.name, split: o.task.split, model: o.modelName, nQueries: o.nEvaluated, mainScore: o.task.mainScore, main: o.scores[o.task.mainScore] as number, map: o.scores.map as number, mrr: o.scores.mrr as number }));
+    const rows = outcomes.map((o) => ({
+      task: o.task.name,
+      split: o.task.split,
+      model: o.modelName,
+      nQueries: o.nEvaluated,
+      mainScore: o.task.mainScore,
+      main: o.scores[o.task.mainScore] as number,
+      map: o.scores.map as number,
+      mrr: o.scores.mrr as number,
+    }));
     process.stdout.write(`${renderSetSummary(set.name, rows)}\n`);
   }
   return { ...outcomes[outcomes.length - 1]!, set: outcomes };
 }
 
 async function evalOne(opts: EvalCommandOptions): Promise<EvalOutcome> {
-  const ds = opts.data !== undefined ? await resolveDataset({ input: opts.data }) : await resolveDataset({ task: opts.task ?? defaultTaskName });
+  const ds =
+    opts.data !== undefined ? await resolveDataset({ input: opts.data }) : await resolveDataset({ task: opts.task ?? defaultTaskName });
   // Checked before the model is loaded (or downloaded), and here because only here the file's path is known.
   if (!ds.rows.some(hasPositiveAndNegative)) {
     throw inputError(`eval: ${ds.source.path}: no row has both a positive and a negative; nothing to evaluate`);
@@ -128,7 +139,10 @@ async function evalOne(opts: EvalCommandOptions): Promise<EvalOutcome> {
   const task = taskFor(ds, opts);
   const resolved = await resolveModel(opts.model, ds.rows, opts);
   // --model-name: the name results are filed under (a checkpoint directory's basename is often just "ckpt").
-  const model = opts.modelName === undefined ? resolved : { info: { ...resolved.info, name: opts.modelName }, score: resolved.score.bind(resolved), close: resolved.close.bind(resolved) };
+  const model =
+    opts.modelName === undefined
+      ? resolved
+      : { info: { ...resolved.info, name: opts.modelName }, score: resolved.score.bind(resolved), close: resolved.close.bind(resolved) };
   let ev: RerankingEvaluation;
   try {
     const bar = progressDisplay(`eval ${model.info.name}`, "docs");
@@ -160,7 +174,8 @@ async function evalOne(opts: EvalCommandOptions): Promise<EvalOutcome> {
       runtime: { node: process.version, onnxruntime: (model.info.extra?.onnxruntime as string | undefined) ?? null },
     },
   });
-  if (ev.nDropped > 0) info(`eval: ${ev.nDropped} of ${ds.rows.length} rows have no positive or no negative and are excluded, as mteb does`);
+  if (ev.nDropped > 0)
+    info(`eval: ${ev.nDropped} of ${ds.rows.length} rows have no positive or no negative and are excluded, as mteb does`);
   if (ev.tieWarnings > 0) warn(tieWarning(ds.rows, ev.tieRows));
   if (!opts.quiet) {
     process.stdout.write(

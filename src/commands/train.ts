@@ -20,7 +20,16 @@ import { resolveBaseModel } from "../train/base-model.js";
 import { type DistributedFlags, checkTorchrun, describeLaunch, parseDistributed, torchrunArgs } from "../train/distributed.js";
 import { runTrainer } from "../train/launch.js";
 import { type Hyperparameters, maxTokenLength, mergeHyperparameters, parseBool, trainerArgs } from "../train/options.js";
-import { TRAINER_LOG, blockingEntries, fsError, inUseError, liveLockPid, lockOutDir, removeBenchFiles, removeStaleTemps } from "../train/out-dir.js";
+import {
+  TRAINER_LOG,
+  blockingEntries,
+  fsError,
+  inUseError,
+  liveLockPid,
+  lockOutDir,
+  removeBenchFiles,
+  removeStaleTemps,
+} from "../train/out-dir.js";
 import { trainerScript } from "../train/paths.js";
 import { findTorchPython } from "../train/python.js";
 import { writeTokenData } from "../train/token-data.js";
@@ -88,13 +97,21 @@ function checkSeedFlags(f: SeedFlags): void {
   if (f.modelType !== undefined && f.modelType !== "colbert") {
     throw usageError(`usage: --model_type ${f.modelType} is not supported: bench trains ColBERT models only (--model_type colbert)`);
   }
-  if (!boolFlag("do_train", f.doTrain, true)) throw usageError("usage: --do_train false: bench train always trains (use bench eval to evaluate)");
+  if (!boolFlag("do_train", f.doTrain, true))
+    throw usageError("usage: --do_train false: bench train always trains (use bench eval to evaluate)");
   if (boolFlag("unfold_each_positive", f.unfoldEachPositive, false)) {
-    throw usageError("usage: --unfold_each_positive true is not supported: bench samples one positive per query and epoch (the recipe's --unfold_each_positive false)");
+    throw usageError(
+      "usage: --unfold_each_positive true is not supported: bench samples one positive per query and epoch (the recipe's --unfold_each_positive false)",
+    );
   }
-  for (const [flag, v, field] of [["positive_key", f.positiveKey, "positive"], ["negative_key", f.negativeKey, "negative"]] as const) {
+  for (const [flag, v, field] of [
+    ["positive_key", f.positiveKey, "positive"],
+    ["negative_key", f.negativeKey, "negative"],
+  ] as const) {
     if (v !== undefined && v !== field) {
-      throw usageError(`usage: --${flag} ${v} is not supported: bench reads the fields query/positive/negative; rename "${v}" to "${field}" in the data file`);
+      throw usageError(
+        `usage: --${flag} ${v} is not supported: bench reads the fields query/positive/negative; rename "${v}" to "${field}" in the data file`,
+      );
     }
   }
 }
@@ -103,14 +120,18 @@ function checkSeedFlags(f: SeedFlags): void {
 function tokenizerDir(name: string | undefined, modelSpec: string): string | null {
   if (name === undefined || name === modelSpec || resolve(name) === resolve(modelSpec)) return null;
   if (existsSync(join(name, "tokenizer.json"))) return resolve(name);
-  throw usageError(`usage: --tokenizer_name ${name}: give the model itself (${modelSpec}) or a local directory with tokenizer.json; bench does not fetch a separate tokenizer`);
+  throw usageError(
+    `usage: --tokenizer_name ${name}: give the model itself (${modelSpec}) or a local directory with tokenizer.json; bench does not fetch a separate tokenizer`,
+  );
 }
 
 /** Checks --data before any work: a hub dataset id is not a file bench trains on. */
 function checkDataPath(data: string): void {
   if (existsSync(data)) return;
   if (parseHubId(data)) {
-    throw usageError(`usage: --data ${data} is not a file; bench trains on a local file: run \`bench split --task NAME --out DIR\` (or --input FILE) first and pass DIR/train.jsonl`);
+    throw usageError(
+      `usage: --data ${data} is not a file; bench trains on a local file: run \`bench split --task NAME --out DIR\` (or --input FILE) first and pass DIR/train.jsonl`,
+    );
   }
   throw inputError(`train: --data ${data}: no such file`);
 }
@@ -121,7 +142,10 @@ function checkDevice(hp: Hyperparameters, cuda: boolean, torch: string): void {
   if (hp.fp16 && dev === "cpu") throw usageError("usage: --fp16 needs a CUDA device (use --bf16 or fp32 on CPU)");
   if (cuda) return;
   const want = hp.fp16 ? "--fp16" : dev.startsWith("cuda") ? `--device ${dev}` : null;
-  if (want) throw usageError(`usage: ${want} needs a CUDA GPU, and this torch (${torch}) sees none; use --device cpu${hp.fp16 ? " with --bf16 or fp32" : ""}`);
+  if (want)
+    throw usageError(
+      `usage: ${want} needs a CUDA GPU, and this torch (${torch}) sees none; use --device cpu${hp.fp16 ? " with --bf16 or fp32" : ""}`,
+    );
 }
 
 /** --max_length / --query_max_length must fit the base's position table. */
@@ -135,7 +159,10 @@ function checkLengths(baseDir: string, hp: Hyperparameters): void {
   const limit = maxTokenLength(cfg);
   if (limit === null) return;
   for (const k of ["max_length", "query_max_length"]) {
-    if (Number(hp[k]) > limit) throw usageError(`usage: --${k} ${hp[k]} exceeds what the model's positions allow (${limit}: max_position_embeddings ${String(cfg.max_position_embeddings)} in ${join(baseDir, "config.json")})`);
+    if (Number(hp[k]) > limit)
+      throw usageError(
+        `usage: --${k} ${hp[k]} exceeds what the model's positions allow (${limit}: max_position_embeddings ${String(cfg.max_position_embeddings)} in ${join(baseDir, "config.json")})`,
+      );
   }
 }
 
@@ -151,14 +178,20 @@ export async function trainCommand(opts: TrainCommandOptions): Promise<string> {
   if (busy !== null) throw inUseError(opts.out, busy);
   const stored = opts.resume ? readRunRecord(out) : null;
   if (!opts.resume && !overwrite && blockingEntries(out).length > 0) {
-    throw usageError(`usage: --out ${opts.out} is not empty; choose a new directory, pass --resume to continue its run, or --overwrite_output_dir to replace bench's files there`);
+    throw usageError(
+      `usage: --out ${opts.out} is not empty; choose a new directory, pass --resume to continue its run, or --overwrite_output_dir to replace bench's files there`,
+    );
   }
   const modelSpec = opts.model ?? stored?.model;
   const dataPath = opts.data ?? stored?.data;
-  if (!modelSpec || (!dataPath && !opts.exportInitial)) throw usageError("usage: train needs --model and --data (or --resume with a previous run's --out; --export-initial needs no --data)");
+  if (!modelSpec || (!dataPath && !opts.exportInitial))
+    throw usageError("usage: train needs --model and --data (or --resume with a previous run's --out; --export-initial needs no --data)");
   const hp = mergeHyperparameters(opts.hyperparameters, stored?.hyperparameters);
   const launch = parseDistributed(opts.distributed ?? {});
-  if (launch && !hp.dataloader_drop_last) throw usageError("usage: --dataloader_drop_last false needs a single process (under torchrun every process needs an equal shard of each batch)");
+  if (launch && !hp.dataloader_drop_last)
+    throw usageError(
+      "usage: --dataloader_drop_last false needs a single process (under torchrun every process needs an equal shard of each batch)",
+    );
   if (launch && opts.exportInitial) throw usageError("usage: --export-initial runs no training: drop --nproc-per-node");
   if (dataPath && !opts.exportInitial) checkDataPath(dataPath); // after the flags: usage errors (2) come before input errors (3)
   const name = opts.name ?? stored?.name ?? null;
@@ -176,7 +209,9 @@ export async function trainCommand(opts: TrainCommandOptions): Promise<string> {
     const procs = launch ? launch.nprocPerNode * launch.nnodes : 1;
     const need = hp.dataloader_drop_last ? Number(hp.per_device_train_batch_size) * procs * Number(hp.gradient_accumulation_steps) : 1;
     if (usable < need) {
-      throw inputError(`train: ${ds.source.path}: ${usable} rows with a positive and a negative give no full step of batch ${hp.per_device_train_batch_size}${procs > 1 ? ` x ${procs} processes` : ""} x accumulation ${hp.gradient_accumulation_steps} (lower --per_device_train_batch_size, or --dataloader_drop_last false)`);
+      throw inputError(
+        `train: ${ds.source.path}: ${usable} rows with a positive and a negative give no full step of batch ${hp.per_device_train_batch_size}${procs > 1 ? ` x ${procs} processes` : ""} x accumulation ${hp.gradient_accumulation_steps} (lower --per_device_train_batch_size, or --dataloader_drop_last false)`,
+      );
     }
   }
 
@@ -191,16 +226,27 @@ export async function trainCommand(opts: TrainCommandOptions): Promise<string> {
       if (removed.length > 0) info(`train: --overwrite_output_dir: removed bench's ${removed.join(", ")} from ${opts.out}`);
     }
     for (const f of removeStaleTemps(out)) warn(`train: removed ${f}, a temp file left by a killed run`);
-    const meta = { base_model: base.id, git_commit: gitCommit(), ...(ds ? { data_sha256: ds.source.sha256, data_path: ds.source.path } : {}) };
+    const meta = {
+      base_model: base.id,
+      git_commit: gitCommit(),
+      ...(ds ? { data_sha256: ds.source.sha256, data_path: ds.source.path } : {}),
+    };
     const metaFile = join(dataDir, "manifest-meta.json");
     const args = ["--model_dir", base.dir, "--output_dir", out, "--meta", metaFile, ...trainerArgs(hp)];
     try {
       if (ds) {
         const bar = opts.quiet ? null : progressDisplay("train: tokenizing", "rows");
-        const summary = writeTokenData(dataDir, ds.rows, tok, { queryMaxLength: Number(hp.query_max_length), maxLength: Number(hp.max_length) }, {
-          data_path: ds.source.path,
-          data_sha256: ds.source.sha256,
-        }, bar ? (d, t) => bar.update(d, t) : undefined);
+        const summary = writeTokenData(
+          dataDir,
+          ds.rows,
+          tok,
+          { queryMaxLength: Number(hp.query_max_length), maxLength: Number(hp.max_length) },
+          {
+            data_path: ds.source.path,
+            data_sha256: ds.source.sha256,
+          },
+          bar ? (d, t) => bar.update(d, t) : undefined,
+        );
         bar?.stop();
         info(
           `train: ${summary.rows} rows → ${summary.queries} unique queries, ${summary.docs} unique passages (${summary.truncatedDocs} truncated to ${hp.max_length} tokens) tokenized with ${tok.source}; python ${python.python} (torch ${python.torch}${python.cuda ? ", CUDA" : ""})`,
@@ -244,7 +290,9 @@ export async function trainCommand(opts: TrainCommandOptions): Promise<string> {
       return out;
     }
     const last = [...result.events].reverse().find((e) => e.event === "log");
-    info(`train: done at step ${result.finalStep}${last && typeof last.loss === "number" ? `, loss ${last.loss.toPrecision(4)}` : ""}; model directory ${out} (evaluate with: bench eval --model ${opts.out})`);
+    info(
+      `train: done at step ${result.finalStep}${last && typeof last.loss === "number" ? `, loss ${last.loss.toPrecision(4)}` : ""}; model directory ${out} (evaluate with: bench eval --model ${opts.out})`,
+    );
     return out;
   } catch (err) {
     // A fresh start that failed before its first checkpoint leaves nothing that blocks the retry: bench's own

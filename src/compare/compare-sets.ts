@@ -72,7 +72,11 @@ export function compareSets(input: ResultSet[], stage: string, metrics?: MetricO
   const group = (pattern: string, label: string) => grouped.get(pattern)?.push(label) ?? grouped.set(pattern, [label]);
   const readSidecar = (p: string) => sidecars.get(p) ?? sidecars.set(p, readPerQuery(p, stage)).get(p)!;
   const name = (i: number) => `${sideLetter(i)} (${input[i]!.label})`;
-  checkComparable(input, stage, input.map((_, i) => name(i)));
+  checkComparable(
+    input,
+    stage,
+    input.map((_, i) => name(i)),
+  );
   validateMetricNames(input, metrics, stage);
   const harmonized = harmonizeNames(input, name);
   for (const n of harmonized.notes) notes.add(n);
@@ -80,8 +84,10 @@ export function compareSets(input: ResultSet[], stage: string, metrics?: MetricO
   const [base, ...others] = sets as [ResultSet, ...ResultSet[]];
 
   others.forEach((set, k) => {
-    for (const task of base.results.keys()) if (!set.results.has(task)) notes.add(`task ${task} is only in ${name(0)}, not in ${name(k + 1)}`);
-    for (const task of set.results.keys()) if (!base.results.has(task)) notes.add(`task ${task} is only in ${name(k + 1)}, not in ${name(0)}`);
+    for (const task of base.results.keys())
+      if (!set.results.has(task)) notes.add(`task ${task} is only in ${name(0)}, not in ${name(k + 1)}`);
+    for (const task of set.results.keys())
+      if (!base.results.has(task)) notes.add(`task ${task} is only in ${name(k + 1)}, not in ${name(0)}`);
   });
 
   for (const [task, a] of base.results) {
@@ -91,14 +97,17 @@ export function compareSets(input: ResultSet[], stage: string, metrics?: MetricO
         notes.add(`${task}: dataset_revision differs (${name(0)}: ${a.datasetRevision}, ${name(k + 1)}: ${b.datasetRevision})`);
       }
       if (b && a.datasetSha256 && b.datasetSha256 && a.datasetSha256 !== b.datasetSha256) {
-        notes.add(`${task}: the runs read different data files (sha256 ${a.datasetSha256.slice(0, 12)}… vs ${b.datasetSha256.slice(0, 12)}…, from bench's provenance files)`);
+        notes.add(
+          `${task}: the runs read different data files (sha256 ${a.datasetSha256.slice(0, 12)}… vs ${b.datasetSha256.slice(0, 12)}…, from bench's provenance files)`,
+        );
       }
     });
     for (const sa of a.scores) {
       const matches = others.map((set) => set.results.get(task)?.scores.find((s) => s.split === sa.split && s.subset === sa.subset));
       const where = `${task} ${splitLabel(sa.split, sa.subset)}`;
       matches.forEach((m, k) => {
-        if (!m && others[k]!.results.has(task)) group(`${task} ${"\u0000"}: only in ${name(0)}, not in ${name(k + 1)}`, splitLabel(sa.split, sa.subset));
+        if (!m && others[k]!.results.has(task))
+          group(`${task} ${"\u0000"}: only in ${name(0)}, not in ${name(k + 1)}`, splitLabel(sa.split, sa.subset));
       });
       if (matches.every((m) => !m)) continue;
       const selected = selectMetrics(sa, metrics);
@@ -123,7 +132,11 @@ export function compareSets(input: ResultSet[], stage: string, metrics?: MetricO
       // main_score: only when every side's main score is the same metric (else the numbers are not comparable).
       if (wantsAll(metrics) || metrics?.includes(MAIN_SCORE)) {
         const mains = matches.map((m) => m?.mainMetric ?? null);
-        if (sa.mainScore !== null && sa.mainMetric !== null && matches.every((m, k) => !m || (m.mainScore !== null && mains[k] === sa.mainMetric))) {
+        if (
+          sa.mainScore !== null &&
+          sa.mainMetric !== null &&
+          matches.every((m, k) => !m || (m.mainScore !== null && mains[k] === sa.mainMetric))
+        ) {
           const cells = matches.map((m): DeltaCell => {
             if (!m || m.mainScore === null) return { value: null, abs: null, rel: null, stats: null };
             const abs = m.mainScore - sa.mainScore!;
@@ -131,7 +144,9 @@ export function compareSets(input: ResultSet[], stage: string, metrics?: MetricO
           });
           rows.push({ task, split: sa.split, subset: sa.subset, metric: MAIN_SCORE, base: sa.mainScore, others: cells });
         } else {
-          const said = [sa, ...matches].map((m, i) => (m ? `${sideLetter(i)}: ${m.mainMetric ?? "unknown"}` : null)).filter((x) => x !== null);
+          const said = [sa, ...matches]
+            .map((m, i) => (m ? `${sideLetter(i)}: ${m.mainMetric ?? "unknown"}` : null))
+            .filter((x) => x !== null);
           notes.add(`${where}: main_score not compared: the main scores are different metrics or unknown (${said.join(", ")})`);
         }
       }
@@ -140,8 +155,10 @@ export function compareSets(input: ResultSet[], stage: string, metrics?: MetricO
         if (!m) return;
         const onlyA = selected.filter((x) => !(x in m.metrics));
         const onlyB = selectMetrics(m, metrics).filter((x) => !(x in sa.metrics));
-        if (onlyA.length > 0) group(`${task} ${"\u0000"}: ${listed(onlyA)} only in ${name(0)}, not in ${name(k + 1)}`, splitLabel(sa.split, sa.subset));
-        if (onlyB.length > 0) group(`${task} ${"\u0000"}: ${listed(onlyB)} only in ${name(k + 1)}, not in ${name(0)}`, splitLabel(sa.split, sa.subset));
+        if (onlyA.length > 0)
+          group(`${task} ${"\u0000"}: ${listed(onlyA)} only in ${name(0)}, not in ${name(k + 1)}`, splitLabel(sa.split, sa.subset));
+        if (onlyB.length > 0)
+          group(`${task} ${"\u0000"}: ${listed(onlyB)} only in ${name(k + 1)}, not in ${name(0)}`, splitLabel(sa.split, sa.subset));
       });
       stats.forEach((s, k) => {
         if (s) series.push({ task, split: sa.split, subset: sa.subset, side: k + 1, apDiffs: s.apDiffs, stats: s.ap });
@@ -159,12 +176,20 @@ export function compareSets(input: ResultSet[], stage: string, metrics?: MetricO
   }
   // One note per pattern, naming every split/subset it applies to (MIRACL has 18 subsets: not 18 notes).
   for (const [pattern, labels] of grouped) {
-    const what = labels.length === 1 ? labels[0]! : `${labels.length} splits/subsets (${labels.slice(0, 10).join("; ")}${labels.length > 10 ? "; …" : ""})`;
+    const what =
+      labels.length === 1
+        ? labels[0]!
+        : `${labels.length} splits/subsets (${labels.slice(0, 10).join("; ")}${labels.length > 10 ? "; …" : ""})`;
     notes.add(pattern.replace("\u0000", what));
   }
   if (rows.length === 0) {
     const list = (s: ResultSet) =>
-      [...s.results.entries()].map(([key, r]) => `${key} (${r.scores.map((x) => splitLabel(x.split, x.subset)).join(", ")}: ${[...new Set(r.scores.flatMap((x) => Object.keys(x.metrics)))].slice(0, 6).join(", ")}…)`).join("; ");
+      [...s.results.entries()]
+        .map(
+          ([key, r]) =>
+            `${key} (${r.scores.map((x) => splitLabel(x.split, x.subset)).join(", ")}: ${[...new Set(r.scores.flatMap((x) => Object.keys(x.metrics)))].slice(0, 6).join(", ")}…)`,
+        )
+        .join("; ");
     throw inputError(
       `${stage}: nothing to compare: no task, split and metric in common${metrics ? ` among --metric ${metrics.join(",")}` : " among the main scores and MRR (try --metric all)"}. ` +
         sets.map((s, i) => `${name(i)} has ${list(s)}`).join("; "),
@@ -176,7 +201,10 @@ export function compareSets(input: ResultSet[], stage: string, metrics?: MetricO
     const where = `${a.task} ${splitLabel(split, subset)}`;
     if (!a.perQueryPath || !b.perQueryPath) {
       const missing = [!a.perQueryPath ? 0 : -1, !b.perQueryPath ? side : -1].filter((i) => i >= 0).map(name);
-      group(`significance skipped for ${a.task} ${"\u0000"}: no per-query data (${a.task}.per_query.jsonl beside the result file) in ${missing.join(" and ")}`, splitLabel(split, subset));
+      group(
+        `significance skipped for ${a.task} ${"\u0000"}: no per-query data (${a.task}.per_query.jsonl beside the result file) in ${missing.join(" and ")}`,
+        splitLabel(split, subset),
+      );
       return null;
     }
     const qa = forSplit(readSidecar(a.perQueryPath), a, split, subset);
@@ -194,7 +222,9 @@ export function compareSets(input: ResultSet[], stage: string, metrics?: MetricO
 }
 
 function listed(names: string[]): string {
-  return names.length === 1 ? `metric ${names[0]}` : `metrics ${names.slice(0, 8).join(", ")}${names.length > 8 ? `, … (${names.length} in all)` : ""}`;
+  return names.length === 1
+    ? `metric ${names[0]}`
+    : `metrics ${names.slice(0, 8).join(", ")}${names.length > 8 ? `, … (${names.length} in all)` : ""}`;
 }
 
 // Which sidecar lines belong to this split: the "split" field when present, else the task's only split.

@@ -81,8 +81,12 @@ export function harmonizeNames(sets: ResultSet[], sideName: (i: number) => strin
       out[i]!.results.set(key, renamed(out[i]!.results.get(key)!));
       mapped.push(sideName(i));
     });
-    const pairs = Object.entries(V2_TO_V1).map(([a, b]) => `${a} → ${b}`).join(", ");
-    notes.push(`${key}: retrieval-style metric names (mteb 2.x) mapped onto mteb 1.x reranking names for ${mapped.join(" and ")}: ${pairs} (same quantities: AP over the candidate list, reciprocal rank @10)`);
+    const pairs = Object.entries(V2_TO_V1)
+      .map(([a, b]) => `${a} → ${b}`)
+      .join(", ");
+    notes.push(
+      `${key}: retrieval-style metric names (mteb 2.x) mapped onto mteb 1.x reranking names for ${mapped.join(" and ")}: ${pairs} (same quantities: AP over the candidate list, reciprocal rank @10)`,
+    );
   }
   return { sets: out, notes };
 }

@@ -28,33 +28,41 @@ export function readPerQuery(path: string, stage: string): QueryScore[] {
   } catch (err) {
     throw inputError(`${stage}: cannot read per-query file ${path}: ${(err as Error).message}`);
   }
-  text
-    .split("\n")
-    .forEach((line, i) => {
-      if (line.trim() === "") return;
-      const fail = (what: string) => inputError(`${stage}: ${path} line ${i + 1}: ${what}`);
-      let o: unknown;
-      try {
-        o = JSON.parse(line);
-      } catch {
-        throw fail("not valid JSON");
-      }
-      if (typeof o !== "object" || o === null) throw fail("expected an object {row, query, ap, rr}");
-      const { row, query, ap, rr, split } = o as Record<string, unknown>;
-      if (!Number.isInteger(row) || (row as number) < 0) throw fail(`field "row": expected an integer ≥ 0, got ${JSON.stringify(row)}`);
-      if (!(typeof query === "string" || (Array.isArray(query) && query.every((q) => typeof q === "string")))) {
-        throw fail(`field "query": expected a string or a list of strings`);
-      }
-      for (const [k, x] of [["ap", ap], ["rr", rr]] as const) {
-        // sklearn's AP of a perfect ranking can be 1.0000000000000002: accept the float noise the metric produces.
-        if (typeof x !== "number" || !(x >= 0 && x <= 1 + PER_QUERY_SLACK)) throw fail(`field "${k}": expected a number in [0, 1], got ${JSON.stringify(x)}`);
-      }
-      if (split !== undefined && typeof split !== "string") throw fail(`field "split": expected a string`);
-      const key = `${split ?? ""}\u0000${row}`;
-      if (seen.has(key)) throw fail(`row ${row} appears twice`);
-      seen.add(key);
-      out.push({ row: row as number, query: query as string | string[], ap: ap as number, rr: rr as number, ...(split === undefined ? {} : { split }) });
+  text.split("\n").forEach((line, i) => {
+    if (line.trim() === "") return;
+    const fail = (what: string) => inputError(`${stage}: ${path} line ${i + 1}: ${what}`);
+    let o: unknown;
+    try {
+      o = JSON.parse(line);
+    } catch {
+      throw fail("not valid JSON");
+    }
+    if (typeof o !== "object" || o === null) throw fail("expected an object {row, query, ap, rr}");
+    const { row, query, ap, rr, split } = o as Record<string, unknown>;
+    if (!Number.isInteger(row) || (row as number) < 0) throw fail(`field "row": expected an integer ≥ 0, got ${JSON.stringify(row)}`);
+    if (!(typeof query === "string" || (Array.isArray(query) && query.every((q) => typeof q === "string")))) {
+      throw fail(`field "query": expected a string or a list of strings`);
+    }
+    for (const [k, x] of [
+      ["ap", ap],
+      ["rr", rr],
+    ] as const) {
+      // sklearn's AP of a perfect ranking can be 1.0000000000000002: accept the float noise the metric produces.
+      if (typeof x !== "number" || !(x >= 0 && x <= 1 + PER_QUERY_SLACK))
+        throw fail(`field "${k}": expected a number in [0, 1], got ${JSON.stringify(x)}`);
+    }
+    if (split !== undefined && typeof split !== "string") throw fail(`field "split": expected a string`);
+    const key = `${split ?? ""}\u0000${row}`;
+    if (seen.has(key)) throw fail(`row ${row} appears twice`);
+    seen.add(key);
+    out.push({
+      row: row as number,
+      query: query as string | string[],
+      ap: ap as number,
+      rr: rr as number,
+      ...(split === undefined ? {} : { split }),
     });
+  });
   return out;
 }
 

@@ -81,15 +81,21 @@ function panel(s: PairedSeries, sides: string[], y0: number): string {
     out.push(`<text x="${x}" y="${top + ph + 19}" text-anchor="middle">${label}</text>`);
   }
   // The CI band goes under the bars: drawn over them, it tinted their colours (green/red read as blue-ish).
-  out.push(`<rect class="ci" x="${M.left}" y="${r(yOf(ci95[1]))}" width="${pw}" height="${r(Math.max(1, yOf(ci95[0]) - yOf(ci95[1])))}" fill="${CI_FILL}" fill-opacity="0.18"/>`);
+  out.push(
+    `<rect class="ci" x="${M.left}" y="${r(yOf(ci95[1]))}" width="${pw}" height="${r(Math.max(1, yOf(ci95[0]) - yOf(ci95[1])))}" fill="${CI_FILL}" fill-opacity="0.18"/>`,
+  );
   if (pos) out.push(`<path class="pos" d="${pos}" fill="${POS}"/>`);
   if (neg) out.push(`<path class="neg" d="${neg}" fill="${NEG}"/>`);
   out.push(`<line class="zero" x1="${M.left}" x2="${M.left + pw}" y1="${r(zero)}" y2="${r(zero)}" stroke="#222"/>`);
-  out.push(`<line class="mean" x1="${M.left}" x2="${M.left + pw}" y1="${r(yOf(meanDiff))}" y2="${r(yOf(meanDiff))}" stroke="${CI_FILL}" stroke-width="1.5" stroke-dasharray="6 4"/>`);
+  out.push(
+    `<line class="mean" x1="${M.left}" x2="${M.left + pw}" y1="${r(yOf(meanDiff))}" y2="${r(yOf(meanDiff))}" stroke="${CI_FILL}" stroke-width="1.5" stroke-dasharray="6 4"/>`,
+  );
   // Legend in its own row above the plot, so it never covers bars.
   const lx = M.left;
   const ly = y0 + 84;
-  out.push(`<line x1="${lx}" x2="${lx + 26}" y1="${ly - 4}" y2="${ly - 4}" stroke="${CI_FILL}" stroke-width="1.5" stroke-dasharray="6 4"/>`);
+  out.push(
+    `<line x1="${lx}" x2="${lx + 26}" y1="${ly - 4}" y2="${ly - 4}" stroke="${CI_FILL}" stroke-width="1.5" stroke-dasharray="6 4"/>`,
+  );
   out.push(`<text x="${lx + 32}" y="${ly}">mean ΔAP</text>`);
   out.push(`<rect x="${lx + 110}" y="${ly - 9}" width="26" height="10" fill="${CI_FILL}" fill-opacity="0.18"/>`);
   out.push(`<text x="${lx + 142}" y="${ly}">bootstrap 95% CI of the mean</text>`);
@@ -99,7 +105,9 @@ function panel(s: PairedSeries, sides: string[], y0: number): string {
   out.push(`<text x="${lx + 456}" y="${ly}">A better</text>`);
   const cy = top + ph / 2;
   out.push(`<text x="${18}" y="${r(cy)}" text-anchor="middle" transform="rotate(-90 18 ${r(cy)})">ΔAP (${L} − A)</text>`);
-  out.push(`<text x="${M.left + pw / 2}" y="${top + ph + 40}" text-anchor="middle">${n <= 20 ? "query rank" : "queries"}, sorted by ΔAP</text>`);
+  out.push(
+    `<text x="${M.left + pw / 2}" y="${top + ph + 40}" text-anchor="middle">${n <= 20 ? "query rank" : "queries"}, sorted by ΔAP</text>`,
+  );
   out.push(`</g>`);
   return out.join("\n");
 }
@@ -110,7 +118,8 @@ export function niceTicks(lo: number, hi: number): number[] {
   const mag = 10 ** Math.floor(Math.log10(raw));
   const step = [1, 2, 5, 10].map((f) => f * mag).find((s) => s >= raw)!;
   const out: number[] = [];
-  for (let t = Math.floor(lo / step) * step; t <= hi + step * 1e-9; t += step) out.push(Math.abs(t) < step * 1e-9 ? 0 : Number(t.toPrecision(12)));
+  for (let t = Math.floor(lo / step) * step; t <= hi + step * 1e-9; t += step)
+    out.push(Math.abs(t) < step * 1e-9 ? 0 : Number(t.toPrecision(12)));
   if (out[out.length - 1]! < hi) out.push(Number((out[out.length - 1]! + step).toPrecision(12)));
   return out;
 }
@@ -142,7 +151,15 @@ export function textWidth(s: string, size: number, bold = false): number {
   let w = 0;
   for (const ch of s) {
     const c = ch.codePointAt(0)!;
-    const wide = (c >= 0x1100 && c <= 0x115f) || (c >= 0x2e80 && c <= 0xa4cf) || (c >= 0xac00 && c <= 0xd7a3) || (c >= 0xf900 && c <= 0xfaff) || (c >= 0xfe30 && c <= 0xfe4f) || (c >= 0xff00 && c <= 0xff60) || (c >= 0xffe0 && c <= 0xffe6) || c >= 0x20000;
+    const wide =
+      (c >= 0x1100 && c <= 0x115f) ||
+      (c >= 0x2e80 && c <= 0xa4cf) ||
+      (c >= 0xac00 && c <= 0xd7a3) ||
+      (c >= 0xf900 && c <= 0xfaff) ||
+      (c >= 0xfe30 && c <= 0xfe4f) ||
+      (c >= 0xff00 && c <= 0xff60) ||
+      (c >= 0xffe0 && c <= 0xffe6) ||
+      c >= 0x20000;
     w += size * (wide ? 1 : bold ? 0.7 : 0.64);
   }
   return w;

@@ -82,13 +82,29 @@ export function parseResult(json: unknown, path: string, stage: string): ResultF
   if ("task_name" in json && "scores" in json) {
     if (typeof json.task_name !== "string") throw fail(`field "task_name": expected a string`);
     const scores = taskResultScores(json.scores, fail);
-    return { path, task: json.task_name, layout: taskResultLayout(v, json.scores), mtebVersion, datasetRevision, scores: checkValues(scores, fail) };
+    return {
+      path,
+      task: json.task_name,
+      layout: taskResultLayout(v, json.scores),
+      mtebVersion,
+      datasetRevision,
+      scores: checkValues(scores, fail),
+    };
   }
   if ("mteb_dataset_name" in json) {
     if (typeof json.mteb_dataset_name !== "string") throw fail(`field "mteb_dataset_name": expected a string`);
-    return { path, task: json.mteb_dataset_name, layout: "mteb-1.1.1", mtebVersion, datasetRevision, scores: checkValues(legacyScores(json, fail), fail) };
+    return {
+      path,
+      task: json.mteb_dataset_name,
+      layout: "mteb-1.1.1",
+      mtebVersion,
+      datasetRevision,
+      scores: checkValues(legacyScores(json, fail), fail),
+    };
   }
-  throw fail(`unknown result layout: expected "task_name" + "scores" (mteb ≥1.11) or "mteb_dataset_name" (mteb ≤1.10); found keys ${Object.keys(json).join(", ")}`);
+  throw fail(
+    `unknown result layout: expected "task_name" + "scores" (mteb ≥1.11) or "mteb_dataset_name" (mteb ≤1.10); found keys ${Object.keys(json).join(", ")}`,
+  );
 }
 
 // Which TaskResult variant: by version when there is one, else by the 2.x marker (mteb_version inside entries).
@@ -138,7 +154,7 @@ function legacyScores(json: Record<string, unknown>, fail: (w: string) => BenchE
       out.push(entryOf(split, "default", value));
     }
   }
-  if (out.length === 0) throw fail("no split with scores (expected e.g. \"test\": {\"map\": …})");
+  if (out.length === 0) throw fail('no split with scores (expected e.g. "test": {"map": …})');
   return out;
 }
 

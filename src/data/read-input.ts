@@ -25,7 +25,9 @@ function kindOf(st: Stats): string {
 }
 
 function tooLarge(label: string, path: string, cap: number): Error {
-  return inputError(`${label}: ${path} is larger than ${cap} bytes, the most bench reads into memory (MAX_INPUT_BYTES in src/data/read-input.ts)`);
+  return inputError(
+    `${label}: ${path} is larger than ${cap} bytes, the most bench reads into memory (MAX_INPUT_BYTES in src/data/read-input.ts)`,
+  );
 }
 
 /**

@@ -49,14 +49,18 @@ async function hubDatasetFiles(ref: HubDatasetRef, split: string, task: string):
   let names: string[];
   if (ref.file !== undefined) {
     if (!snap.files.has(ref.file) && !snap.offline) {
-      throw inputError(`data: task ${task}: dataset.file ${ref.file} is not in ${ref.hub}@${ref.revision} (its parquet files: ${parquet.join(", ") || "none"})`);
+      throw inputError(
+        `data: task ${task}: dataset.file ${ref.file} is not in ${ref.hub}@${ref.revision} (its parquet files: ${parquet.join(", ") || "none"})`,
+      );
     }
     names = [ref.file];
   } else {
     names = splitShards(snap.files.keys(), split);
     if (names.length === 0 && snap.offline) names = need; // fetchFiles names what to place
     if (names.length === 0) {
-      throw inputError(`data: task ${task}: ${ref.hub}@${ref.revision} has no parquet file for split "${split}" (data/${split}-*.parquet or ${split}.parquet); its parquet files: ${parquet.join(", ") || "none"}; name one in dataset.file`);
+      throw inputError(
+        `data: task ${task}: ${ref.hub}@${ref.revision} has no parquet file for split "${split}" (data/${split}-*.parquet or ${split}.parquet); its parquet files: ${parquet.join(", ") || "none"}; name one in dataset.file`,
+      );
     }
   }
   return { paths: await fetchFiles(snap, names), commit: snap.commit };
@@ -67,7 +71,9 @@ async function loadShards(paths: string[]): Promise<LoadedDataset> {
   if (paths.length === 1) return loadDatasetFile(paths[0]);
   const parts = [];
   for (const p of paths) parts.push(await loadDatasetFile(p));
-  const sha256 = createHash("sha256").update(parts.map((d) => `${d.source.sha256}\n`).join("")).digest("hex");
+  const sha256 = createHash("sha256")
+    .update(parts.map((d) => `${d.source.sha256}\n`).join(""))
+    .digest("hex");
   return { rows: parts.flatMap((d) => d.rows), source: { ...parts[0].source, path: paths.join(", "), sha256 } };
 }
 

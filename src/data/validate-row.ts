@@ -42,7 +42,9 @@ export const ROW_COLUMNS = ["query", "positive", "negative"] as const;
 export function requireColumns(names: readonly string[], path: string, format: string): void {
   for (const col of ROW_COLUMNS) {
     if (!names.includes(col)) {
-      throw inputError(`data: ${path}: ${format} column "${col}" missing (columns: ${names.join(", ") || "none"}); expected query, positive, negative`);
+      throw inputError(
+        `data: ${path}: ${format} column "${col}" missing (columns: ${names.join(", ") || "none"}); expected query, positive, negative`,
+      );
     }
   }
 }

@@ -28,7 +28,8 @@ export interface ColbertHead {
 export function readColbertLinear(path: string): { weight: Float32Array; bias: Float32Array; dim: number; hidden: number } {
   const sd = readTorchStateDict(path);
   const keys = [...sd.keys()].sort();
-  if (keys.join(",") !== "bias,weight") throw inputError(`model: ${path}: expected an nn.Linear state dict (keys bias, weight), got keys ${keys.join(", ") || "none"}`);
+  if (keys.join(",") !== "bias,weight")
+    throw inputError(`model: ${path}: expected an nn.Linear state dict (keys bias, weight), got keys ${keys.join(", ") || "none"}`);
   const w = sd.get("weight") as { shape: number[]; data: Float32Array };
   const b = sd.get("bias") as { shape: number[]; data: Float32Array };
   if (w.shape.length !== 2 || b.shape.length !== 1 || b.shape[0] !== w.shape[0]) {
@@ -46,9 +47,13 @@ export function loadColbertHead(path: string, threads: number): ColbertHead {
     hidden,
     source: path,
     async project(t, ns, L, name) {
-      if (t.dims.length !== 3 || t.dims[1] !== L) throw inputError(`encode: output ${name} has shape [${t.dims.join(", ")}], expected the last hidden state [batch, ${L}, hidden] for a ColBERT head`);
+      if (t.dims.length !== 3 || t.dims[1] !== L)
+        throw inputError(
+          `encode: output ${name} has shape [${t.dims.join(", ")}], expected the last hidden state [batch, ${L}, hidden] for a ColBERT head`,
+        );
       const [B, , H] = t.dims;
-      if (H !== hidden) throw inputError(`model: ${path}: colbert_linear takes vectors of size ${hidden}, but the graph's ${name} has size ${H}`);
+      if (H !== hidden)
+        throw inputError(`model: ${path}: colbert_linear takes vectors of size ${hidden}, but the graph's ${name} has size ${H}`);
       // Gather the real tokens after CLS (rows 1 … n-1 of each text) into one [N, hidden] matrix.
       const N = ns.reduce((a, n) => a + n - 1, 0);
       const x = new Float32Array(N * H);

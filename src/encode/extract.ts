@@ -41,7 +41,14 @@ function expectDims(t: FloatTensor, rank: number, what: string, name: string): v
  * Vectors of batch row `b` whose text has `n` tokens (with specials), from output `t` of a batch padded to
  * `L`: ColBERT → [(n-1) × D] rows, dense → [1 × D], cross-encoder → [1 × 1]. Returns a fresh array (the output buffer is reused).
  */
-export function extractRow(t: FloatTensor, name: string, spec: ExtractSpec, b: number, n: number, L: number): { rows: number; dim: number; data: Float32Array } {
+export function extractRow(
+  t: FloatTensor,
+  name: string,
+  spec: ExtractSpec,
+  b: number,
+  n: number,
+  L: number,
+): { rows: number; dim: number; data: Float32Array } {
   if (spec.layout === "logits") {
     // A cross-encoder's relevance logit: [batch, 1] or [batch].
     if (!(t.dims.length === 1 || (t.dims.length === 2 && t.dims[1] === 1))) {
@@ -58,7 +65,8 @@ export function extractRow(t: FloatTensor, name: string, spec: ExtractSpec, b: n
   expectDims(t, 3, `[batch, sequence, dim] for output_layout ${spec.layout}`, name);
   const [, S, D] = t.dims;
   const expectS = spec.layout === "tokens_without_cls" ? L - 1 : L;
-  if (S !== expectS) throw inputError(`encode: output ${name} has ${S} positions for input length ${L}; output_layout ${spec.layout} expects ${expectS}`);
+  if (S !== expectS)
+    throw inputError(`encode: output ${name} has ${S} positions for input length ${L}; output_layout ${spec.layout} expects ${expectS}`);
   const base = b * S * D;
   if (spec.kind === "colbert") {
     const first = spec.layout === "tokens_without_cls" ? 0 : 1; // drop CLS

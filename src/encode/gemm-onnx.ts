@@ -67,7 +67,13 @@ function valueInfo(name: string, dims: (number | string)[]): Writer {
 
 /** The model bytes of Y = X · Wᵀ + b, with X named "x" [N, hidden] and Y named "y" [N, dim]. */
 export function gemmModel(weight: Float32Array, bias: Float32Array, dim: number, hidden: number): Uint8Array {
-  const node = new Writer().str(1, "x").str(1, "W").str(1, "b").str(2, "y").str(4, "Gemm").msg(5, new Writer().str(1, "transB").int(20, ATTR_INT).int(3, 1));
+  const node = new Writer()
+    .str(1, "x")
+    .str(1, "W")
+    .str(1, "b")
+    .str(2, "y")
+    .str(4, "Gemm")
+    .msg(5, new Writer().str(1, "transB").int(20, ATTR_INT).int(3, 1));
   const graph = new Writer()
     .msg(1, node)
     .str(2, "colbert_linear")

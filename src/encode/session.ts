@@ -68,7 +68,9 @@ export async function openSession(path: string, threads: number = defaultThreads
       try {
         result = await session.run(ortFeeds, outputs as string[]);
       } catch (err) {
-        const shapes = Object.entries(feeds).map(([n, t]) => `${n} [${t.dims.join(", ")}]`).join(", ");
+        const shapes = Object.entries(feeds)
+          .map(([n, t]) => `${n} [${t.dims.join(", ")}]`)
+          .join(", ");
         throw inputError(`encode: onnxruntime failed running ${path} on ${shapes}: ${(err as Error).message}`);
       }
       const out: Record<string, FloatTensor> = {};
@@ -90,7 +92,12 @@ export interface FloatGraph {
 }
 
 /** Opens `model` (ONNX bytes) whose float input `input` maps to float output `output`, on the CPU EP. */
-export async function openFloatGraph(model: Uint8Array, input: string, output: string, threads: number = defaultThreads()): Promise<FloatGraph> {
+export async function openFloatGraph(
+  model: Uint8Array,
+  input: string,
+  output: string,
+  threads: number = defaultThreads(),
+): Promise<FloatGraph> {
   const session = await ort.InferenceSession.create(model, {
     executionProviders: ["cpu"],
     intraOpNumThreads: threads,

@@ -74,8 +74,22 @@ interface Pending {
 /** Starts the worker and waits until its model is loaded (or it fails). */
 export function startTorchWorker(opts: TorchWorkerOptions): Promise<TorchWorker> {
   const fifo = opts.replies === "stdout" ? null : openFifo();
-  const args = [WORKER_SCRIPT, "--model_dir", opts.modelDir, "--device", opts.device, "--dtype", opts.dtype, "--threads", String(opts.threads), ...(fifo ? ["--replies", fifo.path] : [])];
-  const child: ChildProcessWithoutNullStreams = spawn(opts.python, args, { env: { ...process.env, PYTHONDONTWRITEBYTECODE: "1", ...opts.env }, stdio: "pipe" });
+  const args = [
+    WORKER_SCRIPT,
+    "--model_dir",
+    opts.modelDir,
+    "--device",
+    opts.device,
+    "--dtype",
+    opts.dtype,
+    "--threads",
+    String(opts.threads),
+    ...(fifo ? ["--replies", fifo.path] : []),
+  ];
+  const child: ChildProcessWithoutNullStreams = spawn(opts.python, args, {
+    env: { ...process.env, PYTHONDONTWRITEBYTECODE: "1", ...opts.env },
+    stdio: "pipe",
+  });
   const stderr = stderrTail(child.stderr);
   const reader = new FrameReader();
   const pending = new Map<number, Pending>();
@@ -127,7 +141,11 @@ export function startTorchWorker(opts: TorchWorkerOptions): Promise<TorchWorker>
       timer = null;
       return;
     }
-    arm(opts.batchTimeoutMs, () => `did not return batch #${first.id} (${first.shape}) within ${opts.batchTimeoutMs / 1000} s (--worker-timeout) with ${pending.size} batch(es) in flight; killed it`);
+    arm(
+      opts.batchTimeoutMs,
+      () =>
+        `did not return batch #${first.id} (${first.shape}) within ${opts.batchTimeoutMs / 1000} s (--worker-timeout) with ${pending.size} batch(es) in flight; killed it`,
+    );
   };
 
   // Ctrl-C / SIGTERM: end the worker, then let the signal do what it would have done without us.
@@ -148,14 +166,17 @@ export function startTorchWorker(opts: TorchWorkerOptions): Promise<TorchWorker>
     const op = f.header.op;
     if (op === "ready") return onReady?.(f);
     const id = f.header.id;
-    if (op === "error") return fail(`failed${typeof id === "number" ? ` on batch #${id}` : " while loading the model"}: ${String(f.header.message)}`);
+    if (op === "error")
+      return fail(`failed${typeof id === "number" ? ` on batch #${id}` : " while loading the model"}: ${String(f.header.message)}`);
     const p = typeof id === "number" ? pending.get(id) : undefined;
     if (op !== "vectors" || !p) return fail(`sent an unexpected reply ${JSON.stringify(f.header).slice(0, 200)}`);
     const dims = f.header.dims;
     const ok = Array.isArray(dims) && dims.length === 3 && dims.every((d) => Number.isInteger(d) && d >= 0);
     const size = ok ? (dims as number[]).reduce((a, b) => a * b, 1) * 4 : -1;
     if (!ok || size !== f.payload.length) {
-      return fail(`sent a malformed reply for batch #${id}: dims ${JSON.stringify(dims)} need ${size} payload bytes, got ${f.payload.length}`);
+      return fail(
+        `sent a malformed reply for batch #${id}: dims ${JSON.stringify(dims)} need ${size} payload bytes, got ${f.payload.length}`,
+      );
     }
     if (p.id !== (pending.keys().next().value as number)) return fail(`answered batch #${id} before #${pending.keys().next().value}`);
     pending.delete(p.id);
@@ -192,7 +213,11 @@ export function startTorchWorker(opts: TorchWorkerOptions): Promise<TorchWorker>
     closed = true;
     exitWaiters.forEach((w) => w());
     if (closing || failed) return;
-    fail(signal ? `was killed by signal ${signal}` : `exited with code ${code}${pending.size ? ` with ${pending.size} batch(es) unanswered` : " before it was done"}`);
+    fail(
+      signal
+        ? `was killed by signal ${signal}`
+        : `exited with code ${code}${pending.size ? ` with ${pending.size} batch(es) unanswered` : " before it was done"}`,
+    );
   });
 
   return new Promise<TorchWorker>((resolve, reject) => {
@@ -232,7 +257,9 @@ export function startTorchWorker(opts: TorchWorkerOptions): Promise<TorchWorker>
           const [b, len] = ids.dims;
           const id = nextId++;
           const out = outputs[0] ?? "colbert_vecs";
-          const result = new Promise<FloatTensor>((res, rej) => pending.set(id, { id, shape: `${b}×${len} tokens`, resolve: res, reject: rej }));
+          const result = new Promise<FloatTensor>((res, rej) =>
+            pending.set(id, { id, shape: `${b}×${len} tokens`, resolve: res, reject: rej }),
+          );
           if (pending.size === 1) armBatch();
           for (const part of encodeFrame({ op: "encode", id, batch: b, length: len }, [ids.data, mask.data])) child.stdin.write(part);
           return result.then((t) => ({ [out]: t }));

@@ -12,7 +12,19 @@ import { dirname, join, relative } from "node:path";
 import { BenchError } from "../errors.js";
 import { warn } from "../log.js";
 import { writeFileAtomic } from "../util/atomic-write.js";
-import { type RepoType, cachedCommit, findCached, hubCacheDir, hubToken, isCommitSha, isOffline, noExistPath, refPath, repoFolder, snapshotPath } from "./cache.js";
+import {
+  type RepoType,
+  cachedCommit,
+  findCached,
+  hubCacheDir,
+  hubToken,
+  isCommitSha,
+  isOffline,
+  noExistPath,
+  refPath,
+  repoFolder,
+  snapshotPath,
+} from "./cache.js";
 import { HubNetworkError, HubNotFoundError, type Stall, hubGet, networkReason } from "./http.js";
 import { hubEndpoint } from "./listing.js";
 import { Progress } from "./progress.js";
@@ -68,7 +80,11 @@ export async function hubDownload(req: HubFileRequest): Promise<string> {
   const folder = repoFolder(req.cacheDir ?? hubCacheDir(), repoType, repoId);
   const describe = `${repoType} ${repoId} revision ${revision} file ${filename}`;
   // Names become cache paths: keep them inside the repo folder.
-  for (const [what, v] of [["repo id", repoId], ["revision", revision], ["file name", filename]]) {
+  for (const [what, v] of [
+    ["repo id", repoId],
+    ["revision", revision],
+    ["file name", filename],
+  ]) {
     if (repoPathProblem(v) !== null) throw new BenchError(`hub: invalid ${what} "${v}" for ${describe}`);
   }
   const cached = findCached(folder, revision, filename);
@@ -79,7 +95,8 @@ export async function hubDownload(req: HubFileRequest): Promise<string> {
   if (knownCommit && existsSync(noExistPath(folder, knownCommit, filename))) {
     throw new HubNotFoundError(`hub: 404 not found (cached in .no_exist): ${describe}`, true, knownCommit);
   }
-  if (isOffline()) throw new BenchError(`hub: HF_HUB_OFFLINE is set and ${describe} is not cached; ${placeHint(folder, revision, filename)}`);
+  if (isOffline())
+    throw new BenchError(`hub: HF_HUB_OFFLINE is set and ${describe} is not cached; ${placeHint(folder, revision, filename)}`);
   const endpoint = hubEndpoint(req.endpoint);
   const url = hubFileUrl(endpoint, repoType, repoId, revision, filename);
   let got: Awaited<ReturnType<typeof hubGet>>;
@@ -98,7 +115,9 @@ export async function hubDownload(req: HubFileRequest): Promise<string> {
       }
     }
     if (err instanceof HubNetworkError) {
-      throw new HubNetworkError(`${err.message}; check the network (or HF_ENDPOINT), or ${placeHint(folder, revision, filename)} and set HF_HUB_OFFLINE=1`);
+      throw new HubNetworkError(
+        `${err.message}; check the network (or HF_ENDPOINT), or ${placeHint(folder, revision, filename)} and set HF_HUB_OFFLINE=1`,
+      );
     }
     throw err;
   }
@@ -108,12 +127,18 @@ export async function hubDownload(req: HubFileRequest): Promise<string> {
     throw new BenchError(msg);
   };
   const commit = commitOf(got.commit, revision);
-  if (commit === null) return refuse(`hub: the server did not say which commit revision "${revision}" is (no X-Repo-Commit header) for ${describe}`);
+  if (commit === null)
+    return refuse(`hub: the server did not say which commit revision "${revision}" is (no X-Repo-Commit header) for ${describe}`);
   // A pinned commit is a promise about content: a server answering another one is refused (issue 11 item 9).
-  if (isCommitSha(revision) && commit !== revision) return refuse(`hub: asked for commit ${revision} but the server answered commit ${commit} for ${describe}; refusing a different commit`);
+  if (isCommitSha(revision) && commit !== revision)
+    return refuse(
+      `hub: asked for commit ${revision} but the server answered commit ${commit} for ${describe}; refusing a different commit`,
+    );
   const ctype = got.response.headers.get("content-type") ?? "";
   if (/^text\/html\b/i.test(ctype) && !/\.html?$/i.test(filename)) {
-    return refuse(`hub: the server answered an HTML page (content-type ${ctype}) instead of ${describe}; a proxy or captive portal may be in the way (${url})`);
+    return refuse(
+      `hub: the server answered an HTML page (content-type ${ctype}) instead of ${describe}; a proxy or captive portal may be in the way (${url})`,
+    );
   }
   const target = snapshotPath(folder, commit, filename);
   rememberRef(folder, revision, commit);
@@ -132,7 +157,14 @@ export async function hubDownload(req: HubFileRequest): Promise<string> {
   }
   const dest = blob ?? target;
   const sha256 = req.expectedSha256 ?? (got.etag && /^[0-9a-f]{64}$/.test(got.etag) ? got.etag : null);
-  await streamToFile(got.response, got.stall, dest, { linkedSize: got.linkedSize, listed: req.expectedSize ?? null, sha256 }, `${repoId}/${filename}`, url);
+  await streamToFile(
+    got.response,
+    got.stall,
+    dest,
+    { linkedSize: got.linkedSize, listed: req.expectedSize ?? null, sha256 },
+    `${repoId}/${filename}`,
+    url,
+  );
   if (blob) linkInto(blob, target);
   return target;
 }
@@ -185,14 +217,19 @@ async function streamToFile(res: Response, stall: Stall, dest: string, exp: Expe
       stall.stop();
       await fh.close();
     }
-    for (const [name, size] of [["Content-Length", contentLength], ["X-Linked-Size", exp.linkedSize], ["the repo listing", exp.listed]] as const) {
+    for (const [name, size] of [
+      ["Content-Length", contentLength],
+      ["X-Linked-Size", exp.linkedSize],
+      ["the repo listing", exp.listed],
+    ] as const) {
       if (size !== null && size !== written) {
         throw new BenchError(`hub: download of ${label} is incomplete or wrong: got ${written} bytes, ${name} says ${size} (${url})`);
       }
     }
     if (exp.sha256 !== null) {
       const actual = hash.digest("hex");
-      if (actual !== exp.sha256) throw new BenchError(`hub: download of ${label} is corrupt: sha256 ${actual}, the hub says ${exp.sha256} (${url})`);
+      if (actual !== exp.sha256)
+        throw new BenchError(`hub: download of ${label} is corrupt: sha256 ${actual}, the hub says ${exp.sha256} (${url})`);
     }
     renameSync(tmp, dest);
     progress.done(written);

@@ -30,7 +30,8 @@ export function stallTimeoutS(env: NodeJS.ProcessEnv = process.env): number {
   const v = env.BENCH_HUB_STALL_TIMEOUT_S;
   if (v === undefined || v === "") return 60;
   const n = Number(v);
-  if (!(n > 0) || !Number.isFinite(n)) throw usageError(`hub: BENCH_HUB_STALL_TIMEOUT_S must be a positive number of seconds, got ${JSON.stringify(v)}`);
+  if (!(n > 0) || !Number.isFinite(n))
+    throw usageError(`hub: BENCH_HUB_STALL_TIMEOUT_S must be a positive number of seconds, got ${JSON.stringify(v)}`);
   return n;
 }
 
@@ -110,7 +111,13 @@ export function checkToken(token: string | undefined): string | undefined {
  * HubNotFoundError on 404, BenchError on other statuses. Messages never contain the token. `fileMeta` false
  * (API calls): ETags are not read.
  */
-export async function hubGet(url: string, rawToken: string | undefined, describe: string, tokenOrigin = new URL(url).origin, fileMeta = true): Promise<HubResponse> {
+export async function hubGet(
+  url: string,
+  rawToken: string | undefined,
+  describe: string,
+  tokenOrigin = new URL(url).origin,
+  fileMeta = true,
+): Promise<HubResponse> {
   const token = checkToken(rawToken);
   try {
     return await get(url, token, describe, tokenOrigin, fileMeta);
@@ -150,7 +157,9 @@ async function get(url: string, token: string | undefined, describe: string, tok
       const rc = res.headers.get("x-repo-commit");
       if (rc !== null) commit ??= checkServerCommit(rc, where);
       // API answers (fileMeta false) carry weak ETags of their own that name no blob: not read.
-      if (fileMeta) etag ??= cleanEtag(res.headers.get("x-linked-etag"), where) ?? (res.status === 200 ? cleanEtag(res.headers.get("etag"), where) : null);
+      if (fileMeta)
+        etag ??=
+          cleanEtag(res.headers.get("x-linked-etag"), where) ?? (res.status === 200 ? cleanEtag(res.headers.get("etag"), where) : null);
     } catch (err) {
       return fail(err as Error);
     }
@@ -182,7 +191,10 @@ async function get(url: string, token: string | undefined, describe: string, tok
       const msg = `hub: 404 not found${tag}: ${describe} (${current}); check the repo id, the revision and the file name`;
       return fail(new HubNotFoundError(msg, entryMissing, commit, code));
     }
-    if (res.status >= 500) return fail(new HubNetworkError(`hub: HTTP ${res.status} ${res.statusText} for ${describe} (${current}); the server failed, try again later`));
+    if (res.status >= 500)
+      return fail(
+        new HubNetworkError(`hub: HTTP ${res.status} ${res.statusText} for ${describe} (${current}); the server failed, try again later`),
+      );
     return fail(new BenchError(`hub: HTTP ${res.status} ${res.statusText} for ${describe} (${current})`));
   }
   stall.stop();

@@ -86,7 +86,9 @@ export function parseListing(text: string, req: Pick<ListRequest, "repoId" | "re
   if (typeof obj?.sha !== "string") throw new BenchError(`hub: ${where} has no "sha"`);
   const commit = checkServerCommit(obj.sha, where);
   if (isCommitSha(req.revision) && commit !== req.revision) {
-    throw new BenchError(`hub: asked for commit ${req.revision} of ${req.repoId} but the server answered commit ${commit}; refusing a different commit`);
+    throw new BenchError(
+      `hub: asked for commit ${req.revision} of ${req.repoId} but the server answered commit ${commit}; refusing a different commit`,
+    );
   }
   if (!Array.isArray(obj.siblings)) throw new BenchError(`hub: ${where} has no "siblings" list`);
   const files = new Map<string, ListedFile>();

@@ -85,7 +85,10 @@ function placeAdvice(folder: string, revision: string, repoType: RepoType): stri
  */
 export async function openSnapshot(req: SnapshotRequest, need: string[]): Promise<Snapshot> {
   // The repo id and revision become cache paths (the repo folder, refs/<revision>): keep them inside the cache.
-  for (const [what, v] of [["repo id", req.repoId], ["revision", req.revision]] as const) {
+  for (const [what, v] of [
+    ["repo id", req.repoId],
+    ["revision", req.revision],
+  ] as const) {
     const why = repoPathProblem(v);
     if (why !== null) throw inputError(`hub: ${what} ${JSON.stringify(v)} ${why}`);
   }
@@ -94,7 +97,9 @@ export async function openSnapshot(req: SnapshotRequest, need: string[]): Promis
   if (isOffline()) {
     const commit = offlineCommit(folder, req.revision);
     if (commit === null) {
-      throw inputError(`hub: HF_HUB_OFFLINE is set and ${label} is not cached (no snapshot in ${join(folder, "snapshots")}); it needs ${need.join(", ")}: ${placeAdvice(folder, req.revision, req.repoType)}`);
+      throw inputError(
+        `hub: HF_HUB_OFFLINE is set and ${label} is not cached (no snapshot in ${join(folder, "snapshots")}); it needs ${need.join(", ")}: ${placeAdvice(folder, req.revision, req.repoType)}`,
+      );
     }
     return cachedSnapshot(req, folder, commit);
   }
@@ -140,7 +145,9 @@ export async function fetchFiles(snap: Snapshot, names: string[]): Promise<strin
     const missing = names.filter((n) => !existsSync(snapshotPath(snap.folder, snap.commit, n)));
     if (missing.length > 0) {
       const why = isOffline() ? "HF_HUB_OFFLINE is set" : "the hub could not be reached";
-      throw inputError(`hub: ${why} and ${req.repoType} ${req.repoId}@${req.revision} (cached snapshot ${snap.commit}) lacks ${missing.length} file(s): ${missing.join(", ")}; place them under ${snap.dir}/ (same relative paths), or ${instead(req.repoType)}`);
+      throw inputError(
+        `hub: ${why} and ${req.repoType} ${req.repoId}@${req.revision} (cached snapshot ${snap.commit}) lacks ${missing.length} file(s): ${missing.join(", ")}; place them under ${snap.dir}/ (same relative paths), or ${instead(req.repoType)}`,
+      );
     }
     return names.map((n) => snapshotPath(snap.folder, snap.commit, n));
   }

@@ -23,7 +23,8 @@ export function checkServerCommit(v: string, where: string): string {
 
 /** A server-supplied etag (already without quotes / W/), or a BenchError. */
 export function checkServerEtag(v: string, where: string): string {
-  if (!ETAG.test(v)) throw new BenchError(`hub: ${where} sent etag ${show(v)}, which is neither a 40- nor a 64-hex-digit hash; refusing to use it`);
+  if (!ETAG.test(v))
+    throw new BenchError(`hub: ${where} sent etag ${show(v)}, which is neither a 40- nor a 64-hex-digit hash; refusing to use it`);
   return v;
 }
 
@@ -59,7 +60,8 @@ export function checkRedirect(location: string, current: string): URL {
   } catch {
     throw new BenchError(`hub: ${current} redirected to ${show(location)}, which is not a URL`);
   }
-  if (u.protocol !== "https:" && u.protocol !== "http:") throw new BenchError(`hub: ${current} redirected to a ${u.protocol} URL; only http(s) is followed`);
+  if (u.protocol !== "https:" && u.protocol !== "http:")
+    throw new BenchError(`hub: ${current} redirected to a ${u.protocol} URL; only http(s) is followed`);
   return u;
 }
 

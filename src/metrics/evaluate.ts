@@ -65,7 +65,11 @@ export interface EvaluateOptions {
  * Non-finite scores (the model's output is wrong: exit 3) and score lists of the wrong shape (a Reranker bug: exit 4)
  * throw BenchError("eval: model <name> returned … for row <i> …").
  */
-export async function evaluateReranking(rows: readonly RerankRow[], model: Reranker, opts: EvaluateOptions = {}): Promise<RerankingEvaluation> {
+export async function evaluateReranking(
+  rows: readonly RerankRow[],
+  model: Reranker,
+  opts: EvaluateOptions = {},
+): Promise<RerankingEvaluation> {
   const t0 = performance.now();
   const name = model.info.name;
   const kept: number[] = [];
@@ -89,7 +93,10 @@ export async function evaluateReranking(rows: readonly RerankRow[], model: Reran
   const raw = await model.score(requests, opts.onProgress);
   if (!Array.isArray(raw) || raw.length !== requests.length) {
     const got = Array.isArray(raw) ? `${raw.length} score lists` : typeof raw;
-    throw new BenchError(`eval: model ${name} returned ${got} for ${requests.length} requests (rows ${kept[0]}…${kept[kept.length - 1]})`, ExitCode.Internal);
+    throw new BenchError(
+      `eval: model ${name} returned ${got} for ${requests.length} requests (rows ${kept[0]}…${kept[kept.length - 1]})`,
+      ExitCode.Internal,
+    );
   }
 
   const perQuery: PerQuery[] = [];
@@ -109,13 +116,20 @@ export async function evaluateReranking(rows: readonly RerankRow[], model: Reran
     const scores = new Float64Array(nDocs).fill(-Infinity);
     for (let s = 0; s < nSub; s++) {
       const list = raw[firstRequest[j] + s];
-      if (!Array.isArray(list) && !ArrayBuffer.isView(list)) throw new BenchError(`eval: model ${name} returned a non-array score list for row ${i}`, ExitCode.Internal);
-      if (list.length !== nDocs) throw new BenchError(`eval: model ${name} returned ${list.length} scores for row ${i} (expected ${nDocs}: ${r.positive.length} positive + ${r.negative.length} negative)`, ExitCode.Internal);
+      if (!Array.isArray(list) && !ArrayBuffer.isView(list))
+        throw new BenchError(`eval: model ${name} returned a non-array score list for row ${i}`, ExitCode.Internal);
+      if (list.length !== nDocs)
+        throw new BenchError(
+          `eval: model ${name} returned ${list.length} scores for row ${i} (expected ${nDocs}: ${r.positive.length} positive + ${r.negative.length} negative)`,
+          ExitCode.Internal,
+        );
       for (let d = 0; d < nDocs; d++) {
         const v = list[d];
-        if (typeof v !== "number" || !Number.isFinite(v)) throw new BenchError(`eval: model ${name} returned ${String(v)} for row ${i} (document ${d}); scores must be finite numbers`);
+        if (typeof v !== "number" || !Number.isFinite(v))
+          throw new BenchError(`eval: model ${name} returned ${String(v)} for row ${i} (document ${d}); scores must be finite numbers`);
         const f = Math.fround(v);
-        if (!Number.isFinite(f)) throw new BenchError(`eval: model ${name} returned ${v} for row ${i} (document ${d}), which overflows float32`);
+        if (!Number.isFinite(f))
+          throw new BenchError(`eval: model ${name} returned ${v} for row ${i} (document ${d}), which overflows float32`);
         if (f > scores[d]) scores[d] = f;
       }
     }

@@ -49,7 +49,11 @@ export function pyRoundInt(x: number): number {
  * Abstention curve: stable ascending argsort of the confidences (numpy ≥ 2 passes stable=True); at each rate drop the
  * min(round(rate·n), n−1) least confident queries and take np.mean of the remaining metrics.
  */
-export function abstentionCurve(conf: ArrayLike<number>, metrics: ArrayLike<number>, rates: readonly number[] = ABSTENTION_RATES): number[] {
+export function abstentionCurve(
+  conf: ArrayLike<number>,
+  metrics: ArrayLike<number>,
+  rates: readonly number[] = ABSTENTION_RATES,
+): number[] {
   const n = conf.length;
   const order = Array.from({ length: n }, (_, i) => i).sort((a, b) => {
     const ca = conf[a];
@@ -77,7 +81,8 @@ function trapezoidAuc(x: readonly number[], y: readonly number[]): number {
  * query has the same metric value), as mteb returns np.nan.
  */
 export function nAUC(conf: ArrayLike<number>, metrics: ArrayLike<number>, rates: readonly number[] = ABSTENTION_RATES): number {
-  if (conf.length !== metrics.length || conf.length === 0) throw new Error(`nAUC: ${conf.length} confidences for ${metrics.length} metrics`);
+  if (conf.length !== metrics.length || conf.length === 0)
+    throw new Error(`nAUC: ${conf.length} confidences for ${metrics.length} metrics`);
   const curve = abstentionCurve(conf, metrics, rates);
   const oracle = abstentionCurve(metrics, metrics, rates);
   const abstAuc = trapezoidAuc(rates, curve);

@@ -23,7 +23,12 @@ export function rankDescending(scores: ArrayLike<number>): number[] {
  * True when the top-k order was decided by an exact tie between a positive and a negative: some document ranked
  * in the top k has a bit-identical score with a document of the other relevance (which may rank just below k).
  */
-export function topKDecidedByTie(isRelevant: readonly boolean[], scores: ArrayLike<number>, ranking: readonly number[], k: number): boolean {
+export function topKDecidedByTie(
+  isRelevant: readonly boolean[],
+  scores: ArrayLike<number>,
+  ranking: readonly number[],
+  k: number,
+): boolean {
   const groups = new Map<number, { pos: boolean; neg: boolean }>();
   for (let i = 0; i < scores.length; i++) {
     const s = scores[i] === 0 ? 0 : scores[i]; // fold -0 into +0: they tie

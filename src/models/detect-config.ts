@@ -27,7 +27,13 @@ function hiddenStateOutput(session: EncoderSession): string | null {
 }
 
 /** Config for the graph `onnxFile` of `dir` (opened as `session`); throws an input error when nothing fits. */
-export function detectOnnxConfig(session: EncoderSession, dir: string, onnxFile: string, name: string, revision: string | null): ModelConfig {
+export function detectOnnxConfig(
+  session: EncoderSession,
+  dir: string,
+  onnxFile: string,
+  name: string,
+  revision: string | null,
+): ModelConfig {
   const outs = session.outputNames;
   if (BGE_M3_OUTPUTS.every((o) => outs.includes(o))) {
     const d = session.outputShape("colbert_vecs")?.[2];
@@ -35,12 +41,18 @@ export function detectOnnxConfig(session: EncoderSession, dir: string, onnxFile:
   }
   const hidden = hiddenStateOutput(session);
   if (hidden === null) {
-    throw inputError(`model: ${dir} has no bench_model.json and ${onnxFile} is not a recognised export (outputs ${outs.join(", ")}; expected ${BGE_M3_OUTPUTS.join(", ")}, or one last-hidden-state output with ${COLBERT_LINEAR} or modules.json beside it); see docs/model-format.md`);
+    throw inputError(
+      `model: ${dir} has no bench_model.json and ${onnxFile} is not a recognised export (outputs ${outs.join(", ")}; expected ${BGE_M3_OUTPUTS.join(", ")}, or one last-hidden-state output with ${COLBERT_LINEAR} or modules.json beside it); see docs/model-format.md`,
+    );
   }
   const hiddenSize = session.outputShape(hidden)?.[2];
   const dim = typeof hiddenSize === "number" ? hiddenSize : null;
   // A BERT export also takes token_type_ids (zeros for single texts); bge-m3/XLM-R takes ids and mask only.
-  const inputs = { inputIds: "input_ids", attentionMask: "attention_mask", tokenTypeIds: session.inputNames.includes("token_type_ids") ? "token_type_ids" : null };
+  const inputs = {
+    inputIds: "input_ids",
+    attentionMask: "attention_mask",
+    tokenTypeIds: session.inputNames.includes("token_type_ids") ? "token_type_ids" : null,
+  };
   if (existsSync(join(dir, COLBERT_LINEAR))) {
     // dim: the head's output size, known once colbert_linear.pt is read (onnx-reranker.ts).
     return { ...hiddenStateColbertConfig(name, revision, onnxFile, hidden, null, COLBERT_LINEAR), inputs };

@@ -37,7 +37,26 @@ export interface ModelConfig {
 /** The bge-m3 ONNX export outputs (docs/spec.md §4d), in order. */
 export const BGE_M3_OUTPUTS = ["dense_vecs", "sparse_vecs", "colbert_vecs"] as const;
 
-const KEYS = ["format", "type", "onnx_file", "inputs", "output", "output_layout", "normalized", "pooling", "dim", "query_max_length", "max_length", "query_prefix", "document_prefix", "name", "revision", "colbert_head", "base_model", "step"];
+const KEYS = [
+  "format",
+  "type",
+  "onnx_file",
+  "inputs",
+  "output",
+  "output_layout",
+  "normalized",
+  "pooling",
+  "dim",
+  "query_max_length",
+  "max_length",
+  "query_prefix",
+  "document_prefix",
+  "name",
+  "revision",
+  "colbert_head",
+  "base_model",
+  "step",
+];
 
 type Json = Record<string, unknown>;
 
@@ -50,30 +69,56 @@ function field<T>(o: Json, key: string, file: string, ok: (v: unknown) => boolea
 
 const isStr = (v: unknown): boolean => typeof v === "string";
 const isPosInt = (v: unknown): boolean => Number.isInteger(v) && (v as number) > 0;
-const oneOf = (...xs: unknown[]) => (v: unknown): boolean => xs.includes(v);
+const oneOf =
+  (...xs: unknown[]) =>
+  (v: unknown): boolean =>
+    xs.includes(v);
 
 /** Parses and validates a bench_model.json object; `file` names it in errors, `dirName` is the default name. */
 export function parseBenchModel(o: Json, file: string, dirName: string): ModelConfig {
   if (o === null || typeof o !== "object" || Array.isArray(o)) throw inputError(`model: ${file}: expected a JSON object`);
-  for (const k of Object.keys(o)) if (!KEYS.includes(k)) throw inputError(`model: ${file}: unknown field "${k}" (known: ${KEYS.join(", ")})`);
+  for (const k of Object.keys(o))
+    if (!KEYS.includes(k)) throw inputError(`model: ${file}: unknown field "${k}" (known: ${KEYS.join(", ")})`);
   field(o, "format", file, oneOf("bench-model/1"), `"bench-model/1"`);
   const type = field<ModelConfig["type"]>(o, "type", file, oneOf("colbert", "dense", "cross-encoder"), "colbert | dense | cross-encoder");
   const layouts = { colbert: ["tokens_without_cls", "tokens"], dense: ["tokens", "pooled"], "cross-encoder": ["logits"] }[type];
-  const outputLayout = field<ModelConfig["outputLayout"]>(o, "output_layout", file, oneOf(...layouts), `one of ${layouts.join(" | ")} for type ${type}`);
-  const inputs = field<Json>(o, "inputs", file, (v) => !!v && typeof v === "object", "an object", { input_ids: "input_ids", attention_mask: "attention_mask", token_type_ids: null });
+  const outputLayout = field<ModelConfig["outputLayout"]>(
+    o,
+    "output_layout",
+    file,
+    oneOf(...layouts),
+    `one of ${layouts.join(" | ")} for type ${type}`,
+  );
+  const inputs = field<Json>(o, "inputs", file, (v) => !!v && typeof v === "object", "an object", {
+    input_ids: "input_ids",
+    attention_mask: "attention_mask",
+    token_type_ids: null,
+  });
   const pooling = field<ModelConfig["pooling"]>(o, "pooling", file, oneOf(null, "cls", "mean"), "null | cls | mean", null);
-  if (type === "dense" && outputLayout === "tokens" && pooling === null) throw inputError(`model: ${file}: a dense model with output_layout "tokens" needs "pooling": "cls" or "mean"`);
+  if (type === "dense" && outputLayout === "tokens" && pooling === null)
+    throw inputError(`model: ${file}: a dense model with output_layout "tokens" needs "pooling": "cls" or "mean"`);
   const maxLength = field<number>(o, "max_length", file, isPosInt, "a positive integer", 512);
   const path = (v: unknown): boolean => isStr(v) && relativePathProblem(v as string) === null;
-  const colbertHead = field<string | null>(o, "colbert_head", file, (v) => v === null || path(v), "null or a path inside the model directory (no absolute path, no ..)", null);
-  if (colbertHead !== null && !(type === "colbert" && outputLayout === "tokens")) throw inputError(`model: ${file}: "colbert_head" applies to type colbert with output_layout "tokens" (the last hidden state) only`);
+  const colbertHead = field<string | null>(
+    o,
+    "colbert_head",
+    file,
+    (v) => v === null || path(v),
+    "null or a path inside the model directory (no absolute path, no ..)",
+    null,
+  );
+  if (colbertHead !== null && !(type === "colbert" && outputLayout === "tokens"))
+    throw inputError(`model: ${file}: "colbert_head" applies to type colbert with output_layout "tokens" (the last hidden state) only`);
   return {
     type,
     onnxFile: field(o, "onnx_file", file, path, "a path inside the model directory (no absolute path, no ..)", "model.onnx"),
     inputs: {
       inputIds: field(inputs, "input_ids", `${file} inputs`, isStr, "an input name", "input_ids"),
       attentionMask: field(inputs, "attention_mask", `${file} inputs`, isStr, "an input name", "attention_mask"),
-      tokenTypeIds: inputs.token_type_ids === undefined ? null : field(inputs, "token_type_ids", `${file} inputs`, (v) => v === null || isStr(v), "an input name or null"),
+      tokenTypeIds:
+        inputs.token_type_ids === undefined
+          ? null
+          : field(inputs, "token_type_ids", `${file} inputs`, (v) => v === null || isStr(v), "an input name or null"),
     },
     output: field(o, "output", file, isStr, "an output name"),
     outputLayout,
@@ -117,7 +162,14 @@ export function bgeM3Config(name: string, revision: string | null, dim: number |
  * bge-m3's own `onnx/` export (one output: the encoder's last hidden state) with the repo's colbert_linear.pt
  * applied in Node: bge-m3 ColBERT (docs/spec.md §4a) with the docs/model-format.md defaults.
  */
-export function hiddenStateColbertConfig(name: string, revision: string | null, onnxFile: string, output: string, dim: number | null, colbertHead: string): ModelConfig {
+export function hiddenStateColbertConfig(
+  name: string,
+  revision: string | null,
+  onnxFile: string,
+  output: string,
+  dim: number | null,
+  colbertHead: string,
+): ModelConfig {
   return {
     ...bgeM3Config(name, revision, dim, onnxFile),
     output,
@@ -151,8 +203,10 @@ export function trainingBaseError(dir: string, spec: string): Error | null {
   const out = `${basename(resolve(dir))}-init`;
   const head = existsSync(join(dir, "colbert_linear.pt"))
     ? ""
-    : "; it has no ColBERT head (colbert_linear.pt), so the export gets a new randomly initialised head (seeded by --seed) and its \"before\" score is that of a random head";
-  return inputError(`model: ${spec} has config.json but no model.onnx (a training base, not an exported model); export its untrained starting point with \`bench train --model ${spec} --out ${out} --export-initial\`, then \`bench eval --model ${out}\`${head}`);
+    : '; it has no ColBERT head (colbert_linear.pt), so the export gets a new randomly initialised head (seeded by --seed) and its "before" score is that of a random head';
+  return inputError(
+    `model: ${spec} has config.json but no model.onnx (a training base, not an exported model); export its untrained starting point with \`bench train --model ${spec} --out ${out} --export-initial\`, then \`bench eval --model ${out}\`${head}`,
+  );
 }
 
 /** A `--model` value that names a hub repo: ORG/NAME[@revision]. */
@@ -182,7 +236,11 @@ export const DEFAULT_ONNX_FILES = ["model.onnx", "onnx/model.onnx"];
 function onnxCandidates(dir: string): string[] {
   const list = (sub: string): string[] => {
     const d = join(dir, sub);
-    return existsSync(d) && statSync(d).isDirectory() ? readdirSync(d).filter((f) => f.endsWith(".onnx")).map((f) => (sub ? `${sub}/${f}` : f)) : [];
+    return existsSync(d) && statSync(d).isDirectory()
+      ? readdirSync(d)
+          .filter((f) => f.endsWith(".onnx"))
+          .map((f) => (sub ? `${sub}/${f}` : f))
+      : [];
   };
   return [...list(""), ...list("onnx")].sort();
 }
@@ -200,7 +258,10 @@ export function chooseLocalOnnxFile(dir: string, onnxFile?: string): string | nu
   const found = DEFAULT_ONNX_FILES.find((f) => existsSync(join(dir, f)));
   if (found) return found;
   const others = onnxCandidates(dir);
-  if (others.length > 1 && !existsSync(join(dir, "bench_model.json"))) throw inputError(`model: ${dir} has no model.onnx or onnx/model.onnx but several graphs (${others.join(", ")}); pick one with --onnx-file`);
+  if (others.length > 1 && !existsSync(join(dir, "bench_model.json")))
+    throw inputError(
+      `model: ${dir} has no model.onnx or onnx/model.onnx but several graphs (${others.join(", ")}); pick one with --onnx-file`,
+    );
   return others.length === 1 ? others[0] : null;
 }
 
@@ -232,7 +293,8 @@ function benchModelGraph(file: string): string | undefined {
 /** bench_model.json's onnx_file: a path inside the model directory (issue 11 item 3), used as written. */
 function declaredGraph(f: string, file: string): string {
   const why = repoPathProblem(f.replace(/^\.\//, ""));
-  if (why !== null) throw inputError(`model: ${file}: field "onnx_file" ${JSON.stringify(f)} ${why}; it must be a path inside the model directory`);
+  if (why !== null)
+    throw inputError(`model: ${file}: field "onnx_file" ${JSON.stringify(f)} ${why}; it must be a path inside the model directory`);
   return f.replace(/^\.\//, "");
 }
 
@@ -250,7 +312,8 @@ function tokenizerDirOf(dir: string, has: (f: string) => boolean, graph: string 
 export async function resolveModelDir(spec: string, opts: ResolveModelDirOptions = {}): Promise<ResolvedModelDir> {
   const purpose = opts.purpose ?? "onnx";
   if (existsSync(spec)) {
-    if (!statSync(spec).isDirectory()) throw inputError(`model: ${spec} is a file; expected a model directory (model.onnx + tokenizer.json)`);
+    if (!statSync(spec).isDirectory())
+      throw inputError(`model: ${spec} is a file; expected a model directory (model.onnx + tokenizer.json)`);
     const dir = resolve(spec);
     const onnxFile = purpose === "torch" ? null : chooseLocalOnnxFile(dir, opts.onnxFile);
     return { dir, name: basename(dir), revision: null, onnxFile, tokenizerDir: chooseTokenizerDir(dir, onnxFile) };
@@ -258,8 +321,14 @@ export async function resolveModelDir(spec: string, opts: ResolveModelDirOptions
   const hub = parseHubId(spec);
   if (!hub) throw inputError(`model: ${spec} is neither a directory nor ORG/NAME[@revision]`);
   const { openSnapshot, fetchFiles } = await import("../hub/snapshot.js");
-  const need = purpose === "torch" ? ["config.json", "model.safetensors or pytorch_model.bin", "tokenizer.json"] : ["model.onnx or onnx/model.onnx (and its external data)", "tokenizer.json"];
-  const snap = await openSnapshot({ repoType: "model", repoId: hub.repoId, revision: hub.revision, endpoint: opts.endpoint, cacheDir: opts.cacheDir }, need);
+  const need =
+    purpose === "torch"
+      ? ["config.json", "model.safetensors or pytorch_model.bin", "tokenizer.json"]
+      : ["model.onnx or onnx/model.onnx (and its external data)", "tokenizer.json"];
+  const snap = await openSnapshot(
+    { repoType: "model", repoId: hub.repoId, revision: hub.revision, endpoint: opts.endpoint, cacheDir: opts.cacheDir },
+    need,
+  );
   const names = [...snap.files.keys()];
   const where = `${hub.repoId}@${snap.commit}`;
   const has = (f: string): boolean => snap.files.has(f);
@@ -267,18 +336,24 @@ export async function resolveModelDir(spec: string, opts: ResolveModelDirOptions
   if (purpose === "torch") {
     const picked = torchPurposeFiles(names);
     if (picked.missing.length > 0 && snap.offline) await fetchFiles(snap, [...picked.files, ...picked.missing]);
-    if (picked.missing.length > 0) throw inputError(`model: ${where} has no ${picked.missing.join(", ")} (for --backend torch / training); its files: ${names.join(", ")}`);
+    if (picked.missing.length > 0)
+      throw inputError(
+        `model: ${where} has no ${picked.missing.join(", ")} (for --backend torch / training); its files: ${names.join(", ")}`,
+      );
     await fetchFiles(snap, picked.files);
     return { dir: snap.dir, name: hub.repoId, revision, onnxFile: null, tokenizerDir: snap.dir };
   }
   let graph: string | null;
-  const declared = opts.onnxFile === undefined && has("bench_model.json") ? benchModelGraph((await fetchFiles(snap, ["bench_model.json"]))[0]) : undefined;
+  const declared =
+    opts.onnxFile === undefined && has("bench_model.json") ? benchModelGraph((await fetchFiles(snap, ["bench_model.json"]))[0]) : undefined;
   if (declared !== undefined) {
     graph = declaredGraph(declared, `${where}/bench_model.json`);
     if (!has(graph)) throw inputError(`model: ${where}/bench_model.json names onnx_file ${graph}, which the repo does not have`);
   } else graph = chooseOnnxGraph(names, opts.onnxFile, where);
-  if (graph === null && snap.offline) await fetchFiles(snap, ["model.onnx (or onnx/model.onnx)", ...(has("tokenizer.json") ? [] : ["tokenizer.json"])]);
-  if (graph === null) throw inputError(`model: ${where} has no ONNX graph (files: ${names.join(", ")}); use --backend torch, or a repo with an ONNX export`);
+  if (graph === null && snap.offline)
+    await fetchFiles(snap, ["model.onnx (or onnx/model.onnx)", ...(has("tokenizer.json") ? [] : ["tokenizer.json"])]);
+  if (graph === null)
+    throw inputError(`model: ${where} has no ONNX graph (files: ${names.join(", ")}); use --backend torch, or a repo with an ONNX export`);
   const picked = onnxPurposeFiles(names, graph);
   if (picked.missing.length > 0 && snap.offline) await fetchFiles(snap, [...picked.files, ...picked.missing]);
   if (picked.missing.length > 0) throw inputError(`model: ${where} has no ${picked.missing.join(", ")} next to ${graph}`);
@@ -294,7 +369,8 @@ export async function resolveModelDir(spec: string, opts: ResolveModelDirOptions
     const [graphPath] = await fetchFiles(snap, [graph]);
     const data = await dataOf(graphPath);
     const unlisted = data.filter((d) => !has(d));
-    if (unlisted.length > 0) throw inputError(`model: ${where}/${graph} names external data the repo does not have: ${unlisted.join(", ")}`);
+    if (unlisted.length > 0)
+      throw inputError(`model: ${where}/${graph} names external data the repo does not have: ${unlisted.join(", ")}`);
     await fetchFiles(snap, [...picked.files, ...data]);
   }
   return { dir: snap.dir, name: hub.repoId, revision, onnxFile: graph, tokenizerDir: tokenizerDirOf(snap.dir, has, graph) };

@@ -7,8 +7,23 @@
 import { inputError } from "../errors.js";
 import { repoPathProblem } from "../hub/validate.js";
 
-const TOKENIZER = ["tokenizer.json", "tokenizer_config.json", "special_tokens_map.json", "sentencepiece.bpe.model", "vocab.txt", "added_tokens.json"];
-const ONNX_EXTRAS = ["config.json", "bench_model.json", "colbert_linear.pt", "modules.json", "config_sentence_transformers.json", "sentence_bert_config.json", "1_Pooling/config.json"];
+const TOKENIZER = [
+  "tokenizer.json",
+  "tokenizer_config.json",
+  "special_tokens_map.json",
+  "sentencepiece.bpe.model",
+  "vocab.txt",
+  "added_tokens.json",
+];
+const ONNX_EXTRAS = [
+  "config.json",
+  "bench_model.json",
+  "colbert_linear.pt",
+  "modules.json",
+  "config_sentence_transformers.json",
+  "sentence_bert_config.json",
+  "1_Pooling/config.json",
+];
 const NORMALIZE = /^\d+_Normalize\/[^/]+$/;
 
 /** The folder part of a repo path ("" for the root). */
@@ -39,7 +54,10 @@ export function chooseOnnxGraph(files: Iterable<string>, onnxFile: string | unde
   }
   for (const d of ["model.onnx", "onnx/model.onnx"]) if (all.has(d)) return d;
   if (graphs.length === 1) return graphs[0];
-  if (graphs.length > 1) throw inputError(`model: ${where} has several ONNX graphs and neither model.onnx nor onnx/model.onnx: ${graphs.join(", ")}; pick one with --onnx-file PATH`);
+  if (graphs.length > 1)
+    throw inputError(
+      `model: ${where} has several ONNX graphs and neither model.onnx nor onnx/model.onnx: ${graphs.join(", ")}; pick one with --onnx-file PATH`,
+    );
   return null;
 }
 

@@ -25,7 +25,8 @@ export function relativePathProblem(rel: string): string | null {
  */
 export function modelPath(root: string, rel: string, source: string, field: string): string {
   const bad = relativePathProblem(rel);
-  if (bad) throw inputError(`model: ${source}: ${field} ${JSON.stringify(rel)} ${bad}; it must be a path inside the model directory ${root}`);
+  if (bad)
+    throw inputError(`model: ${source}: ${field} ${JSON.stringify(rel)} ${bad}; it must be a path inside the model directory ${root}`);
   const path = join(root, rel);
   let st: ReturnType<typeof statSync>;
   try {

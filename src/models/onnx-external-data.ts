@@ -77,7 +77,8 @@ export async function onnxExternalDataLocations(path: string): Promise<string[]>
     await fields(r, 0, size, async (f, w, s, e) => {
       if (w !== 2) return;
       if (f === MODEL_GRAPH) await graph(s, e);
-      else if (f === MODEL_FUNCTIONS) await fields(r, s, e, async (ff, fw, ns, ne) => (ff === FUNCTION_NODE && fw === 2 ? node(ns, ne) : undefined));
+      else if (f === MODEL_FUNCTIONS)
+        await fields(r, s, e, async (ff, fw, ns, ne) => (ff === FUNCTION_NODE && fw === 2 ? node(ns, ne) : undefined));
     });
   } catch (err) {
     if ((err as { exitCode?: number }).exitCode !== undefined) throw err;

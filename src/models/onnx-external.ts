@@ -20,11 +20,16 @@ export async function externalDataFiles(graphFile: string, label = graphFile): P
   try {
     locations = await onnxExternalDataLocations(graphFile);
   } catch (err) {
-    throw inputError(`model: ${label} is not a readable ONNX graph: ${(err as Error).message.replace(/^model: .*? is not a readable ONNX graph: /, "")}`);
+    throw inputError(
+      `model: ${label} is not a readable ONNX graph: ${(err as Error).message.replace(/^model: .*? is not a readable ONNX graph: /, "")}`,
+    );
   }
   for (const loc of locations) {
     const why = repoPathProblem(loc);
-    if (why !== null) throw inputError(`model: ${label} names external data ${JSON.stringify(loc)}, which ${why}; external data must stay inside the graph's folder`);
+    if (why !== null)
+      throw inputError(
+        `model: ${label} names external data ${JSON.stringify(loc)}, which ${why}; external data must stay inside the graph's folder`,
+      );
   }
   return locations;
 }

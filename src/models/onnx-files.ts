@@ -18,7 +18,10 @@ export async function checkGraphFiles(root: string, onnxFile: string, source: st
   for (const loc of await onnxExternalDataLocations(graph)) {
     // ORT opens locations relative to the graph's folder; a location may not climb out of it.
     const bad = relativePathProblem(loc);
-    if (bad) throw inputError(`model: ${graph}: external_data location ${JSON.stringify(loc)} ${bad}; external data must be a file beside the graph inside the model directory ${root}`);
+    if (bad)
+      throw inputError(
+        `model: ${graph}: external_data location ${JSON.stringify(loc)} ${bad}; external data must be a file beside the graph inside the model directory ${root}`,
+      );
     const rel = posix.join(dirname(onnxFile).split("\\").join("/"), loc);
     modelPath(root, rel, graph, "external_data location");
     files.push(rel);
@@ -27,7 +30,14 @@ export async function checkGraphFiles(root: string, onnxFile: string, source: st
 }
 
 /** Content hash over the graph, its external data, the tokenizer files (from `tokenizerDir`) and `extra` files (e.g. colbert_linear.pt). */
-export async function onnxModelContentHash(root: string, onnxFile: string, dataFiles: readonly string[], tokenizerDir: string, extra: readonly string[], memoFile: string | null): Promise<string> {
+export async function onnxModelContentHash(
+  root: string,
+  onnxFile: string,
+  dataFiles: readonly string[],
+  tokenizerDir: string,
+  extra: readonly string[],
+  memoFile: string | null,
+): Promise<string> {
   const tok = tokenizerFiles(tokenizerDir).map((f) => relative(root, join(tokenizerDir, f)).split("\\").join("/"));
   return sha256Hex(await fileHashLines(root, [onnxFile, ...dataFiles, ...tok, ...extra], memoFile));
 }

@@ -39,7 +39,12 @@ export class Reader {
 }
 
 /** Calls `visit(field, wireType, start, end)` for each field of the message in [start, end); returns after the last. */
-export async function fields(r: Reader, start: number, end: number, visit: (field: number, wire: number, s: number, e: number) => Promise<void>): Promise<void> {
+export async function fields(
+  r: Reader,
+  start: number,
+  end: number,
+  visit: (field: number, wire: number, s: number, e: number) => Promise<void>,
+): Promise<void> {
   let pos = start;
   while (pos < end) {
     const [key, p] = await r.varint(pos);
@@ -75,11 +80,12 @@ export async function countOnnxParameters(path: string): Promise<number | null> 
         await fields(r, gs, ge, async (tf, tw, ts, te) => {
           if (tf !== 1) return;
           if (tw === 0) n *= (await r.varint(ts))[0];
-          else for (let p = ts; p < te; ) {
-            const [d, q] = await r.varint(p);
-            n *= d;
-            p = q;
-          }
+          else
+            for (let p = ts; p < te; ) {
+              const [d, q] = await r.varint(p);
+              n *= d;
+              p = q;
+            }
         });
         total += n;
       });

@@ -20,7 +20,15 @@ import { modelPath } from "./model-paths.js";
 import { checkGraphFiles, onnxModelContentHash } from "./onnx-files.js";
 import { countOnnxParameters } from "./onnx-params.js";
 import type { TorchWorker } from "../encode/torch-worker.js";
-import { type Backend, choosesTorch, startTorchBackend, type TorchBackendOptions, torchConfig, torchContentHash, workerInfoExtra } from "./torch-backend.js";
+import {
+  type Backend,
+  choosesTorch,
+  startTorchBackend,
+  type TorchBackendOptions,
+  torchConfig,
+  torchContentHash,
+  workerInfoExtra,
+} from "./torch-backend.js";
 import { scoreEmbedding, scorePairs } from "./onnx-score.js";
 import { scoreColbertParallel } from "./parallel-score.js";
 import { defaultPoolSize, MaxSimPool } from "../score/maxsim-pool.js";
@@ -78,7 +86,12 @@ export async function loadOnnxReranker(dirOrHubId: string, opts: OnnxRerankerOpt
   const batchSize = positiveInt(opts.batchSize, "--batch-size") ?? 32;
   const chunkDocs = positiveInt(opts.chunkDocs, "chunkDocs") ?? 2048;
   const torch = choosesTorch(dirOrHubId, opts);
-  const resolved = await resolveModelDir(dirOrHubId, { endpoint: opts.hubEndpoint, cacheDir: opts.hubCacheDir, onnxFile: opts.onnxFile, purpose: torch ? "torch" : "onnx" });
+  const resolved = await resolveModelDir(dirOrHubId, {
+    endpoint: opts.hubEndpoint,
+    cacheDir: opts.hubCacheDir,
+    onnxFile: opts.onnxFile,
+    purpose: torch ? "torch" : "onnx",
+  });
   const { dir } = resolved;
   const tokenizer = loadTokenizer(resolved.tokenizerDir);
   const threads = opts.threads ?? defaultThreads();
@@ -94,7 +107,8 @@ export async function loadOnnxReranker(dirOrHubId: string, opts: OnnxRerankerOpt
     // A training base (config.json + weights, no graph): say how to export its untrained starting point.
     const base = onnxFile === null ? trainingBaseError(dir, dirOrHubId) : null;
     if (base) throw base;
-    if (onnxFile === null) throw inputError(`model: ${dir} has no bench_model.json and no ONNX graph (model.onnx or onnx/model.onnx); see docs/model-format.md`);
+    if (onnxFile === null)
+      throw inputError(`model: ${dir} has no bench_model.json and no ONNX graph (model.onnx or onnx/model.onnx); see docs/model-format.md`);
     dataFiles = await checkGraphFiles(dir, onnxFile, dir, "graph");
     session = await openSession(join(dir, onnxFile), threads);
     try {
@@ -104,7 +118,13 @@ export async function loadOnnxReranker(dirOrHubId: string, opts: OnnxRerankerOpt
       throw err;
     }
   } else {
-    if (!torch) dataFiles = await checkGraphFiles(dir, config.onnxFile, opts.onnxFile !== undefined ? dir : join(dir, "bench_model.json"), opts.onnxFile !== undefined ? "--onnx-file" : "onnx_file");
+    if (!torch)
+      dataFiles = await checkGraphFiles(
+        dir,
+        config.onnxFile,
+        opts.onnxFile !== undefined ? dir : join(dir, "bench_model.json"),
+        opts.onnxFile !== undefined ? "--onnx-file" : "onnx_file",
+      );
     if (config.revision === null) config = { ...config, revision: resolved.revision };
   }
   const cfg = torch ? torchConfig(config, dir) : config;
@@ -115,9 +135,25 @@ export async function loadOnnxReranker(dirOrHubId: string, opts: OnnxRerankerOpt
   const useCache = opts.cache ?? true;
   const cacheDir = opts.cacheDir ?? defaultCacheDir();
   const memo = useCache ? join(cacheDir, "file-hashes.json") : null;
-  const head = !torch && cfg.colbertHead !== null ? loadColbertHead(modelPath(dir, cfg.colbertHead, cfg.origin === "bench_model.json" ? join(dir, "bench_model.json") : dir, "colbert_head"), threads) : null;
-  if (head && cfg.dim !== null && head.dim !== cfg.dim) throw inputError(`model: ${dir}: ${cfg.colbertHead} projects to ${head.dim}, but bench_model.json says dim ${cfg.dim}`);
-  const contentHash = torch ? await torchContentHash(dir, memo) : await onnxModelContentHash(dir, cfg.onnxFile, dataFiles, resolved.tokenizerDir, head && cfg.colbertHead ? [cfg.colbertHead] : [], memo);
+  const head =
+    !torch && cfg.colbertHead !== null
+      ? loadColbertHead(
+          modelPath(dir, cfg.colbertHead, cfg.origin === "bench_model.json" ? join(dir, "bench_model.json") : dir, "colbert_head"),
+          threads,
+        )
+      : null;
+  if (head && cfg.dim !== null && head.dim !== cfg.dim)
+    throw inputError(`model: ${dir}: ${cfg.colbertHead} projects to ${head.dim}, but bench_model.json says dim ${cfg.dim}`);
+  const contentHash = torch
+    ? await torchContentHash(dir, memo)
+    : await onnxModelContentHash(
+        dir,
+        cfg.onnxFile,
+        dataFiles,
+        resolved.tokenizerDir,
+        head && cfg.colbertHead ? [cfg.colbertHead] : [],
+        memo,
+      );
   // The worker starts now (not on the first cache miss): its device and dtype are part of the cache key.
   const worker = torch ? await startTorchBackend(dir, threads, opts) : null;
   let pool: MaxSimPool | null = null;
@@ -136,18 +172,54 @@ export async function loadOnnxReranker(dirOrHubId: string, opts: OnnxRerankerOpt
   };
   const stats = newStats();
   const headName = head ? cfg.colbertHead : null;
-  const extract: ExtractSpec = { kind: cfg.type, layout: cfg.outputLayout, normalized: cfg.normalized, pooling: cfg.pooling, head: headName };
-  const spec = (maxLength: number): TextEncodeSpec => ({ inputs: cfg.inputs, output: cfg.output, extract, head, padId: tokenizer.padId, batchSize, padTo: padToMax ? maxLength : null });
+  const extract: ExtractSpec = {
+    kind: cfg.type,
+    layout: cfg.outputLayout,
+    normalized: cfg.normalized,
+    pooling: cfg.pooling,
+    head: headName,
+  };
+  const spec = (maxLength: number): TextEncodeSpec => ({
+    inputs: cfg.inputs,
+    output: cfg.output,
+    extract,
+    head,
+    padId: tokenizer.padId,
+    batchSize,
+    padTo: padToMax ? maxLength : null,
+  });
   // The head's bytes are in contentHash; its name is in the key only when there is one (older keys stay valid).
   const { head: _h, ...extractKey } = extract;
   const cacheFor = (role: string, prefix: string, maxLength: number): VectorCache | null =>
-    useCache ? new VectorCache(cacheDir, contentHash, JSON.stringify({ role, prefix, maxLength, output: cfg.output, extract: headName ? extract : extractKey, padTo: padToMax ? maxLength : null, ...backendKey })) : null;
+    useCache
+      ? new VectorCache(
+          cacheDir,
+          contentHash,
+          JSON.stringify({
+            role,
+            prefix,
+            maxLength,
+            output: cfg.output,
+            extract: headName ? extract : extractKey,
+            padTo: padToMax ? maxLength : null,
+            ...backendKey,
+          }),
+        )
+      : null;
 
   const encodeTexts = (role: string, prefix: string, maxLength: number) => {
     const cache = cacheFor(role, prefix, maxLength);
     // `tokens`: the texts already tokenized (the torch path tokenizes the next chunk while this one encodes).
     return async (texts: string[], tick: (n: number) => void, tokens?: number[][]) => {
-      const v = await encodeSequences(tokens ?? texts.map((t) => tokenizer.encode(prefix + t, maxLength)), texts, spec(maxLength), getSession, cache, stats, tick);
+      const v = await encodeSequences(
+        tokens ?? texts.map((t) => tokenizer.encode(prefix + t, maxLength)),
+        texts,
+        spec(maxLength),
+        getSession,
+        cache,
+        stats,
+        tick,
+      );
       // bench_model.json may leave dim out: record what the graph actually produced.
       if (v.length > 0 && cfg.dim !== null && v[0].dim !== cfg.dim) {
         throw inputError(`model: ${dir}: output ${cfg.output} has vectors of size ${v[0].dim}, but bench_model.json says dim ${cfg.dim}`);
@@ -161,7 +233,16 @@ export async function loadOnnxReranker(dirOrHubId: string, opts: OnnxRerankerOpt
     return (pairs: [string, string][], tick: (n: number) => void) => {
       const enc = pairs.map(([q, d]) => tokenizer.encodePair(cfg.queryPrefix + q, cfg.documentPrefix + d, docMax));
       const keys = pairs.map((p) => JSON.stringify(p));
-      return encodeSequences(enc.map((e) => e.ids), keys, spec(docMax), getSession, cache, stats, tick, enc.map((e) => e.typeIds));
+      return encodeSequences(
+        enc.map((e) => e.ids),
+        keys,
+        spec(docMax),
+        getSession,
+        cache,
+        stats,
+        tick,
+        enc.map((e) => e.typeIds),
+      );
     };
   };
 
@@ -179,7 +260,19 @@ export async function loadOnnxReranker(dirOrHubId: string, opts: OnnxRerankerOpt
       ...(worker ? workerInfoExtra(worker) : { onnxruntime: ortVersion }),
       config_origin: cfg.origin,
       ...(head ? { colbert_head: { file: cfg.colbertHead, dim: head.dim, hidden: head.hidden } } : {}),
-      settings: { type: cfg.type, output: cfg.output, output_layout: cfg.outputLayout, normalized: cfg.normalized, pooling: cfg.pooling, query_max_length: queryMax, max_length: docMax, query_prefix: cfg.queryPrefix, document_prefix: cfg.documentPrefix, open_retrievals_compat: compat, threads },
+      settings: {
+        type: cfg.type,
+        output: cfg.output,
+        output_layout: cfg.outputLayout,
+        normalized: cfg.normalized,
+        pooling: cfg.pooling,
+        query_max_length: queryMax,
+        max_length: docMax,
+        query_prefix: cfg.queryPrefix,
+        document_prefix: cfg.documentPrefix,
+        open_retrievals_compat: compat,
+        threads,
+      },
     },
   };
 
@@ -190,7 +283,10 @@ export async function loadOnnxReranker(dirOrHubId: string, opts: OnnxRerankerOpt
     tokenizer,
     worker,
     async score(requests: ScoreRequest[], onProgress?: Progress): Promise<number[][]> {
-      const display = onProgress || opts.progress === false ? null : progressDisplay(`encode ${cfg.name}`, cfg.type === "cross-encoder" ? "pairs" : "texts");
+      const display =
+        onProgress || opts.progress === false
+          ? null
+          : progressDisplay(`encode ${cfg.name}`, cfg.type === "cross-encoder" ? "pairs" : "texts");
       const progress = onProgress ?? ((d: number, t: number) => display?.update(d, t));
       try {
         if (cfg.type === "cross-encoder") return await scorePairs(requests, encodePairs(), chunkDocs, progress);

@@ -19,7 +19,9 @@ export async function loadPrecomputedScores(path: string, rows: RerankRow[]): Pr
   const lines = text.split(/\r?\n/);
   if (lines.length > 0 && lines[lines.length - 1] === "") lines.pop();
   if (lines.length !== rows.length) {
-    throw inputError(`eval: scores file ${path} has ${lines.length} lines; the data has ${rows.length} rows (one line per row, in file order)`);
+    throw inputError(
+      `eval: scores file ${path} has ${lines.length} lines; the data has ${rows.length} rows (one line per row, in file order)`,
+    );
   }
   const perRow = lines.map((line, i) => parseScoresLine(path, i + 1, line, rows[i]!.positive.length + rows[i]!.negative.length));
   const info: ModelInfo = {

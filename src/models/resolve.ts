@@ -15,7 +15,17 @@ import type { Reranker } from "./types.js";
 /** Options passed through to neural models (ignored by bm25 and precomputed scores): the `bench eval` flags, backend included. */
 export type NeuralModelOptions = Pick<
   OnnxRerankerOptions,
-  "batchSize" | "cache" | "openRetrievalsCompat" | "queryMaxLength" | "maxLength" | "backend" | "device" | "dtype" | "workerTimeoutS" | "python" | "onnxFile"
+  | "batchSize"
+  | "cache"
+  | "openRetrievalsCompat"
+  | "queryMaxLength"
+  | "maxLength"
+  | "backend"
+  | "device"
+  | "dtype"
+  | "workerTimeoutS"
+  | "python"
+  | "onnxFile"
 >;
 
 /** Resolves a `--model` value; `rows` are the rows to be evaluated (precomputed scores are checked against them). */

@@ -20,7 +20,14 @@ export interface SentenceTransformersPipeline {
 const TRANSFORMER = "sentence_transformers.models.Transformer";
 const POOLING = "sentence_transformers.models.Pooling";
 const NORMALIZE = "sentence_transformers.models.Normalize";
-const MODES = ["pooling_mode_cls_token", "pooling_mode_mean_tokens", "pooling_mode_max_tokens", "pooling_mode_mean_sqrt_len_tokens", "pooling_mode_weightedmean_tokens", "pooling_mode_lasttoken"];
+const MODES = [
+  "pooling_mode_cls_token",
+  "pooling_mode_mean_tokens",
+  "pooling_mode_max_tokens",
+  "pooling_mode_mean_sqrt_len_tokens",
+  "pooling_mode_weightedmean_tokens",
+  "pooling_mode_lasttoken",
+];
 
 function readJson(file: string): unknown {
   // modules.json names these paths: a FIFO or device there would block or never end (issue 11 §3).
@@ -45,19 +52,25 @@ export function readSentenceTransformers(dir: string): SentenceTransformersPipel
     if (m.type === TRANSFORMER) {
       if (i !== 0) throw inputError(`${where}: the Transformer module must come first`);
     } else if (m.type === POOLING) {
-      if (typeof m.path !== "string" || relativePathProblem(m.path)) throw inputError(`model: ${where}: "path" must be a folder inside the model directory, got ${JSON.stringify(m.path)}`);
+      if (typeof m.path !== "string" || relativePathProblem(m.path))
+        throw inputError(`model: ${where}: "path" must be a folder inside the model directory, got ${JSON.stringify(m.path)}`);
       const cfgFile = join(dir, m.path, "config.json");
       if (!existsSync(cfgFile)) throw inputError(`model: ${where}: ${cfgFile} is missing`);
       const cfg = readJson(cfgFile) as Record<string, unknown>;
       const on = MODES.filter((k) => cfg[k] === true);
       if (on.length !== 1 || !["pooling_mode_cls_token", "pooling_mode_mean_tokens"].includes(on[0])) {
-        throw inputError(`model: ${cfgFile}: bench supports exactly one of pooling_mode_cls_token, pooling_mode_mean_tokens; this sets ${on.join(", ") || "none"}`);
+        throw inputError(
+          `model: ${cfgFile}: bench supports exactly one of pooling_mode_cls_token, pooling_mode_mean_tokens; this sets ${on.join(", ") || "none"}`,
+        );
       }
       pooling = on[0] === "pooling_mode_cls_token" ? "cls" : "mean";
     } else if (m.type === NORMALIZE) {
       if (pooling === null) throw inputError(`model: ${where}: Normalize before Pooling is not supported`);
       normalize = true;
-    } else throw inputError(`model: ${where}: module type ${JSON.stringify(m.type)} is not supported (bench reproduces Transformer → Pooling (cls | mean) → Normalize)`);
+    } else
+      throw inputError(
+        `model: ${where}: module type ${JSON.stringify(m.type)} is not supported (bench reproduces Transformer → Pooling (cls | mean) → Normalize)`,
+      );
   });
   if (pooling === null) throw inputError(`model: ${file}: no ${POOLING} module`);
   const sb = join(dir, "sentence_bert_config.json");

@@ -48,7 +48,8 @@ function torchModelFiles(dir: string): string[] {
     ...(weights ? [] : ["model.safetensors (or pytorch_model.bin)"]),
     ...(existsSync(join(dir, "colbert_linear.pt")) ? [] : ["colbert_linear.pt"]),
   ];
-  if (missing.length) throw inputError(`model: ${dir}: --backend torch needs ${missing.join(", ")} (a directory written by \`bench train\` has them)`);
+  if (missing.length)
+    throw inputError(`model: ${dir}: --backend torch needs ${missing.join(", ")} (a directory written by \`bench train\` has them)`);
   return ["config.json", weights as string, "colbert_linear.pt", ...tokenizerFiles(dir)];
 }
 
@@ -59,8 +60,15 @@ export async function torchContentHash(dir: string, memoFile: string | null): Pr
 
 /** The model config as the worker serves it: ColBERT only, CLS-less normalised colbert_vecs from ids + mask. */
 export function torchConfig(cfg: ModelConfig, dir: string): ModelConfig {
-  if (cfg.type !== "colbert") throw inputError(`model: ${dir}: --backend torch runs the trainer's ColBERT; this model is type ${cfg.type} (use --backend onnx)`);
-  return { ...cfg, inputs: { inputIds: "input_ids", attentionMask: "attention_mask", tokenTypeIds: null }, output: "colbert_vecs", outputLayout: "tokens_without_cls", normalized: true };
+  if (cfg.type !== "colbert")
+    throw inputError(`model: ${dir}: --backend torch runs the trainer's ColBERT; this model is type ${cfg.type} (use --backend onnx)`);
+  return {
+    ...cfg,
+    inputs: { inputIds: "input_ids", attentionMask: "attention_mask", tokenTypeIds: null },
+    output: "colbert_vecs",
+    outputLayout: "tokens_without_cls",
+    normalized: true,
+  };
 }
 
 /** Flag checks that need no files, done before any model file is read or hashed. */
@@ -77,9 +85,11 @@ function checkTorchOptions(opts: TorchBackendOptions): void {
  */
 export function choosesTorch(_dirOrHubId: string, opts: TorchBackendOptions & { backend?: Backend }): boolean {
   const torch = opts.backend === "torch";
-  if (opts.backend !== undefined && opts.backend !== "onnx" && !torch) throw inputError(`eval: --backend must be onnx or torch, got ${String(opts.backend)}`);
+  if (opts.backend !== undefined && opts.backend !== "onnx" && !torch)
+    throw inputError(`eval: --backend must be onnx or torch, got ${String(opts.backend)}`);
   if (torch) checkTorchOptions(opts);
-  else if (opts.device !== undefined || opts.dtype !== undefined) throw usageError("eval: --device and --dtype apply to --backend torch only (onnx runs on the CPU in fp32)");
+  else if (opts.device !== undefined || opts.dtype !== undefined)
+    throw usageError("eval: --device and --dtype apply to --backend torch only (onnx runs on the CPU in fp32)");
   return torch;
 }
 
@@ -119,7 +129,9 @@ export async function startTorchBackend(dir: string, threads: number, opts: Torc
     replies: opts.replies,
   });
   const w = worker.info;
-  info(`eval: torch worker pid ${w.pid}: ${w.device === "cuda" ? `cuda (${w.deviceName})` : "cpu"} ${w.dtype}, torch ${w.torch}, ${w.nParameters} parameters loaded in ${w.loadSeconds} s; replies over ${w.replies}`);
+  info(
+    `eval: torch worker pid ${w.pid}: ${w.device === "cuda" ? `cuda (${w.deviceName})` : "cpu"} ${w.dtype}, torch ${w.torch}, ${w.nParameters} parameters loaded in ${w.loadSeconds} s; replies over ${w.replies}`,
+  );
   if (w.ignoredWeights) info(`eval: torch worker: ${w.ignoredWeights}`);
   return worker;
 }

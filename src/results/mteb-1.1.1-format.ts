@@ -12,7 +12,11 @@ import { safeSegment } from "./validate.js";
 /** The <Task>.json text and its path in the 1.1.1 layout. */
 export function mteb111TaskResult(input: WriteResultsInput): ResultFile {
   const { task, model, scores } = input;
-  const base = model.name.split("/").filter((s) => s !== "").pop() ?? "";
+  const base =
+    model.name
+      .split("/")
+      .filter((s) => s !== "")
+      .pop() ?? "";
   const doc: PyJson = {
     dataset_revision: task.revision,
     mteb_dataset_name: task.name,

@@ -38,11 +38,25 @@ function orderedMetrics(entries: [string, number][]): [string, number][] {
     if (m && KEY_ORDER.includes(m[1]!)) return 10 + KEY_ORDER.indexOf(m[1]!) * 3 + ["max", "std", "diff1"].indexOf(m[2]!);
     return 100;
   };
-  return entries.map((e, i) => [e, i] as const).sort((a, b) => rank(a[0][0]) - rank(b[0][0]) || a[1] - b[1]).map(([e]) => e);
+  return entries
+    .map((e, i) => [e, i] as const)
+    .sort((a, b) => rank(a[0][0]) - rank(b[0][0]) || a[1] - b[1])
+    .map(([e]) => e);
 }
 
 /** mteb 1.39.7's ModelMeta.framework values (mteb/model_meta.py FRAMEWORKS); anything else is left out. */
-export const MTEB_FRAMEWORKS = ["Sentence Transformers", "PyTorch", "GritLM", "LLM2Vec", "TensorFlow", "API", "Tevatron", "NumPy", "PyLate", "ColBERT"];
+export const MTEB_FRAMEWORKS = [
+  "Sentence Transformers",
+  "PyTorch",
+  "GritLM",
+  "LLM2Vec",
+  "TensorFlow",
+  "API",
+  "Tevatron",
+  "NumPy",
+  "PyLate",
+  "ColBERT",
+];
 /** mteb 1.39.7's ScoringFunction values (plus null). */
 export const MTEB_SIMILARITY_FNS = ["cosine", "dot", "MaxSim"];
 
@@ -77,7 +91,8 @@ export function mtebTaskResult(input: WriteResultsInput): ResultFile {
 /** model_meta.json: json.dump(ModelMeta.to_dict()) of the 1.39.x fields, in field order; unknown → null. */
 export function mtebModelMeta(input: WriteResultsInput): ResultFile {
   const m: ModelInfo = input.model;
-  const isCrossEncoder = m.modelType === "cross-encoder" ? true : ["dense", "late-interaction", "lexical"].includes(m.modelType) ? false : null;
+  const isCrossEncoder =
+    m.modelType === "cross-encoder" ? true : ["dense", "late-interaction", "lexical"].includes(m.modelType) ? false : null;
   const meta: PyJson = {
     name: mtebModelName(m.name),
     revision: m.revision,

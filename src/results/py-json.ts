@@ -130,7 +130,8 @@ function pyJsonString(s: string, ensureAscii = true): string {
     const u = s.charCodeAt(i);
     const short = SHORT_ESCAPES[ch];
     if (short !== undefined) out += short;
-    else if (u < 0x20 || (ensureAscii && u >= 0x7f)) out += "\\u" + u.toString(16).padStart(4, "0"); // surrogates stay pairs
+    else if (u < 0x20 || (ensureAscii && u >= 0x7f))
+      out += "\\u" + u.toString(16).padStart(4, "0"); // surrogates stay pairs
     else out += ch;
   }
   return out + '"';

@@ -13,7 +13,8 @@ export function metricEntries(scores: RerankingScores): [string, number][] {
     if (v === undefined) continue;
     if (typeof v !== "number") throw new BenchError(`results: metric ${k} is ${typeof v}, expected a number`);
     const nanAllowed = k.startsWith("nAUC_") && Number.isNaN(v);
-    if (!Number.isFinite(v) && !nanAllowed) throw new BenchError(`results: metric ${k} is ${v}; refusing to write a result with a non-finite metric`);
+    if (!Number.isFinite(v) && !nanAllowed)
+      throw new BenchError(`results: metric ${k} is ${v}; refusing to write a result with a non-finite metric`);
     out.push([k, v]);
   }
   return out;
@@ -21,6 +22,7 @@ export function metricEntries(scores: RerankingScores): [string, number][] {
 
 /** Validates one path segment taken from a name (model, revision, task): non-empty, no separators, not "." or "..". */
 export function safeSegment(s: string, what: string): string {
-  if (s === "" || s === "." || s === ".." || /[/\\\0]/.test(s)) throw new BenchError(`results: ${what} ${JSON.stringify(s)} cannot be used as a directory or file name`);
+  if (s === "" || s === "." || s === ".." || /[/\\\0]/.test(s))
+    throw new BenchError(`results: ${what} ${JSON.stringify(s)} cannot be used as a directory or file name`);
   return s;
 }

@@ -27,11 +27,15 @@ export function writeResults(input: WriteResultsInput): WrittenResults {
   metricEntries(input.scores);
   const main = input.scores[input.task.mainScore];
   if (typeof main !== "number" || !Number.isFinite(main)) {
-    throw new BenchError(`results: main score ${JSON.stringify(input.task.mainScore)} is ${String(main)}; expected one of the finite metrics (${Object.keys(input.scores).join(", ")})`);
+    throw new BenchError(
+      `results: main score ${JSON.stringify(input.task.mainScore)} is ${String(main)}; expected one of the finite metrics (${Object.keys(input.scores).join(", ")})`,
+    );
   }
-  if (!Number.isFinite(input.evaluationTime) || input.evaluationTime < 0) throw new BenchError(`results: evaluation time ${input.evaluationTime} is not a finite number of seconds`);
+  if (!Number.isFinite(input.evaluationTime) || input.evaluationTime < 0)
+    throw new BenchError(`results: evaluation time ${input.evaluationTime} is not a finite number of seconds`);
   for (const q of input.perQuery) {
-    if (!Number.isFinite(q.ap) || !Number.isFinite(q.rr)) throw new BenchError(`results: per-query metric of row ${q.row} is not finite (ap ${q.ap}, rr ${q.rr})`);
+    if (!Number.isFinite(q.ap) || !Number.isFinite(q.rr))
+      throw new BenchError(`results: per-query metric of row ${q.row} is not finite (ap ${q.ap}, rr ${q.rr})`);
   }
   const result = input.format === "mteb" ? mtebTaskResult(input) : mteb111TaskResult(input);
   const dir = join(result.path, "..");

@@ -78,7 +78,9 @@ export class MaxSimPool {
     const slot = this.threads.reduce((a, b) => (b.busy < a.busy ? b : a));
     const id = this.nextId++;
     const task: MaxSimTask = { id, q, nq, dim, docs: docs.map((d) => ({ d: d.data, nd: d.rows, floor: d.floor })) };
-    const transfer = docs.filter((d) => d.last && d.data.byteOffset === 0 && d.data.byteLength === d.data.buffer.byteLength).map((d) => d.data.buffer as ArrayBuffer);
+    const transfer = docs
+      .filter((d) => d.last && d.data.byteOffset === 0 && d.data.byteLength === d.data.buffer.byteLength)
+      .map((d) => d.data.buffer as ArrayBuffer);
     const result = new Promise<number[]>((resolve, reject) => this.pending.set(id, { resolve, reject }));
     slot.busy++;
     slot.w.ref();

@@ -100,7 +100,8 @@ export function parseTaskMetadata(json: unknown, file: string): TaskMetadata {
     dataset = { hub, revision, ...(file !== undefined ? { file } : {}), ...(ds.sha256 ? { sha256: ds.sha256 as string } : {}) };
   } else {
     const local = str(ds, "local", "dataset.");
-    if (local.startsWith("/") || local.split(/[\\/]/).includes("..")) fail("dataset.local", "must be a path inside tasks/ (relative, no '..')");
+    if (local.startsWith("/") || local.split(/[\\/]/).includes(".."))
+      fail("dataset.local", "must be a path inside tasks/ (relative, no '..')");
     dataset = { local, ...(ds.sha256 ? { sha256: ds.sha256 as string } : {}) };
   }
   return {

@@ -37,14 +37,17 @@ export function parseTaskSet(json: unknown, file: string, dir: string = tasksDir
   if (o.name !== basename(file, ".json")) fail("name", `is "${String(o.name)}" but the file is named ${basename(file)}`);
   if (typeof o.description !== "string" || o.description === "") fail("description", "must be a non-empty string");
   const tasks = o.tasks;
-  if (!Array.isArray(tasks) || tasks.length === 0 || !tasks.every((t) => typeof t === "string")) fail("tasks", "must be a non-empty array of task names");
+  if (!Array.isArray(tasks) || tasks.length === 0 || !tasks.every((t) => typeof t === "string"))
+    fail("tasks", "must be a non-empty array of task names");
   const names = tasks as string[];
   const dup = names.find((t, i) => names.indexOf(t) !== i);
   if (dup !== undefined) fail("tasks", `names ${dup} twice`);
   for (const t of names) {
-    if (!TASK_NAME.test(t) || !existsSync(join(dir, `${t}.json`))) fail("tasks", `names ${JSON.stringify(t)}, which is not a registered task (tasks/${t}.json)`);
+    if (!TASK_NAME.test(t) || !existsSync(join(dir, `${t}.json`)))
+      fail("tasks", `names ${JSON.stringify(t)}, which is not a registered task (tasks/${t}.json)`);
   }
-  if (o.reference !== null && (typeof o.reference !== "string" || !/^https?:\/\//.test(o.reference))) fail("reference", "must be an http(s) URL or null");
+  if (o.reference !== null && (typeof o.reference !== "string" || !/^https?:\/\//.test(o.reference)))
+    fail("reference", "must be an http(s) URL or null");
   return { name: o.name as string, description: o.description as string, tasks: names, reference: (o.reference as string | null) ?? null };
 }
 

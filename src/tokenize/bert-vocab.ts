@@ -61,9 +61,16 @@ export function bertTokenizerJsonFromVocab(dir: string): Json {
   const vocab = readVocabTxt(vocabFile);
   const name = (key: string, dflt: string): string => tokenName(cfg[key]) ?? tokenName(map[key]) ?? dflt;
   const lowercase = flag(cfg, "do_lower_case", true, cfgFile);
-  const specials = { unk: name("unk_token", "[UNK]"), sep: name("sep_token", "[SEP]"), pad: name("pad_token", "[PAD]"), cls: name("cls_token", "[CLS]"), mask: name("mask_token", "[MASK]") };
+  const specials = {
+    unk: name("unk_token", "[UNK]"),
+    sep: name("sep_token", "[SEP]"),
+    pad: name("pad_token", "[PAD]"),
+    cls: name("cls_token", "[CLS]"),
+    mask: name("mask_token", "[MASK]"),
+  };
   for (const k of ["unk", "sep", "cls"] as const) {
-    if (vocab[specials[k]] === undefined) throw inputError(`tokenize: ${vocabFile}: the ${k} token ${specials[k]} is not in the vocabulary`);
+    if (vocab[specials[k]] === undefined)
+      throw inputError(`tokenize: ${vocabFile}: the ${k} token ${specials[k]} is not in the vocabulary`);
   }
   const added: Json[] = [];
   const seen = new Set<string>();
@@ -76,7 +83,8 @@ export function bertTokenizerJsonFromVocab(dir: string): Json {
   const extra = readJsonIfAny(join(dir, "added_tokens.json"));
   for (const [t, id] of Object.entries(extra)) {
     if (seen.has(t)) continue;
-    if (!Number.isInteger(id)) throw inputError(`tokenize: ${join(dir, "added_tokens.json")}: "${t}" must map to an integer id, got ${JSON.stringify(id)}`);
+    if (!Number.isInteger(id))
+      throw inputError(`tokenize: ${join(dir, "added_tokens.json")}: "${t}" must map to an integer id, got ${JSON.stringify(id)}`);
     seen.add(t);
     added.push({ id, content: t, single_word: false, lstrip: false, rstrip: false, normalized: true, special: false });
   }

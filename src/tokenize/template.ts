@@ -30,12 +30,14 @@ function parseTemplateList(list: unknown, specials: Json, where: string): Templa
     if (item && typeof item === "object" && "SpecialToken" in item) {
       const st = item.SpecialToken as { id: string; type_id?: number };
       const def = specials[st.id] as { ids?: number[] } | undefined;
-      if (!def || !Array.isArray(def.ids)) throw inputError(`tokenize: ${where}[${i}]: special token ${JSON.stringify(st.id)} is not in special_tokens`);
+      if (!def || !Array.isArray(def.ids))
+        throw inputError(`tokenize: ${where}[${i}]: special token ${JSON.stringify(st.id)} is not in special_tokens`);
       return { kind: "special", ids: def.ids, typeId: st.type_id ?? 0 };
     }
     if (item && typeof item === "object" && "Sequence" in item) {
       const sq = item.Sequence as { id: string; type_id?: number };
-      if (sq.id !== "A" && sq.id !== "B") throw inputError(`tokenize: ${where}[${i}]: sequence id must be A or B, got ${JSON.stringify(sq.id)}`);
+      if (sq.id !== "A" && sq.id !== "B")
+        throw inputError(`tokenize: ${where}[${i}]: sequence id must be A or B, got ${JSON.stringify(sq.id)}`);
       return { kind: "seq", seq: sq.id, typeId: sq.type_id ?? 0 };
     }
     throw inputError(`tokenize: ${where}[${i}]: expected SpecialToken or Sequence, got ${JSON.stringify(item)}`);
@@ -48,7 +50,14 @@ function parseTemplateList(list: unknown, specials: Json, where: string): Templa
  */
 export function parseSpecialTemplate(tokenizerJson: Json, file: string): SpecialTemplate {
   const pp = tokenizerJson.post_processor as Json | null | undefined;
-  if (pp == null) return { single: [{ kind: "seq", seq: "A", typeId: 0 }], pair: [{ kind: "seq", seq: "A", typeId: 0 }, { kind: "seq", seq: "B", typeId: 1 }] };
+  if (pp == null)
+    return {
+      single: [{ kind: "seq", seq: "A", typeId: 0 }],
+      pair: [
+        { kind: "seq", seq: "A", typeId: 0 },
+        { kind: "seq", seq: "B", typeId: 1 },
+      ],
+    };
   const sp = (ids: number[], typeId: number): TemplatePiece => ({ kind: "special", ids, typeId });
   const A = (typeId: number): TemplatePiece => ({ kind: "seq", seq: "A", typeId });
   const B = (typeId: number): TemplatePiece => ({ kind: "seq", seq: "B", typeId });

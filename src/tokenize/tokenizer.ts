@@ -72,7 +72,8 @@ function computeVocabSize(tj: Json): number {
   let max = -1;
   const model = tj.model as Json;
   const vocab = model?.vocab;
-  if (Array.isArray(vocab)) max = vocab.length - 1; // Unigram: [[piece, score], …], id = index
+  if (Array.isArray(vocab))
+    max = vocab.length - 1; // Unigram: [[piece, score], …], id = index
   else if (vocab && typeof vocab === "object") for (const id of Object.values(vocab as Record<string, number>)) max = Math.max(max, id);
   for (const t of (tj.added_tokens ?? []) as { id: number }[]) max = Math.max(max, t.id);
   return max + 1;

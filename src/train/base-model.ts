@@ -22,10 +22,13 @@ const WEIGHTS = ["model.safetensors", "pytorch_model.bin"];
 export function localBase(dir: string, id = dir): BaseModel {
   const abs = resolve(dir);
   if (!statSync(abs).isDirectory()) throw inputError(`train: --model ${dir} is a file; expected a model directory with config.json`);
-  if (!existsSync(join(abs, "config.json"))) throw inputError(`train: --model ${dir} has no config.json (a base model needs config.json and a Hugging Face tokenizer.json)`);
+  if (!existsSync(join(abs, "config.json")))
+    throw inputError(`train: --model ${dir} has no config.json (a base model needs config.json and a Hugging Face tokenizer.json)`);
   // vocab.txt alone is enough: loadTokenizer builds what BertTokenizerFast would (src/tokenize/bert-vocab.ts)
   if (!existsSync(join(abs, "tokenizer.json")) && !existsSync(join(abs, "vocab.txt"))) {
-    throw inputError(`train: --model ${dir} has no tokenizer.json (a base model needs config.json and a Hugging Face tokenizer.json, or a BERT vocab.txt)`);
+    throw inputError(
+      `train: --model ${dir} has no tokenizer.json (a base model needs config.json and a Hugging Face tokenizer.json, or a BERT vocab.txt)`,
+    );
   }
   return { dir: abs, id, hasWeights: WEIGHTS.some((w) => existsSync(join(abs, w))) };
 }

@@ -41,7 +41,8 @@ export function parseDistributed(f: DistributedFlags): DistributedLaunch | null 
   if (port !== undefined && port > 65535) throw usageError(`usage: --master-port expects a TCP port (1–65535), got ${port}`);
   const any = nproc !== undefined || f.nnodes !== undefined || f.nodeRank !== undefined || f.masterAddr !== undefined || port !== undefined;
   if (!any) return null;
-  if (nproc === undefined) throw usageError("usage: --nnodes, --node-rank, --master-addr and --master-port need --nproc-per-node (processes on this node)");
+  if (nproc === undefined)
+    throw usageError("usage: --nnodes, --node-rank, --master-addr and --master-port need --nproc-per-node (processes on this node)");
   if (nodeRank >= nnodes) throw usageError(`usage: --node-rank ${nodeRank} must be below --nnodes ${nnodes}`);
   if (nnodes > 1 && (f.masterAddr === undefined || port === undefined)) {
     throw usageError("usage: --nnodes > 1 needs --master-addr and --master-port (node 0's address, the same on every node)");
@@ -68,8 +69,14 @@ export function torchrunArgs(l: DistributedLaunch): string[] {
   if (l.nnodes === 1 && l.masterPort === undefined) return [...args, ...LOCAL_RENDEZVOUS];
   return [
     ...args,
-    "--nnodes", String(l.nnodes), "--node_rank", String(l.nodeRank),
-    "--master_addr", l.masterAddr ?? "127.0.0.1", "--master_port", String(l.masterPort),
+    "--nnodes",
+    String(l.nnodes),
+    "--node_rank",
+    String(l.nodeRank),
+    "--master_addr",
+    l.masterAddr ?? "127.0.0.1",
+    "--master_port",
+    String(l.masterPort),
   ];
 }
 
@@ -78,7 +85,8 @@ export const LOCAL_RENDEZVOUS: readonly string[] = ["--rdzv_backend", "c10d", "-
 
 /** Checks that this Python has torch.distributed with torchrun (some torch builds leave distributed out). */
 export function checkTorchrun(python: string): void {
-  const probe = "import torch.distributed as d, torch.distributed.run; assert d.is_available(), 'torch.distributed is not available in this build'";
+  const probe =
+    "import torch.distributed as d, torch.distributed.run; assert d.is_available(), 'torch.distributed is not available in this build'";
   const r = runPythonCode(python, probe);
   if ("error" in r) throw inputError(`train: --nproc-per-node needs torch.distributed and torchrun in ${python} (${r.error})`);
 }

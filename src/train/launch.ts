@@ -151,14 +151,28 @@ export function runTrainer(python: string, script: string, args: string[], opts:
       if (code === 0 && (last?.event === "done" || (opts.noEvents && events.length === 0))) return resolvePromise({ events, finalStep });
       const error = events.find((e) => e.event === "error");
       // internal: a torchrun rank crashed (its exception named in the event), not bad input
-      if (error) return reject(error.internal ? new BenchError(`train: ${String(error.message)}${seeLog}`, ExitCode.Internal) : inputError(`train: ${String(error.message)}`));
+      if (error)
+        return reject(
+          error.internal
+            ? new BenchError(`train: ${String(error.message)}${seeLog}`, ExitCode.Internal)
+            : inputError(`train: ${String(error.message)}`),
+        );
       // torchrun exits 1 after forwarding a signal, whatever its ranks returned
       if ((code === INTERRUPTED_EXIT || group) && events.some((e) => e.event === "interrupted")) {
-        return reject(new BenchError(`train: interrupted at step ${finalStep}; the checkpoint is saved, continue with --resume`, INTERRUPTED_EXIT));
+        return reject(
+          new BenchError(`train: interrupted at step ${finalStep}; the checkpoint is saved, continue with --resume`, INTERRUPTED_EXIT),
+        );
       }
       // one line: the last error-looking line of stderr (a Python exception, a C++ what()), the rest is in the log
-      const why = [...stderrTail].reverse().find((l) => /^\w+(\.\w+)*(Error|Exception)\b|what\(\):|^trainer:|Error:/.test(l.trim())) ?? stderrTail[stderrTail.length - 1];
-      reject(new BenchError(`train: the trainer ${signal ? `was killed by ${signal}` : `exited with code ${code}`} at step ${finalStep}${why ? `: ${why.trim()}` : ""}${seeLog}`, ExitCode.Internal));
+      const why =
+        [...stderrTail].reverse().find((l) => /^\w+(\.\w+)*(Error|Exception)\b|what\(\):|^trainer:|Error:/.test(l.trim())) ??
+        stderrTail[stderrTail.length - 1];
+      reject(
+        new BenchError(
+          `train: the trainer ${signal ? `was killed by ${signal}` : `exited with code ${code}`} at step ${finalStep}${why ? `: ${why.trim()}` : ""}${seeLog}`,
+          ExitCode.Internal,
+        ),
+      );
     });
   });
 }
@@ -166,7 +180,8 @@ export function runTrainer(python: string, script: string, args: string[], opts:
 function startMessage(e: TrainerEvent): string {
   const model = (e.model ?? {}) as Record<string, unknown>;
   const init = e.random_init ? "random init (no weights in --model: config.json only)" : `weights ${String(model.encoder_weights)}`;
-  if (e.export_only) return `train: exporting the starting point untrained; ${init}; head ${String(model.colbert_linear)}; torch ${e.torch}`;
+  if (e.export_only)
+    return `train: exporting the starting point untrained; ${init}; head ${String(model.colbert_linear)}; torch ${e.torch}`;
   const from = Number(e.start_step) > 0 ? `resuming at step ${e.start_step} of ${e.total_steps}` : `${e.total_steps} steps`;
   return `train: ${from}; ${e.rows} rows (${e.rows_dropped} without positive or negative dropped); ${init}; head ${String(model.colbert_linear)}; device ${e.device}${Number(e.processes) > 1 ? ` x ${e.processes} processes` : ""}, torch ${e.torch}, ${e.threads} threads${e.sdpa ? ", sdpa attention" : ""}`;
 }

@@ -35,13 +35,21 @@ export const HYPERPARAMETERS: Record<string, [Kind, number | boolean | string, s
   padding: ["string", "max_length", "max_length (the recipe) | longest (pad to the batch's longest, faster)"],
   gradient_checkpointing: ["boolean", false, "Recompute activations in backward to save memory"],
   attention: ["string", "auto", "auto | sdpa | manual"],
-  gather_inbatch_negatives: ["boolean", true, "With --nproc-per-node and --use_inbatch_negative: also score against the other processes' passages (all-gather)"],
+  gather_inbatch_negatives: [
+    "boolean",
+    true,
+    "With --nproc-per-node and --use_inbatch_negative: also score against the other processes' passages (all-gather)",
+  ],
   ddp_timeout: ["int", 1800, "With --nproc-per-node: seconds before a stuck rendezvous or collective ends the run with an error"],
   device: ["string", "auto", "auto | cpu | cuda | cuda:N (with --nproc-per-node: auto or cuda, one GPU per process)"],
   threads: ["int", 0, "torch.set_num_threads (0: torch's default)"],
   onnx_opset: ["int", 14, "ONNX opset of the exported model (14–17)"],
   dataloader_drop_last: ["boolean", true, "Drop the last incomplete batch of each epoch (the recipe passes True; false needs one process)"],
-  save_total_limit: ["int", 1, "Keep this many newest checkpoints (checkpoint/checkpoint.pt is the latest, older ones checkpoint/checkpoint-STEP.pt)"],
+  save_total_limit: [
+    "int",
+    1,
+    "Keep this many newest checkpoints (checkpoint/checkpoint.pt is the latest, older ones checkpoint/checkpoint-STEP.pt)",
+  ],
 };
 
 /** Choices of the string hyperparameters (the trainer's argparse choices, scripts/trainer/args.py). */
@@ -68,7 +76,9 @@ export function checkValue(name: string, v: unknown): number | boolean | string 
     const n = typeof v === "number" ? v : typeof v === "string" && v.trim() !== "" ? Number(v) : NaN;
     if (Number.isFinite(n) && (kind === "number" || Number.isInteger(n))) return n;
   }
-  throw usageError(`usage: --${name} expects ${kind === "int" ? "an integer" : kind === "number" ? "a number" : kind === "boolean" ? "true or false" : "a value"}, got ${JSON.stringify(v)}`);
+  throw usageError(
+    `usage: --${name} expects ${kind === "int" ? "an integer" : kind === "number" ? "a number" : kind === "boolean" ? "true or false" : "a value"}, got ${JSON.stringify(v)}`,
+  );
 }
 
 /**
@@ -111,10 +121,16 @@ export function validateRanges(hp: Hyperparameters): void {
   if (!(n("learning_rate") > 0)) bad("learning_rate", "> 0");
   if (!(n("num_train_epochs") >= 0)) bad("num_train_epochs", "≥ 0 (0: export the starting point untrained)");
   if (!(n("max_steps") >= -1)) bad("max_steps", "-1 or 0 (use num_train_epochs) or a step count > 0");
-  for (const k of ["per_device_train_batch_size", "gradient_accumulation_steps", "logging_steps", "ddp_timeout", "save_total_limit"]) if (!(n(k) >= 1)) bad(k, "≥ 1");
+  for (const k of ["per_device_train_batch_size", "gradient_accumulation_steps", "logging_steps", "ddp_timeout", "save_total_limit"])
+    if (!(n(k) >= 1)) bad(k, "≥ 1");
   const minGroup = hp.use_inbatch_negative ? 1 : 2;
   if (!(n("train_group_size") >= minGroup)) {
-    bad("train_group_size", hp.use_inbatch_negative ? "≥ 1" : "≥ 2 (1 positive + at least one negative; with 1 the loss is 0 at every step) unless --use_inbatch_negative");
+    bad(
+      "train_group_size",
+      hp.use_inbatch_negative
+        ? "≥ 1"
+        : "≥ 2 (1 positive + at least one negative; with 1 the loss is 0 at every step) unless --use_inbatch_negative",
+    );
   }
   for (const k of ["query_max_length", "max_length"]) if (!(n(k) >= 2)) bad(k, "≥ 2 (the special tokens alone take 2)");
   if (!(n("warmup_ratio") >= 0 && n("warmup_ratio") <= 1)) bad("warmup_ratio", "between 0 and 1");

@@ -13,9 +13,22 @@ export const TRAINER_LOG = "trainer.log";
 
 /** Every file or folder `bench train` writes into --out (the trainer's export, scripts/trainer/export.py, included). */
 export const BENCH_OUT_FILES = [
-  "train-data", "checkpoint", "config.json", "model.safetensors", "colbert_linear.pt", "model.onnx", "bench_model.json",
-  "train_log.jsonl", "manifest.json", TRAINER_LOG,
-  "tokenizer.json", "tokenizer_config.json", "special_tokens_map.json", "vocab.txt", "sentencepiece.bpe.model", "added_tokens.json",
+  "train-data",
+  "checkpoint",
+  "config.json",
+  "model.safetensors",
+  "colbert_linear.pt",
+  "model.onnx",
+  "bench_model.json",
+  "train_log.jsonl",
+  "manifest.json",
+  TRAINER_LOG,
+  "tokenizer.json",
+  "tokenizer_config.json",
+  "special_tokens_map.json",
+  "vocab.txt",
+  "sentencepiece.bpe.model",
+  "added_tokens.json",
 ] as const;
 
 /** A temp file of an atomic write (`NAME.PID.tmp`, scripts/trainer/atomic.py) or an ONNX export's scratch folder. */

@@ -7,7 +7,8 @@ import { packageRoot } from "../util/build-info.js";
 /** Absolute path of the repo's scripts/ directory; an error when it holds no trainer (scripts/trainer). */
 export function scriptsDir(): string {
   const dir = join(packageRoot, "scripts");
-  if (!existsSync(join(dir, "trainer"))) throw inputError(`train: ${join(dir, "trainer")} not found (bench's PyTorch trainer ships in the package's scripts/)`);
+  if (!existsSync(join(dir, "trainer")))
+    throw inputError(`train: ${join(dir, "trainer")} not found (bench's PyTorch trainer ships in the package's scripts/)`);
   return dir;
 }
 

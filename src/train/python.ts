@@ -6,7 +6,8 @@ import { spawnSync } from "node:child_process";
 import { inputError } from "../errors.js";
 
 /** The install hint shown when no Python with torch is found. */
-export const TORCH_HINT = "apt-get install python3-torch python3-numpy libopenblas0-pthread (then run with /usr/bin/python3), or pip install torch numpy";
+export const TORCH_HINT =
+  "apt-get install python3-torch python3-numpy libopenblas0-pthread (then run with /usr/bin/python3), or pip install torch numpy";
 
 /** A Python that imports torch, with its version strings. */
 export interface TorchPython {
@@ -43,7 +44,9 @@ export function findTorchPython(explicit?: string, env: NodeJS.ProcessEnv = proc
   if (chosen) {
     const p = probePython(chosen);
     if ("error" in p) {
-      throw inputError(`train: ${explicit ? "--python" : "$BENCH_PYTHON"} ${chosen} cannot import torch and numpy (${p.error}). Install them: ${TORCH_HINT}`);
+      throw inputError(
+        `train: ${explicit ? "--python" : "$BENCH_PYTHON"} ${chosen} cannot import torch and numpy (${p.error}). Install them: ${TORCH_HINT}`,
+      );
     }
     return p;
   }
@@ -53,5 +56,7 @@ export function findTorchPython(explicit?: string, env: NodeJS.ProcessEnv = proc
     if (!("error" in p)) return p;
     errors.push(p.error);
   }
-  throw inputError(`train: no Python with torch and numpy found (tried ${errors.join("; ")}). Install them: ${TORCH_HINT}, or pass --python / set $BENCH_PYTHON`);
+  throw inputError(
+    `train: no Python with torch and numpy found (tried ${errors.join("; ")}). Install them: ${TORCH_HINT}, or pass --python / set $BENCH_PYTHON`,
+  );
 }

@@ -88,13 +88,22 @@ export function writeTokenData(
     const q = typeof r.query === "string" ? r.query : r.query[0];
     if (q === undefined) throw inputError(`train: row ${i} has an empty query list`);
     if (r.positive.length === 0 || r.negative.length === 0) incomplete++;
-    flat.push(queries.id(q), r.positive.length, ...r.positive.map((d) => docs.id(d)), r.negative.length, ...r.negative.map((d) => docs.id(d)));
+    flat.push(
+      queries.id(q),
+      r.positive.length,
+      ...r.positive.map((d) => docs.id(d)),
+      r.negative.length,
+      ...r.negative.map((d) => docs.id(d)),
+    );
     offsets[i + 1] = BigInt(flat.length);
     if (onProgress && ((i + 1) % 256 === 0 || i + 1 === rows.length)) onProgress(i + 1, rows.length);
   });
   queries.write(dir, "queries");
   docs.write(dir, "docs");
-  writeNpy(join(dir, "rows.npy"), BigInt64Array.from(flat, (v) => BigInt(v)));
+  writeNpy(
+    join(dir, "rows.npy"),
+    BigInt64Array.from(flat, (v) => BigInt(v)),
+  );
   writeNpy(join(dir, "rows.offsets.npy"), offsets);
   const summary = { rows: rows.length, queries: queries.size, docs: docs.size, incomplete, truncatedDocs: docs.truncated };
   writeFileAtomic(

@@ -2,7 +2,20 @@
  * Write-then-rename, so a crash or an error never leaves a half-written result or cache file behind.
  * The temp file sits in the target's directory (rename is atomic only within one filesystem).
  */
-import { closeSync, copyFileSync, existsSync, fsyncSync, linkSync, lstatSync, mkdirSync, openSync, renameSync, rmSync, writeFileSync, writeSync } from "node:fs";
+import {
+  closeSync,
+  copyFileSync,
+  existsSync,
+  fsyncSync,
+  linkSync,
+  lstatSync,
+  mkdirSync,
+  openSync,
+  renameSync,
+  rmSync,
+  writeFileSync,
+  writeSync,
+} from "node:fs";
 import { basename, dirname, join } from "node:path";
 
 let counter = 0;
@@ -48,7 +61,11 @@ export function writeFileAtomic(path: string, data: string | Uint8Array): void {
 /** Throws EISDIR when a directory occupies `path` (a rename would fail, or replace an empty directory). */
 function refuseDirectory(path: string): void {
   if (existsSync(path) && lstatSync(path).isDirectory()) {
-    throw Object.assign(new Error(`EISDIR: illegal operation on a directory, cannot replace directory '${path}' with a file`), { code: "EISDIR", syscall: "rename", path });
+    throw Object.assign(new Error(`EISDIR: illegal operation on a directory, cannot replace directory '${path}' with a file`), {
+      code: "EISDIR",
+      syscall: "rename",
+      path,
+    });
   }
 }
 

@@ -26,7 +26,11 @@ export interface TensorRef {
 /** Element types a float state dict may use; all become float32. */
 export type StorageDtype = "float32" | "float16" | "bfloat16";
 
-const STORAGES: Record<string, StorageDtype> = { "torch.FloatStorage": "float32", "torch.HalfStorage": "float16", "torch.BFloat16Storage": "bfloat16" };
+const STORAGES: Record<string, StorageDtype> = {
+  "torch.FloatStorage": "float32",
+  "torch.HalfStorage": "float16",
+  "torch.BFloat16Storage": "bfloat16",
+};
 const ALLOWED_GLOBALS = new Set(["collections.OrderedDict", "torch._utils._rebuild_tensor_v2", ...Object.keys(STORAGES)]);
 
 interface Global {
@@ -44,12 +48,37 @@ type Slot = Value | typeof MARK;
 
 /** Opcode names for messages (hex, as pickletools and the pickle source list them). */
 const NAMES: Record<number, string> = Object.fromEntries([
-  [0x80, "PROTO"], [0x95, "FRAME"], [0x63, "GLOBAL"], [0x93, "STACK_GLOBAL"], [0x71, "BINPUT"], [0x72, "LONG_BINPUT"],
-  [0x94, "MEMOIZE"], [0x68, "BINGET"], [0x6a, "LONG_BINGET"], [0x28, "MARK"], [0x29, "EMPTY_TUPLE"], [0x74, "TUPLE"],
-  [0x85, "TUPLE1"], [0x86, "TUPLE2"], [0x87, "TUPLE3"], [0x58, "BINUNICODE"], [0x8c, "SHORT_BINUNICODE"],
-  [0x4b, "BININT1"], [0x4d, "BININT2"], [0x4a, "BININT"], [0x8a, "LONG1"], [0x88, "NEWTRUE"], [0x89, "NEWFALSE"],
-  [0x4e, "NONE"], [0x7d, "EMPTY_DICT"], [0x73, "SETITEM"], [0x75, "SETITEMS"], [0x51, "BINPERSID"], [0x52, "REDUCE"],
-  [0x62, "BUILD"], [0x2e, "STOP"],
+  [0x80, "PROTO"],
+  [0x95, "FRAME"],
+  [0x63, "GLOBAL"],
+  [0x93, "STACK_GLOBAL"],
+  [0x71, "BINPUT"],
+  [0x72, "LONG_BINPUT"],
+  [0x94, "MEMOIZE"],
+  [0x68, "BINGET"],
+  [0x6a, "LONG_BINGET"],
+  [0x28, "MARK"],
+  [0x29, "EMPTY_TUPLE"],
+  [0x74, "TUPLE"],
+  [0x85, "TUPLE1"],
+  [0x86, "TUPLE2"],
+  [0x87, "TUPLE3"],
+  [0x58, "BINUNICODE"],
+  [0x8c, "SHORT_BINUNICODE"],
+  [0x4b, "BININT1"],
+  [0x4d, "BININT2"],
+  [0x4a, "BININT"],
+  [0x8a, "LONG1"],
+  [0x88, "NEWTRUE"],
+  [0x89, "NEWFALSE"],
+  [0x4e, "NONE"],
+  [0x7d, "EMPTY_DICT"],
+  [0x73, "SETITEM"],
+  [0x75, "SETITEMS"],
+  [0x51, "BINPERSID"],
+  [0x52, "REDUCE"],
+  [0x62, "BUILD"],
+  [0x2e, "STOP"],
 ]);
 
 /** What the pickle holds: parameter name → tensor reference, in file order. */
@@ -106,7 +135,10 @@ export function unpickleStateDict(data: Uint8Array, fail: (msg: string) => Error
     return items as Value[];
   };
   const global = (name: string, op: string): Global => {
-    if (!ALLOWED_GLOBALS.has(name)) throw fail(`data.pkl: ${op} ${name} at byte ${p} is not allowed (a state dict of float tensors needs only ${[...ALLOWED_GLOBALS].join(", ")}); refusing to load`);
+    if (!ALLOWED_GLOBALS.has(name))
+      throw fail(
+        `data.pkl: ${op} ${name} at byte ${p} is not allowed (a state dict of float tensors needs only ${[...ALLOWED_GLOBALS].join(", ")}); refusing to load`,
+      );
     return { kind: "global", name };
   };
   const isDict = (v: Value): v is Dict => typeof v === "object" && v !== null && !Array.isArray(v) && v.kind === "dict";
@@ -119,7 +151,8 @@ export function unpickleStateDict(data: Uint8Array, fail: (msg: string) => Error
     }
   };
   const int = (v: Value, what: string): number => {
-    if (typeof v !== "number" || !Number.isSafeInteger(v) || v < 0) throw fail(`data.pkl: ${what} must be a non-negative integer, got ${JSON.stringify(v)}`);
+    if (typeof v !== "number" || !Number.isSafeInteger(v) || v < 0)
+      throw fail(`data.pkl: ${what} must be a non-negative integer, got ${JSON.stringify(v)}`);
     return v;
   };
   const ints = (v: Value, what: string): number[] => {
@@ -131,7 +164,8 @@ export function unpickleStateDict(data: Uint8Array, fail: (msg: string) => Error
     const at = p;
     const op = u8();
     switch (op) {
-      case 0x80: { // PROTO
+      case 0x80: {
+        // PROTO
         const v = u8();
         if (v < 2 || v > 5) throw fail(`data.pkl: pickle protocol ${v} (expected 2–5)`);
         break;
@@ -140,12 +174,14 @@ export function unpickleStateDict(data: Uint8Array, fail: (msg: string) => Error
         need(8, "FRAME");
         p += 8;
         break;
-      case 0x63: { // GLOBAL
+      case 0x63: {
+        // GLOBAL
         const mod = line();
         stack.push(global(`${mod}.${line()}`, "GLOBAL"));
         break;
       }
-      case 0x93: { // STACK_GLOBAL
+      case 0x93: {
+        // STACK_GLOBAL
         const name = pop();
         const mod = pop();
         if (typeof mod !== "string" || typeof name !== "string") throw fail(`data.pkl: STACK_GLOBAL needs two strings at byte ${at}`);
@@ -154,7 +190,8 @@ export function unpickleStateDict(data: Uint8Array, fail: (msg: string) => Error
       }
       case 0x71: // BINPUT
       case 0x72: // LONG_BINPUT
-      case 0x94: { // MEMOIZE
+      case 0x94: {
+        // MEMOIZE
         const idx = op === 0x71 ? u8() : op === 0x72 ? u32() : memo.size;
         const top = stack[stack.length - 1];
         if (top === undefined || top === MARK) throw fail(`data.pkl: ${NAMES[op]} on an empty stack at byte ${at}`);
@@ -162,7 +199,8 @@ export function unpickleStateDict(data: Uint8Array, fail: (msg: string) => Error
         break;
       }
       case 0x68: // BINGET
-      case 0x6a: { // LONG_BINGET
+      case 0x6a: {
+        // LONG_BINGET
         const idx = op === 0x68 ? u8() : u32();
         if (!memo.has(idx)) throw fail(`data.pkl: ${NAMES[op]} ${idx} of an unset memo slot at byte ${at}`);
         stack.push(memo.get(idx) as Value);
@@ -175,14 +213,16 @@ export function unpickleStateDict(data: Uint8Array, fail: (msg: string) => Error
       case 0x29: // EMPTY_TUPLE
         stack.push([]);
         break;
-      case 0x74: { // TUPLE
+      case 0x74: {
+        // TUPLE
         const items = popMark(); // before `stack.push`: popMark replaces `stack`
         stack.push(items);
         break;
       }
       case 0x85: // TUPLE1
       case 0x86: // TUPLE2
-      case 0x87: { // TUPLE3
+      case 0x87: {
+        // TUPLE3
         const k = op - 0x84;
         const items: Value[] = [];
         for (let i = 0; i < k; i++) items.unshift(pop());
@@ -206,7 +246,8 @@ export function unpickleStateDict(data: Uint8Array, fail: (msg: string) => Error
         stack.push(dv.getInt32(p, true));
         p += 4;
         break;
-      case 0x8a: { // LONG1: a little-endian two's-complement integer of n bytes (sizes above 2^31)
+      case 0x8a: {
+        // LONG1: a little-endian two's-complement integer of n bytes (sizes above 2^31)
         const len = u8();
         need(len, "LONG1");
         if (len > 7) throw fail(`data.pkl: LONG1 of ${len} bytes at byte ${at} is too large for a tensor size`);
@@ -229,20 +270,24 @@ export function unpickleStateDict(data: Uint8Array, fail: (msg: string) => Error
       case 0x7d: // EMPTY_DICT
         stack.push({ kind: "dict", ordered: false, entries: new Map() });
         break;
-      case 0x73: { // SETITEM
+      case 0x73: {
+        // SETITEM
         const v = pop();
         const k = pop();
         setItems(stack[stack.length - 1] as Value, [k, v]);
         break;
       }
-      case 0x75: { // SETITEMS
+      case 0x75: {
+        // SETITEMS
         const kv = popMark();
         setItems(stack[stack.length - 1] as Value, kv);
         break;
       }
-      case 0x51: { // BINPERSID: torch's storage ids
+      case 0x51: {
+        // BINPERSID: torch's storage ids
         const pid = pop();
-        if (!Array.isArray(pid) || pid.length !== 5 || pid[0] !== "storage") throw fail(`data.pkl: persistent id at byte ${at} is not ('storage', type, key, location, numel)`);
+        if (!Array.isArray(pid) || pid.length !== 5 || pid[0] !== "storage")
+          throw fail(`data.pkl: persistent id at byte ${at} is not ('storage', type, key, location, numel)`);
         const [, type, key, , numel] = pid;
         if (typeof type !== "object" || type === null || Array.isArray(type) || type.kind !== "global" || !(type.name in STORAGES)) {
           throw fail(`data.pkl: storage type at byte ${at} is not a float storage (${Object.keys(STORAGES).join(", ")})`);
@@ -251,10 +296,12 @@ export function unpickleStateDict(data: Uint8Array, fail: (msg: string) => Error
         stack.push({ kind: "storage", dtype: STORAGES[type.name], key, numel: int(numel, "storage numel") });
         break;
       }
-      case 0x52: { // REDUCE: only OrderedDict() and _rebuild_tensor_v2(...), evaluated here as data
+      case 0x52: {
+        // REDUCE: only OrderedDict() and _rebuild_tensor_v2(...), evaluated here as data
         const args = pop();
         const fn = pop();
-        if (typeof fn !== "object" || fn === null || Array.isArray(fn) || fn.kind !== "global" || !Array.isArray(args)) throw fail(`data.pkl: REDUCE at byte ${at} applies something that is not an allowed global`);
+        if (typeof fn !== "object" || fn === null || Array.isArray(fn) || fn.kind !== "global" || !Array.isArray(args))
+          throw fail(`data.pkl: REDUCE at byte ${at} applies something that is not an allowed global`);
         if (fn.name === "collections.OrderedDict") {
           if (args.length !== 0) throw fail(`data.pkl: OrderedDict(...) with arguments at byte ${at}`);
           stack.push({ kind: "dict", ordered: true, entries: new Map() });
@@ -262,13 +309,21 @@ export function unpickleStateDict(data: Uint8Array, fail: (msg: string) => Error
           // (storage, storage_offset, size, stride, requires_grad, backward_hooks[, metadata])
           if (args.length < 6 || args.length > 7) throw fail(`data.pkl: _rebuild_tensor_v2 with ${args.length} arguments at byte ${at}`);
           const [storage, offset, size, stride, , hooks] = args;
-          if (typeof storage !== "object" || storage === null || Array.isArray(storage) || storage.kind !== "storage") throw fail(`data.pkl: _rebuild_tensor_v2 without a storage at byte ${at}`);
+          if (typeof storage !== "object" || storage === null || Array.isArray(storage) || storage.kind !== "storage")
+            throw fail(`data.pkl: _rebuild_tensor_v2 without a storage at byte ${at}`);
           if (!isDict(hooks) || hooks.entries.size > 0) throw fail(`data.pkl: tensor at byte ${at} has backward hooks`);
-          stack.push({ kind: "tensor", storage, offset: int(offset, "storage offset"), size: ints(size, "size"), stride: ints(stride, "stride") });
+          stack.push({
+            kind: "tensor",
+            storage,
+            offset: int(offset, "storage offset"),
+            size: ints(size, "size"),
+            stride: ints(stride, "stride"),
+          });
         } else throw fail(`data.pkl: REDUCE of ${fn.name} at byte ${at} is not allowed`);
         break;
       }
-      case 0x62: { // BUILD: state_dict() sets `_metadata` (per-module versions) on the OrderedDict; nothing else
+      case 0x62: {
+        // BUILD: state_dict() sets `_metadata` (per-module versions) on the OrderedDict; nothing else
         const state = pop();
         const target = stack[stack.length - 1] as Value;
         if (!isDict(target) || !target.ordered) throw fail(`data.pkl: BUILD at byte ${at} on something that is not an OrderedDict`);
@@ -277,18 +332,22 @@ export function unpickleStateDict(data: Uint8Array, fail: (msg: string) => Error
         }
         break;
       }
-      case 0x2e: { // STOP
+      case 0x2e: {
+        // STOP
         const top = pop();
         if (!isDict(top)) throw fail("data.pkl does not hold a dict (expected a state dict: parameter name → tensor)");
         const out: StateDictRefs = new Map();
         for (const [k, v] of top.entries) {
-          if (typeof v !== "object" || v === null || Array.isArray(v) || v.kind !== "tensor") throw fail(`data.pkl: entry "${k}" is not a tensor`);
+          if (typeof v !== "object" || v === null || Array.isArray(v) || v.kind !== "tensor")
+            throw fail(`data.pkl: entry "${k}" is not a tensor`);
           out.set(k, v);
         }
         return out;
       }
       default:
-        throw fail(`data.pkl: opcode 0x${op.toString(16).padStart(2, "0")}${NAMES[op] ? ` ${NAMES[op]}` : op >= 0x20 && op < 0x7f ? ` '${String.fromCharCode(op)}'` : ""} at byte ${at} is not allowed in a state dict of float tensors; refusing to load`);
+        throw fail(
+          `data.pkl: opcode 0x${op.toString(16).padStart(2, "0")}${NAMES[op] ? ` ${NAMES[op]}` : op >= 0x20 && op < 0x7f ? ` '${String.fromCharCode(op)}'` : ""} at byte ${at} is not allowed in a state dict of float tensors; refusing to load`,
+        );
     }
   }
 }

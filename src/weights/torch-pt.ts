@@ -58,7 +58,8 @@ export function readTorchStateDict(path: string): Map<string, Float32Tensor> {
   const prefix = pkls[0].slice(0, -"data.pkl".length);
   const order = entries.get(`${prefix}byteorder`);
   // older torch (1.13 here) writes no byteorder record: those files are little-endian (the writer's byte order on x86/ARM).
-  if (order && new TextDecoder().decode(order) !== "little") throw fail(`byteorder is "${new TextDecoder().decode(order)}"; only little-endian storages are supported`);
+  if (order && new TextDecoder().decode(order) !== "little")
+    throw fail(`byteorder is "${new TextDecoder().decode(order)}"; only little-endian storages are supported`);
   const refs = unpickleStateDict(entries.get(pkls[0]) as Uint8Array, fail);
   const storages = new Map<string, Float32Array>();
   const out = new Map<string, Float32Tensor>();
@@ -66,13 +67,21 @@ export function readTorchStateDict(path: string): Map<string, Float32Tensor> {
   return out;
 }
 
-function materialize(name: string, t: TensorRef, entries: Map<string, Uint8Array>, prefix: string, storages: Map<string, Float32Array>, fail: (m: string) => Error): Float32Tensor {
+function materialize(
+  name: string,
+  t: TensorRef,
+  entries: Map<string, Uint8Array>,
+  prefix: string,
+  storages: Map<string, Float32Array>,
+  fail: (m: string) => Error,
+): Float32Tensor {
   const s = t.storage;
   let values = storages.get(s.key);
   if (!values) {
     const bytes = entries.get(`${prefix}data/${s.key}`);
     if (!bytes) throw fail(`tensor "${name}": storage entry ${prefix}data/${s.key} is missing`);
-    if (bytes.length !== s.numel * ITEM[s.dtype]) throw fail(`tensor "${name}": storage ${s.key} has ${bytes.length} bytes, expected ${s.numel} × ${ITEM[s.dtype]}`);
+    if (bytes.length !== s.numel * ITEM[s.dtype])
+      throw fail(`tensor "${name}": storage ${s.key} has ${bytes.length} bytes, expected ${s.numel} × ${ITEM[s.dtype]}`);
     values = decodeStorage(bytes, s.dtype);
     storages.set(s.key, values);
   }
@@ -81,7 +90,8 @@ function materialize(name: string, t: TensorRef, entries: Map<string, Uint8Array
   // Only contiguous row-major tensors (what state_dict() of Linear/Embedding layers holds); dims of size 1 may have any stride.
   let expect = 1;
   for (let i = t.size.length - 1; i >= 0; i--) {
-    if (t.size[i] !== 1 && t.stride[i] !== expect) throw fail(`tensor "${name}" is not contiguous (size [${t.size}], stride [${t.stride}])`);
+    if (t.size[i] !== 1 && t.stride[i] !== expect)
+      throw fail(`tensor "${name}" is not contiguous (size [${t.size}], stride [${t.stride}])`);
     expect *= t.size[i];
   }
   if (t.offset + numel > s.numel) throw fail(`tensor "${name}": offset ${t.offset} + ${numel} elements exceed its storage of ${s.numel}`);

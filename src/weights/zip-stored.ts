@@ -30,7 +30,8 @@ export function readStoredZip(bytes: Uint8Array, fail: (msg: string) => Error): 
   const cenSize = dv.getUint32(eocd + 12, true);
   const cenOff = dv.getUint32(eocd + 16, true);
   if (count === 0xffff || cenOff === 0xffffffff) throw fail("zip64 archives are not supported (a ColBERT head is far below 4 GiB)");
-  if (cenOff + cenSize > eocd) throw fail(`central directory at ${cenOff} + ${cenSize} runs past the end record at ${eocd} (truncated archive)`);
+  if (cenOff + cenSize > eocd)
+    throw fail(`central directory at ${cenOff} + ${cenSize} runs past the end record at ${eocd} (truncated archive)`);
   const out: ZipEntries = new Map();
   let p = cenOff;
   const dec = new TextDecoder("utf-8", { fatal: true });
@@ -49,7 +50,8 @@ export function readStoredZip(bytes: Uint8Array, fail: (msg: string) => Error): 
     if (csize === 0xffffffff || usize === 0xffffffff || loc === 0xffffffff) throw fail(`entry ${name}: zip64 sizes are not supported`);
     if (method !== 0) throw fail(`entry ${name} is compressed (method ${method}); torch.save stores entries uncompressed`);
     if (csize !== usize) throw fail(`entry ${name}: stored size ${csize} ≠ size ${usize}`);
-    if (loc + 30 > n || dv.getUint32(loc, true) !== LOC_SIG) throw fail(`entry ${name}: no local header at offset ${loc} (damaged archive)`);
+    if (loc + 30 > n || dv.getUint32(loc, true) !== LOC_SIG)
+      throw fail(`entry ${name}: no local header at offset ${loc} (damaged archive)`);
     const start = loc + 30 + dv.getUint16(loc + 26, true) + dv.getUint16(loc + 28, true);
     if (start + usize > cenOff) throw fail(`entry ${name}: ${usize} bytes at ${start} run past the central directory (truncated archive)`);
     const data = bytes.subarray(start, start + usize);

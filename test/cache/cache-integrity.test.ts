@@ -51,7 +51,18 @@ const REQS: ScoreRequest[] = [
 
 test("vector cache: a flipped bit, then two swapped entries, are re-encoded (scores equal a no-cache run), one warning", async (t) => {
   const tj = unigramTokenizerJson(TINY_UNIGRAM_PIECES);
-  const model = buildEncoderOnnx({ vocab: TINY_UNIGRAM_PIECES.length + 5, hidden: 16, layers: 1, heads: 2, ffn: 32, maxPositions: 64, tokenTypes: false, head: "bge-m3", colbertDim: 8, seed: 9 });
+  const model = buildEncoderOnnx({
+    vocab: TINY_UNIGRAM_PIECES.length + 5,
+    hidden: 16,
+    layers: 1,
+    heads: 2,
+    ffn: 32,
+    maxPositions: 64,
+    tokenTypes: false,
+    head: "bge-m3",
+    colbertDim: 8,
+    seed: 9,
+  });
   const dir = writeModelDir(join(tempDir(t, "bench-ci-model-"), "m3"), model, tj);
   const cacheDir = tempDir(t, "bench-ci-cache-");
   const run = async (cache: boolean): Promise<{ scores: number[][]; batches: number; hits: number }> => {
@@ -79,7 +90,10 @@ test("vector cache: a flipped bit, then two swapped entries, are re-encoded (sco
   assert.equal(warm.hits, files.length - 1);
   const lines = err.split("\n").filter((l) => l !== "");
   assert.equal(lines.length, 1, err);
-  assert.match(lines[0]!, /^warning: vector cache entry .* is corrupt \(checksum mismatch\); re-encoding it\. The cache file was damaged, not the model/);
+  assert.match(
+    lines[0]!,
+    /^warning: vector cache entry .* is corrupt \(checksum mismatch\); re-encoding it\. The cache file was damaged, not the model/,
+  );
   assert.notDeepEqual(readFileSync(victim), bytes, "the entry was rewritten with the re-encoded vectors");
 
   // Swap two valid entries of the same size (each now holds another text's vectors under its own name).

@@ -8,7 +8,9 @@ import { VectorCache } from "../../src/cache/vector-cache.js";
 import { sha256Hex } from "../../src/util/sha256.js";
 
 function filesUnder(dir: string): string[] {
-  return readdirSync(dir, { recursive: true, withFileTypes: true }).filter((e) => e.isFile()).map((e) => join(e.parentPath, e.name));
+  return readdirSync(dir, { recursive: true, withFileTypes: true })
+    .filter((e) => e.isFile())
+    .map((e) => join(e.parentPath, e.name));
 }
 
 test("vector cache: round trip, keys separate model hash / settings / text, damaged files are misses, no temp files", () => {
@@ -22,7 +24,10 @@ test("vector cache: round trip, keys separate model hash / settings / text, dama
   assert.equal(new VectorCache(root, "a".repeat(64), "doc 128").get("北京"), null, "other lengths never hit");
   const files = filesUnder(root);
   assert.equal(files.length, 1);
-  assert.ok(files.every((f) => f.endsWith(".bin")), `only final files: ${files.join(", ")}`);
+  assert.ok(
+    files.every((f) => f.endsWith(".bin")),
+    `only final files: ${files.join(", ")}`,
+  );
   writeFileSync(files[0], readFileSync(files[0]).subarray(0, 20));
   assert.equal(a.get("北京"), null, "a truncated entry is a miss, not garbage");
 });
@@ -35,7 +40,9 @@ test("content hash: covers the graph, external data and tokenizer; memo is used 
   writeFileSync(join(dir, "README.md"), "not part of the model");
   const memo = join(dir, "memo.json");
   const h1 = await modelContentHash(dir, "model.onnx", memo);
-  const expected = sha256Hex(`model.onnx ${sha256Hex("graph")}\nmodel.onnx_data ${sha256Hex("weights")}\ntokenizer.json ${sha256Hex("{}")}\n`);
+  const expected = sha256Hex(
+    `model.onnx ${sha256Hex("graph")}\nmodel.onnx_data ${sha256Hex("weights")}\ntokenizer.json ${sha256Hex("{}")}\n`,
+  );
   assert.equal(h1, expected);
   writeFileSync(join(dir, "README.md"), "edited");
   assert.equal(await modelContentHash(dir, "model.onnx", memo), h1);

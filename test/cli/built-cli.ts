@@ -23,7 +23,8 @@ export function assertFreshBuild(): void {
     } catch {}
     if (built < statSync(file).mtimeMs) stale.push(relative(repoRoot, file));
   }
-  if (stale.length > 0) throw new Error(`dist/ is older than ${stale.slice(0, 3).join(", ")}${stale.length > 3 ? ", …" : ""}: run \`npx tsc -p .\` first`);
+  if (stale.length > 0)
+    throw new Error(`dist/ is older than ${stale.slice(0, 3).join(", ")}${stale.length > 3 ? ", …" : ""}: run \`npx tsc -p .\` first`);
 }
 
 /** Exit code and both streams of one run. */
@@ -36,7 +37,12 @@ export interface BuiltRun {
 
 /** `node bin/bench.js ...args` in `cwd` with extra environment. */
 export function bench(cwd: string, args: string[], env: NodeJS.ProcessEnv = {}, opts: SpawnSyncOptions = {}): BuiltRun {
-  const r = spawnSync(process.execPath, [benchBin, ...args], { cwd, env: { ...process.env, NO_COLOR: "1", ...env }, encoding: "utf8", ...opts });
+  const r = spawnSync(process.execPath, [benchBin, ...args], {
+    cwd,
+    env: { ...process.env, NO_COLOR: "1", ...env },
+    encoding: "utf8",
+    ...opts,
+  });
   return { code: r.status, signal: r.signal, stdout: String(r.stdout ?? ""), stderr: String(r.stderr ?? "") };
 }
 
@@ -48,7 +54,11 @@ export function lines(text: string): string[] {
 /** `bench` without blocking this process's event loop (for tests that serve something, e.g. the fake hub). */
 export function benchAsync(cwd: string, args: string[], env: NodeJS.ProcessEnv = {}): Promise<BuiltRun> {
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [benchBin, ...args], { cwd, env: { ...process.env, NO_COLOR: "1", ...env }, stdio: ["ignore", "pipe", "pipe"] });
+    const child = spawn(process.execPath, [benchBin, ...args], {
+      cwd,
+      env: { ...process.env, NO_COLOR: "1", ...env },
+      stdio: ["ignore", "pipe", "pipe"],
+    });
     let stdout = "";
     let stderr = "";
     child.stdout.setEncoding("utf8").on("data", (s: string) => (stdout += s));

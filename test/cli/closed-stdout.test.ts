@@ -16,7 +16,11 @@ assertFreshBuild();
 /** Runs bench with its stdout pipe closed at once by the reader; resolves with the exit code and stderr. */
 function withClosedStdout(cwd: string, args: string[]): Promise<{ code: number | null; stderr: string }> {
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [benchBin, ...args], { cwd, env: { ...process.env, NO_COLOR: "1" }, stdio: ["ignore", "pipe", "pipe"] });
+    const child = spawn(process.execPath, [benchBin, ...args], {
+      cwd,
+      env: { ...process.env, NO_COLOR: "1" },
+      stdio: ["ignore", "pipe", "pipe"],
+    });
     child.stdout.destroy(); // the reader is gone before the first write
     let stderr = "";
     child.stderr.setEncoding("utf8").on("data", (s: string) => (stderr += s));
@@ -28,7 +32,11 @@ function withClosedStdout(cwd: string, args: string[]): Promise<{ code: number |
 /** Runs bench with stdout and stderr on one pipe (`2>&1 | true`) that the reader closes at once; resolves with the exit code. */
 function withClosedOutput(cwd: string, args: string[]): Promise<number | null> {
   return new Promise((resolve, reject) => {
-    const child = spawn("sh", ["-c", `exec "${process.execPath}" "${benchBin}" "$@" 2>&1`, "sh", ...args], { cwd, env: { ...process.env, NO_COLOR: "1" }, stdio: ["ignore", "pipe", "inherit"] });
+    const child = spawn("sh", ["-c", `exec "${process.execPath}" "${benchBin}" "$@" 2>&1`, "sh", ...args], {
+      cwd,
+      env: { ...process.env, NO_COLOR: "1" },
+      stdio: ["ignore", "pipe", "inherit"],
+    });
     child.stdout.destroy();
     child.on("error", reject);
     child.on("close", (code) => resolve(code));

@@ -7,7 +7,12 @@ import { ExitCode, fileSystemError, printable } from "../../src/errors.js";
 import { tempDir } from "../helpers/cli.js";
 
 const errno = (code: string, syscall: string, path?: string, dest?: string): Error =>
-  Object.assign(new Error(`${code}: raw node message, ${syscall}`), { code, syscall, ...(path ? { path } : {}), ...(dest ? { dest } : {}) });
+  Object.assign(new Error(`${code}: raw node message, ${syscall}`), {
+    code,
+    syscall,
+    ...(path ? { path } : {}),
+    ...(dest ? { dest } : {}),
+  });
 
 test("printable escapes C0, DEL, C1 and bidi controls; keeps text, and newlines only when asked", () => {
   assert.equal(printable("北京 ok"), "北京 ok");
@@ -22,12 +27,21 @@ test("fileSystemError: errno errors with a path become one line with exit 5; oth
   t.after(() => rmSync(dir, { recursive: true, force: true }));
   const e = fileSystemError(errno("ENOSPC", "write", "/data/cache/x.bin"), { BENCH_CACHE_DIR: "/data/cache" });
   assert.equal(e?.exitCode, ExitCode.FileSystem);
-  assert.equal(e?.message, "file system: cannot write /data/cache/x.bin: no space left on the device (ENOSPC) (under $BENCH_CACHE_DIR=/data/cache; point it at a writable directory)");
+  assert.equal(
+    e?.message,
+    "file system: cannot write /data/cache/x.bin: no space left on the device (ENOSPC) (under $BENCH_CACHE_DIR=/data/cache; point it at a writable directory)",
+  );
   // A variable is named only when the path is under it (not a mere string prefix).
-  assert.equal(fileSystemError(errno("EACCES", "open", "/data/cachex/y"), { BENCH_CACHE_DIR: "/data/cache" })?.message, "file system: cannot open /data/cachex/y: permission denied (EACCES)");
+  assert.equal(
+    fileSystemError(errno("EACCES", "open", "/data/cachex/y"), { BENCH_CACHE_DIR: "/data/cache" })?.message,
+    "file system: cannot open /data/cachex/y: permission denied (EACCES)",
+  );
   assert.equal(fileSystemError(errno("EXDEV", "rename", "/a", "/b")), null, "unlisted codes stay internal errors");
   // rename names its destination.
-  assert.equal(fileSystemError(errno("EISDIR", "rename", "/t/.x.tmp", "/t/x"), {})?.message, "file system: cannot rename /t/x: it is a directory (EISDIR)");
+  assert.equal(
+    fileSystemError(errno("EISDIR", "rename", "/t/.x.tmp", "/t/x"), {})?.message,
+    "file system: cannot rename /t/x: it is a directory (EISDIR)",
+  );
   // write(2) has no path: only disk-level codes are mapped then.
   assert.equal(fileSystemError(errno("ENOSPC", "write"), {})?.message, "file system: cannot write: no space left on the device (ENOSPC)");
   assert.equal(fileSystemError(errno("ENOENT", "open"), {}), null);

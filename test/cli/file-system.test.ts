@@ -18,7 +18,18 @@ assertFreshBuild();
 
 /** A tiny ColBERT model directory (ONNX + tokenizer), so eval uses the vector cache. */
 function tinyModel(dir: string): string {
-  const model = buildEncoderOnnx({ vocab: TINY_UNIGRAM_PIECES.length + 5, hidden: 16, layers: 1, heads: 2, ffn: 32, maxPositions: 300, tokenTypes: false, head: "bge-m3", colbertDim: 8, seed: 9 });
+  const model = buildEncoderOnnx({
+    vocab: TINY_UNIGRAM_PIECES.length + 5,
+    hidden: 16,
+    layers: 1,
+    heads: 2,
+    ffn: 32,
+    maxPositions: 300,
+    tokenTypes: false,
+    head: "bge-m3",
+    colbertDim: 8,
+    seed: 9,
+  });
   return writeModelDir(join(dir, "m3"), model, unigramTokenizerJson(TINY_UNIGRAM_PIECES));
 }
 
@@ -33,15 +44,30 @@ test("BENCH_CACHE_DIR pointing at a file, or below one: exit 5 naming the path a
   t.after(() => rmSync(dir, { recursive: true, force: true }));
   tinyModel(dir);
   writeFileSync(join(dir, "a-file"), "not a directory");
-  assertOneLine(bench(dir, ["eval", "--model", "m3", "--output", "r"], { BENCH_CACHE_DIR: join(dir, "a-file") }), ExitCode.FileSystem, /^bench: file system: cannot mkdir .*a-file: something else already exists there \(EEXIST\) \(under \$BENCH_CACHE_DIR=.*a-file; point it at a writable directory\)$/);
-  assertOneLine(bench(dir, ["eval", "--model", "m3", "--output", "r"], { BENCH_CACHE_DIR: join(dir, "a-file/cache") }), ExitCode.FileSystem, /^bench: file system: cannot mkdir .*a-file\/cache: a component of the path is a file, not a directory \(ENOTDIR\) \(under \$BENCH_CACHE_DIR/);
+  assertOneLine(
+    bench(dir, ["eval", "--model", "m3", "--output", "r"], { BENCH_CACHE_DIR: join(dir, "a-file") }),
+    ExitCode.FileSystem,
+    /^bench: file system: cannot mkdir .*a-file: something else already exists there \(EEXIST\) \(under \$BENCH_CACHE_DIR=.*a-file; point it at a writable directory\)$/,
+  );
+  assertOneLine(
+    bench(dir, ["eval", "--model", "m3", "--output", "r"], { BENCH_CACHE_DIR: join(dir, "a-file/cache") }),
+    ExitCode.FileSystem,
+    /^bench: file system: cannot mkdir .*a-file\/cache: a component of the path is a file, not a directory \(ENOTDIR\) \(under \$BENCH_CACHE_DIR/,
+  );
   assert.ok(!readdirSync(dir).includes("r"), "no results written");
 });
 
 test("an HF cache that is a file (HF_HUB_CACHE, HF_HOME): exit 5 naming the path and the variable", async (t) => {
   const dir = tempDir();
   const hub = await startFakeHub([
-    { repoType: "dataset", repoId: "C-MTEB/T2Reranking", commit: "76631901a18387f85eaa53e5450019b87ad58ef9", filename: "data/dev-00000-of-00001-65d96bde8023d9b9.parquet", content: new Uint8Array([1, 2, 3]), lfs: true },
+    {
+      repoType: "dataset",
+      repoId: "C-MTEB/T2Reranking",
+      commit: "76631901a18387f85eaa53e5450019b87ad58ef9",
+      filename: "data/dev-00000-of-00001-65d96bde8023d9b9.parquet",
+      content: new Uint8Array([1, 2, 3]),
+      lfs: true,
+    },
   ]);
   t.after(async () => {
     await hub.close();
@@ -49,7 +75,13 @@ test("an HF cache that is a file (HF_HUB_CACHE, HF_HOME): exit 5 naming the path
   });
   writeFileSync(join(dir, "a-file"), "not a directory");
   for (const variable of ["HF_HUB_CACHE", "HF_HOME"]) {
-    const r = await benchAsync(dir, ["split", "--task", "T2Reranking", "--out", "s"], { HF_ENDPOINT: hub.endpoint, HF_HUB_OFFLINE: "", HF_HUB_CACHE: "", HF_HOME: "", [variable]: join(dir, "a-file") });
+    const r = await benchAsync(dir, ["split", "--task", "T2Reranking", "--out", "s"], {
+      HF_ENDPOINT: hub.endpoint,
+      HF_HUB_OFFLINE: "",
+      HF_HUB_CACHE: "",
+      HF_HOME: "",
+      [variable]: join(dir, "a-file"),
+    });
     assertOneLine(r, ExitCode.FileSystem, new RegExp(`^bench: file system: cannot mkdir .*a-file.*\\(under \\$${variable}=`));
   }
 });
@@ -57,7 +89,11 @@ test("an HF cache that is a file (HF_HUB_CACHE, HF_HOME): exit 5 naming the path
 test("demo with a TMPDIR that does not exist: exit 5 naming TMPDIR", (t) => {
   const dir = tempDir();
   t.after(() => rmSync(dir, { recursive: true, force: true }));
-  assertOneLine(bench(dir, ["demo"], { TMPDIR: join(dir, "gone") }), ExitCode.FileSystem, /^bench: file system: cannot mkdtemp .*gone\/bench-demo-XXXXXX: no such file or directory \(ENOENT\) \(under \$TMPDIR=/);
+  assertOneLine(
+    bench(dir, ["demo"], { TMPDIR: join(dir, "gone") }),
+    ExitCode.FileSystem,
+    /^bench: file system: cannot mkdtemp .*gone\/bench-demo-XXXXXX: no such file or directory \(ENOENT\) \(under \$TMPDIR=/,
+  );
 });
 
 test("compare --plot naming a directory: a usage error (exit 2), one line, before any output", (t) => {
@@ -74,7 +110,11 @@ test("compare --plot naming a directory: a usage error (exit 2), one line, befor
 test("--data /dev/zero and a data file with raw control bytes: one escaped line, exit 3", (t) => {
   const dir = tempDir();
   t.after(() => rmSync(dir, { recursive: true, force: true }));
-  assertOneLine(bench(dir, ["eval", "--data", "/dev/zero"]), ExitCode.Input, /^bench: data: \/dev\/zero is a character device, not a regular file/);
+  assertOneLine(
+    bench(dir, ["eval", "--data", "/dev/zero"]),
+    ExitCode.Input,
+    /^bench: data: \/dev\/zero is a character device, not a regular file/,
+  );
   // A malformed line that V8's JSON error quotes back: a terminal title escape, a bell, clear-screen, a C1 CSI.
   writeFileSync(join(dir, "evil.jsonl"), `{"query": "q", "positive": ["a"], "negative": ["b"]}\n\x1b]0;pwned\x07\x1b[2J\u009b31m\n`);
   const r = bench(dir, ["eval", "--data", "evil.jsonl"]);
@@ -111,7 +151,10 @@ test("a full disk (ENOSPC) and a read-only file system (EROFS) under the cache a
   }
   const [code1, err1, code2, err2] = lines(r.stdout);
   assert.equal(Number(code1), ExitCode.FileSystem, r.stdout);
-  assert.match(err1!, /^bench: file system: cannot write .*mnt\/file-hashes\.json: no space left on the device \(ENOSPC\) \(under \$BENCH_CACHE_DIR=/);
+  assert.match(
+    err1!,
+    /^bench: file system: cannot write .*mnt\/file-hashes\.json: no space left on the device \(ENOSPC\) \(under \$BENCH_CACHE_DIR=/,
+  );
   assert.equal(Number(code2), ExitCode.FileSystem, r.stdout);
   assert.match(err2!, /^bench: file system: cannot mkdir .*mnt\/c: read-only file system \(EROFS\) \(under \$BENCH_CACHE_DIR=/);
 });

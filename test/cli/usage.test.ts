@@ -37,7 +37,10 @@ test("an option given twice is a one-line usage error before any work (string, n
     [["eval", "--batch-size", "4", "--batch-size", "8"], /^bench: usage: --batch-size given 2 times \(4, 8\)/],
     [["split", "--input", "a", "--out", "o", "--out", "p"], /^bench: usage: --out given 2 times/],
     [["compare", "a", "b", "--plot", "x.svg", "--plot", "y.svg"], /^bench: usage: --plot given 2 times/],
-    [["train", "--data", "d", "--out", "o", "--learning_rate", "1e-5", "--learning-rate", "2e-5"], /^bench: usage: --learning_rate given 2 times \(0\.00001, 0\.00002\)/],
+    [
+      ["train", "--data", "d", "--out", "o", "--learning_rate", "1e-5", "--learning-rate", "2e-5"],
+      /^bench: usage: --learning_rate given 2 times \(0\.00001, 0\.00002\)/,
+    ],
   ];
   for (const [args, message] of cases) {
     const r = bench(dir, args);

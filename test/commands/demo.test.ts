@@ -36,7 +36,11 @@ test("bench demo prints bm25 / tiny ColBERT before and after fine-tuning, and re
     for (const model of ["bm25", "tiny-colbert-init", "tiny-colbert-finetuned"]) {
       const sub = join(part, model);
       const ck = runCli(dir, ["check", "--baseline", join(repoRoot, "results/demo", sub), "--candidate", join(dir, "work/results", sub)]);
-      assert.equal(ck.code, 0, `bench check of demo ${sub} against results/demo failed (exit ${ck.code}); ${HINT}\n${ck.stdout}${ck.stderr}`);
+      assert.equal(
+        ck.code,
+        0,
+        `bench check of demo ${sub} against results/demo failed (exit ${ck.code}); ${HINT}\n${ck.stdout}${ck.stderr}`,
+      );
     }
   }
 });

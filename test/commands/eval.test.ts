@@ -44,15 +44,29 @@ test("precomputed scores: MAP/MRR by hand, rows without positives dropped, mteb-
   t.after(() => rmSync(dir, { recursive: true, force: true }));
   writeFileSync(join(dir, "test.jsonl"), jsonl(rows));
   // row0: AP 1, RR 1; row1: ranking b+ c- a+ → AP (1 + 2/3)/2, RR 1; row2 dropped; row3: b- a+ → AP 0.5, RR 0.5.
-  writeFileSync(join(dir, "s.jsonl"), jsonl([{ scores: [0.9, 0.5, 0.1] }, { scores: [0.2, 0.8, 0.5] }, { scores: [0.3] }, { scores: [0.1, 0.7] }]));
+  writeFileSync(
+    join(dir, "s.jsonl"),
+    jsonl([{ scores: [0.9, 0.5, 0.1] }, { scores: [0.2, 0.8, 0.5] }, { scores: [0.3] }, { scores: [0.1, 0.7] }]),
+  );
   const r = runCli(dir, ["eval", "--data", "test.jsonl", "--model", "scores:s.jsonl", "--format", "mteb-1.1.1", "--output", "out"]);
   assert.equal(r.code, 0, r.stderr);
   const text = readFileSync(join(dir, "out/scores-s/CustomReranking.json"), "utf8");
   // numpy: mean([1.0, 0.8333333333333333, 0.5]) = 0.7777777777777777; mean([1, 1, 0.5]) = 0.8333333333333334.
-  const expected = /^\{\n  "dataset_revision": null,\n  "mteb_dataset_name": "CustomReranking",\n  "mteb_version": "1\.1\.1",\n  "test": \{\n    "evaluation_time": \d+\.\d{1,2},\n    "map": 0\.7777777777777777,\n    "mrr": 0\.8333333333333334\n  \}\n\}$/;
+  const expected =
+    /^\{\n  "dataset_revision": null,\n  "mteb_dataset_name": "CustomReranking",\n  "mteb_version": "1\.1\.1",\n  "test": \{\n    "evaluation_time": \d+\.\d{1,2},\n    "map": 0\.7777777777777777,\n    "mrr": 0\.8333333333333334\n  \}\n\}$/;
   assert.match(text, expected);
-  const perQuery = readFileSync(join(dir, "out/scores-s/CustomReranking.per_query.jsonl"), "utf8").trim().split("\n").map((l) => JSON.parse(l));
-  assert.deepEqual(perQuery.map((q) => [q.row, q.ap, q.rr]), [[0, 1, 1], [1, 0.8333333333333333, 1], [3, 0.5, 0.5]]);
+  const perQuery = readFileSync(join(dir, "out/scores-s/CustomReranking.per_query.jsonl"), "utf8")
+    .trim()
+    .split("\n")
+    .map((l) => JSON.parse(l));
+  assert.deepEqual(
+    perQuery.map((q) => [q.row, q.ap, q.rr]),
+    [
+      [0, 1, 1],
+      [1, 0.8333333333333333, 1],
+      [3, 0.5, 0.5],
+    ],
+  );
 });
 
 interface BadCase {
@@ -64,9 +78,19 @@ interface BadCase {
 }
 
 const bad: BadCase[] = [
-  { name: "malformed JSONL line", files: { "d.jsonl": '{"query":"q","positive":["a"],"negative":["b"]}\n{"query": \n' }, args: ["--data", "d.jsonl"], message: /d\.jsonl.*line 2/ },
+  {
+    name: "malformed JSONL line",
+    files: { "d.jsonl": '{"query":"q","positive":["a"],"negative":["b"]}\n{"query": \n' },
+    args: ["--data", "d.jsonl"],
+    message: /d\.jsonl.*line 2/,
+  },
   { name: "missing field", files: { "d.jsonl": '{"query":"q","positive":["a"]}\n' }, args: ["--data", "d.jsonl"], message: /negative/ },
-  { name: "mistyped field", files: { "d.jsonl": '{"query":"q","positive":"a","negative":["b"]}\n' }, args: ["--data", "d.jsonl"], message: /positive/ },
+  {
+    name: "mistyped field",
+    files: { "d.jsonl": '{"query":"q","positive":"a","negative":["b"]}\n' },
+    args: ["--data", "d.jsonl"],
+    message: /positive/,
+  },
   { name: "empty dataset", files: { "d.jsonl": "" }, args: ["--data", "d.jsonl"], message: /no rows|empty/ },
   {
     // Refused before the model is loaded: the scores file does not even exist.
@@ -76,10 +100,30 @@ const bad: BadCase[] = [
     message: /d\.jsonl: no row has both a positive and a negative; nothing to evaluate/,
   },
   { name: "unknown task", files: {}, args: ["--task", "NoSuchTask"], message: /NoSuchTask/ },
-  { name: "unknown model", files: { "d.jsonl": jsonl(rows) }, args: ["--data", "d.jsonl", "--model", "nonsense"], message: /unknown model 'nonsense'/ },
-  { name: "unreadable parquet", files: { "d.parquet": new Uint8Array([0x50, 0x41, 0x52, 0x31, 1, 2, 3, 4, 0x50, 0x41, 0x52, 0x31]) }, args: ["--data", "d.parquet"], message: /d\.parquet/ },
-  { name: "unreadable arrow", files: { "d.arrow": new Uint8Array([0xff, 0xff, 0xff, 0xff, 0x10, 0, 0, 0, 1, 2, 3]) }, args: ["--data", "d.arrow"], message: /d\.arrow/ },
-  { name: "scores file with too few rows", files: { "d.jsonl": jsonl(rows), "s.jsonl": jsonl([{ scores: [1, 2, 3] }]) }, args: ["--data", "d.jsonl", "--model", "scores:s.jsonl"], message: /has 1 lines; the data has 4 rows/ },
+  {
+    name: "unknown model",
+    files: { "d.jsonl": jsonl(rows) },
+    args: ["--data", "d.jsonl", "--model", "nonsense"],
+    message: /unknown model 'nonsense'/,
+  },
+  {
+    name: "unreadable parquet",
+    files: { "d.parquet": new Uint8Array([0x50, 0x41, 0x52, 0x31, 1, 2, 3, 4, 0x50, 0x41, 0x52, 0x31]) },
+    args: ["--data", "d.parquet"],
+    message: /d\.parquet/,
+  },
+  {
+    name: "unreadable arrow",
+    files: { "d.arrow": new Uint8Array([0xff, 0xff, 0xff, 0xff, 0x10, 0, 0, 0, 1, 2, 3]) },
+    args: ["--data", "d.arrow"],
+    message: /d\.arrow/,
+  },
+  {
+    name: "scores file with too few rows",
+    files: { "d.jsonl": jsonl(rows), "s.jsonl": jsonl([{ scores: [1, 2, 3] }]) },
+    args: ["--data", "d.jsonl", "--model", "scores:s.jsonl"],
+    message: /has 1 lines; the data has 4 rows/,
+  },
   {
     name: "scores row with the wrong number of scores",
     files: { "d.jsonl": jsonl(rows), "s.jsonl": jsonl([{ scores: [1, 2, 3] }, { scores: [1, 2] }, { scores: [1] }, { scores: [1, 2] }]) },
@@ -94,7 +138,7 @@ const bad: BadCase[] = [
   },
   {
     name: "output directory that cannot be written",
-    files: { "d.jsonl": jsonl(rows), "out": "a file, not a directory" },
+    files: { "d.jsonl": jsonl(rows), out: "a file, not a directory" },
     args: ["--data", "d.jsonl", "--output", "out/sub"],
     message: /out/,
   },
@@ -137,7 +181,19 @@ test("labels: --task-name, --split and --model-name name the results; misuse is 
   const dir = tempDir();
   t.after(() => rmSync(dir, { recursive: true, force: true }));
   writeFileSync(join(dir, "train.jsonl"), jsonl(rows));
-  const r = runCli(dir, ["eval", "--data", "train.jsonl", "--task-name", "T2RerankingTrainQueries", "--split", "train", "--model-name", "me/bm25-base", "--output", "out"]);
+  const r = runCli(dir, [
+    "eval",
+    "--data",
+    "train.jsonl",
+    "--task-name",
+    "T2RerankingTrainQueries",
+    "--split",
+    "train",
+    "--model-name",
+    "me/bm25-base",
+    "--output",
+    "out",
+  ]);
   assert.equal(r.code, 0, r.stderr);
   assert.match(r.stdout, /│ T2RerankingTrainQueries │ train │ me\/bm25-base │/);
   const base = join(dir, "out/me__bm25-base/no_revision_available");
@@ -162,9 +218,18 @@ test("labels: --task-name, --split and --model-name name the results; misuse is 
 
 test("the tie warning names the rows (first three, with their query text) and says what to do", async () => {
   const { tieWarning } = await import("../../src/commands/eval.js");
-  const qs = [{ query: "北京天气怎么样今天会下雨吗明天呢后天呢大后天呢再后天呢以及下周" }, { query: "q1" }, { query: ["a", "b"] }, { query: "q3" }, { query: "q4" }];
+  const qs = [
+    { query: "北京天气怎么样今天会下雨吗明天呢后天呢大后天呢再后天呢以及下周" },
+    { query: "q1" },
+    { query: ["a", "b"] },
+    { query: "q3" },
+    { query: "q4" },
+  ];
   const w = tieWarning(qs, [0, 2, 3, 4]);
-  assert.match(w, /^eval: 4 queries have a positive and a negative with bit-identical scores deciding the top 10: row 0 \("北京天气怎么样今天会下雨吗明天呢后天呢大后天呢再后天呢以及…"\), row 2 \("a \| b"\), row 3 \("q3"\) and 1 more\./);
+  assert.match(
+    w,
+    /^eval: 4 queries have a positive and a negative with bit-identical scores deciding the top 10: row 0 \("北京天气怎么样今天会下雨吗明天呢后天呢大后天呢再后天呢以及…"\), row 2 \("a \| b"\), row 3 \("q3"\) and 1 more\./,
+  );
   assert.match(w, /Check those rows for duplicate passages/);
   assert.match(tieWarning(qs, [1]), /^eval: 1 query has a positive .*: row 1 \("q1"\)\. MRR/);
 });

@@ -13,7 +13,6 @@ import { indicesSha256 } from "../../src/split/indices-hash.js";
 import { parquetBytes } from "../data/fixtures.js";
 import { repoRoot, runCli } from "../helpers/cli.js";
 
-
 interface Row {
   query: string | string[];
   positive: string[];
@@ -115,13 +114,22 @@ test("bench split: integer --test-size is a count; a > 64-bit seed keeps every d
 test("bench split: bad input exits non-zero with one split:/data:/usage: line and writes nothing", (t) => {
   const dir = tempDir();
   t.after(() => rmSync(dir, { recursive: true, force: true }));
-  writeFileSync(join(dir, "in.jsonl"), makeRows(3).map((r) => JSON.stringify(r)).join("\n"));
+  writeFileSync(
+    join(dir, "in.jsonl"),
+    makeRows(3)
+      .map((r) => JSON.stringify(r))
+      .join("\n"),
+  );
   writeFileSync(join(dir, "empty.json"), "[]");
   writeFileSync(join(dir, "afile"), "x");
   const cases: Array<[string[], number, RegExp]> = [
     [["--input", "in.jsonl", "--out", "o", "--test-size", "1.0"], 3, /^bench: split: test_size=1\.0 should be either positive/],
     [["--input", "in.jsonl", "--out", "o", "--test-size", "3"], 3, /^bench: split: test_size=3 should be/],
-    [["--input", "in.jsonl", "--out", "o", "--test-size", "0.7"], 3, /^bench: split: with n_samples=3, test_size=0\.7 .*train set will be empty/],
+    [
+      ["--input", "in.jsonl", "--out", "o", "--test-size", "0.7"],
+      3,
+      /^bench: split: with n_samples=3, test_size=0\.7 .*train set will be empty/,
+    ],
     [["--input", "in.jsonl", "--out", "o", "--test-size", "ten"], 3, /^bench: split: --test-size must be/],
     [["--input", "in.jsonl", "--out", "o", "--seed", "-1"], 3, /^bench: split: --seed must be an integer ≥ 0/],
     // The data layer already rejects an empty file; split's own check backs it up for any other source.
@@ -170,8 +178,14 @@ test("bench split --task T2Reranking reads the pinned parquet from the hub cache
   });
   assert.equal(meta.n_test, 3);
   assert.deepEqual(meta.test_indices, permutation(30, 42).slice(0, 3));
-  const testRows = readFileSync(join(dir, "o/test.jsonl"), "utf8").trim().split("\n").map((l) => JSON.parse(l) as Row);
-  assert.deepEqual(testRows, meta.test_indices.map((i: number) => rows[i]));
+  const testRows = readFileSync(join(dir, "o/test.jsonl"), "utf8")
+    .trim()
+    .split("\n")
+    .map((l) => JSON.parse(l) as Row);
+  assert.deepEqual(
+    testRows,
+    meta.test_indices.map((i: number) => rows[i]),
+  );
 });
 
 test("bench split on real data: ../shared/data/t2ranking-dev100.jsonl (n=100 → 10 test rows)", (t) => {
@@ -191,9 +205,18 @@ test("bench split on real data: ../shared/data/t2ranking-dev100.jsonl (n=100 →
   // numpy 2.4.6: np.random.default_rng(42).permutation(100)[:10]
   assert.deepEqual(meta.test_indices, [59, 21, 56, 18, 33, 42, 50, 27, 92, 71]);
   assert.equal(meta.train_indices_sha256, indicesSha256(permutation(100, 42).slice(10)));
-  const rows = readFileSync(data, "utf8").trim().split("\n").map((l) => JSON.parse(l) as Row);
+  const rows = readFileSync(data, "utf8")
+    .trim()
+    .split("\n")
+    .map((l) => JSON.parse(l) as Row);
   const keep = (i: number): boolean => rows[i]!.positive.length > 0 && rows[i]!.negative.length > 0;
   assert.equal(meta.n_train_filtered, meta.train_indices.filter(keep).length);
-  const testRows = readFileSync(join(dir, "o/test.jsonl"), "utf8").trim().split("\n").map((l) => JSON.parse(l) as Row);
-  assert.deepEqual(testRows, meta.test_indices.map((i: number) => rows[i]));
+  const testRows = readFileSync(join(dir, "o/test.jsonl"), "utf8")
+    .trim()
+    .split("\n")
+    .map((l) => JSON.parse(l) as Row);
+  assert.deepEqual(
+    testRows,
+    meta.test_indices.map((i: number) => rows[i]),
+  );
 });

@@ -13,7 +13,6 @@ import { tempDir } from "./fixtures.js";
 const committed = join(repoRoot, "results/embedded");
 const HINT = "if the change is intended, run `npm run results:update` and commit results/ (docs/results.md)";
 
-
 test("the embedded default evaluation still reproduces the committed results/ (bench eval → bench check)", () => {
   assert.ok(
     existsSync(committed) && readdirSync(committed, { recursive: true }).some((f) => String(f).endsWith(".json")),

@@ -46,7 +46,14 @@ export function avg(xs: number[]): number {
 }
 
 /** bench --format mteb (current-mteb layout, 1.12.76+/1.39 style, NaN written bare) plus model_meta.json, bench.json and sidecar. */
-export function writeBenchMteb(dir: string, task: string, m: { map: number; mrr: number }, perQuery?: PQ[], model = "bm25", sha256 = "ab".repeat(32)): string {
+export function writeBenchMteb(
+  dir: string,
+  task: string,
+  m: { map: number; mrr: number },
+  perQuery?: PQ[],
+  model = "bm25",
+  sha256 = "ab".repeat(32),
+): string {
   const base = join(dir, model.replace("/", "__"), "no_revision_available");
   const body = `{
   "dataset_revision": null,
@@ -70,7 +77,10 @@ export function writeBenchMteb(dir: string, task: string, m: { map: number; mrr:
 }`;
   const file = put(join(base, `${task}.json`), body);
   put(join(base, "model_meta.json"), `{"name": "${model}", "revision": null, "max_tokens": Infinity}`);
-  put(join(base, `${task}.bench.json`), JSON.stringify({ schema_version: 1, bench_version: "0.1.0", dataset: { sha256, n_rows: 3 } }, null, 2));
+  put(
+    join(base, `${task}.bench.json`),
+    JSON.stringify({ schema_version: 1, bench_version: "0.1.0", dataset: { sha256, n_rows: 3 } }, null, 2),
+  );
   if (perQuery) put(join(base, `${task}.per_query.jsonl`), perQueryJsonl(perQuery));
   return file;
 }

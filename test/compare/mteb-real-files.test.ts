@@ -15,7 +15,9 @@ import { findRegressions } from "../../src/compare/regressions.js";
 import { repoRoot, runCli } from "../helpers/cli.js";
 
 const SAMPLE = join(repoRoot, "../shared/data/mteb-results/results");
-const skip = existsSync(SAMPLE) ? false : `SKIPPED: ${SAMPLE} is missing (the shared sample of real mteb result files); nothing was checked`;
+const skip = existsSync(SAMPLE)
+  ? false
+  : `SKIPPED: ${SAMPLE} is missing (the shared sample of real mteb result files); nothing was checked`;
 if (skip) process.stderr.write(`\n*** ${skip} ***\n\n`);
 
 function resultFiles(): string[] {
@@ -50,13 +52,20 @@ print(json.dumps(out))
 test("every real mteb result file is read, values exactly as Python reads them", { skip }, () => {
   const files = resultFiles();
   assert.ok(files.length >= 30, `expected the whole sample, found ${files.length} files`);
-  const py = JSON.parse(execFileSync("python3", ["-c", PY, ...files], { encoding: "utf8", maxBuffer: 64 << 20 })) as Record<string, { task: string; entries: [string, string, Record<string, number | "NaN">][] }>;
+  const py = JSON.parse(execFileSync("python3", ["-c", PY, ...files], { encoding: "utf8", maxBuffer: 64 << 20 })) as Record<
+    string,
+    { task: string; entries: [string, string, Record<string, number | "NaN">][] }
+  >;
   for (const f of files) {
     const r = readResultFile(f, "compare");
     const want = py[f]!;
     assert.equal(r.task, want.task, f);
     assert.deepEqual(
-      r.scores.map((s) => [s.split, s.subset, Object.fromEntries(Object.entries(s.metrics).map(([k, v]) => [k, Number.isNaN(v) ? "NaN" : v]))]),
+      r.scores.map((s) => [
+        s.split,
+        s.subset,
+        Object.fromEntries(Object.entries(s.metrics).map(([k, v]) => [k, Number.isNaN(v) ? "NaN" : v])),
+      ]),
       want.entries,
       f,
     );
@@ -66,7 +75,10 @@ test("every real mteb result file is read, values exactly as Python reads them",
 test("the sample as a tree of many models: compared and checked model by model, against itself", { skip }, () => {
   const set = loadResultSet(SAMPLE, "check");
   assert.ok(set.models.length >= 20, `models: ${set.models.length}`);
-  assert.ok(set.results.has("Alibaba-NLP__gme-Qwen2-VL-2B-Instruct/external: T2Reranking"), "the external/ file (mteb_version null) is read");
+  assert.ok(
+    set.results.has("Alibaba-NLP__gme-Qwen2-VL-2B-Instruct/external: T2Reranking"),
+    "the external/ file (mteb_version null) is read",
+  );
   const gate = findRegressions(set, loadResultSet(SAMPLE, "check"), 0.002, ["all"]);
   assert.equal(gate.regressions.length, 0);
   assert.deepEqual(gate.missing, []);
@@ -83,7 +95,13 @@ test("mteb 1.x against 2.x of the same task: renamed metrics mapped with one not
   const v1 = loadResultSet(join(SAMPLE, "intfloat__multilingual-e5-small/no_revision_available"), "compare"); // mteb 1.1.1.dev0
   const v2 = loadResultSet(join(SAMPLE, "intfloat__multilingual-e5-small/fd1525a9fd15316a2d503bf26ab031a61d056e98"), "compare"); // 2.x
   const c = compareSets([v1, v2], "compare");
-  assert.deepEqual(c.rows.map((r) => [r.task, r.split, r.metric]), [["T2Reranking", "dev", "map"], ["T2Reranking", "dev", "mrr"]]);
+  assert.deepEqual(
+    c.rows.map((r) => [r.task, r.split, r.metric]),
+    [
+      ["T2Reranking", "dev", "map"],
+      ["T2Reranking", "dev", "mrr"],
+    ],
+  );
   const mapRow = c.rows[0]!;
   assert.equal(mapRow.others[0]!.value, 0.65718); // the 2.x file's map_at_1000
   const mapped = c.notes.filter((n) => n.includes("map_at_1000 → map, mrr_at_10 → mrr"));
@@ -91,8 +109,14 @@ test("mteb 1.x against 2.x of the same task: renamed metrics mapped with one not
   // Against a 1.39-era file whose main score is map too, main_score itself is compared.
   const v139 = loadResultSet(join(SAMPLE, "intfloat__multilingual-e5-small/e4ce9877abf3edfe10b0d82785e83bdcb973e22e"), "compare");
   const all = compareSets([v139, v2], "compare", ["main_score"]);
-  assert.deepEqual(all.rows.map((r) => r.metric), ["main_score"]);
+  assert.deepEqual(
+    all.rows.map((r) => r.metric),
+    ["main_score"],
+  );
   // 2.x-only metrics are listed in one note, not dropped.
   const every = compareSets([v1, v2], "compare", ["all"]);
-  assert.ok(every.notes.some((n) => /T2Reranking dev: metrics .*ndcg_at_10.* only in B/.test(n)), every.notes.join("\n"));
+  assert.ok(
+    every.notes.some((n) => /T2Reranking dev: metrics .*ndcg_at_10.* only in B/.test(n)),
+    every.notes.join("\n"),
+  );
 });

@@ -11,13 +11,20 @@ test("readPerQuery: a sidecar that cannot be read is an input error naming the f
   mkdirSync(path);
   assert.throws(
     () => readPerQuery(path, "compare"),
-    (e: unknown) => e instanceof BenchError && e.exitCode === ExitCode.Input && e.message.startsWith(`compare: cannot read per-query file ${path}: `),
+    (e: unknown) =>
+      e instanceof BenchError && e.exitCode === ExitCode.Input && e.message.startsWith(`compare: cannot read per-query file ${path}: `),
   );
 });
 
 test("readPerQuery: malformed lines name the file and the line", () => {
-  const path = put(join(tempDir(), "T.per_query.jsonl"), '{"row": 0, "query": "q", "ap": 1, "rr": 1}\n{"row": 0, "query": "q", "ap": 0.5, "rr": 1}\n');
-  assert.throws(() => readPerQuery(path, "check"), (e: unknown) => e instanceof BenchError && e.message === `check: ${path} line 2: row 0 appears twice`);
+  const path = put(
+    join(tempDir(), "T.per_query.jsonl"),
+    '{"row": 0, "query": "q", "ap": 1, "rr": 1}\n{"row": 0, "query": "q", "ap": 0.5, "rr": 1}\n',
+  );
+  assert.throws(
+    () => readPerQuery(path, "check"),
+    (e: unknown) => e instanceof BenchError && e.message === `check: ${path} line 2: row 0 appears twice`,
+  );
 });
 
 test("readPerQuery: a perfect AP's float noise (1.0000000000000002, sklearn's formula) is accepted; 1.0001 is not", () => {

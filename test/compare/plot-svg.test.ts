@@ -43,7 +43,17 @@ test("the SVG is well-formed XML with one panel per series, bars, mean, CI band,
     return;
   }
   const d = Array.from({ length: 60 }, (_, i) => (i - 20) / 200);
-  const svg = renderPlotSvg([series(d), series(d.map((x) => -x), 2, "A<&>\"Task")], ["base", "b", "c"]);
+  const svg = renderPlotSvg(
+    [
+      series(d),
+      series(
+        d.map((x) => -x),
+        2,
+        'A<&>"Task',
+      ),
+    ],
+    ["base", "b", "c"],
+  );
   const s = inspect(svg);
   assert.equal(s.root, "{http://www.w3.org/2000/svg}svg");
   assert.equal(s.groups, 2);
@@ -57,7 +67,10 @@ test("the SVG is well-formed XML with one panel per series, bars, mean, CI band,
   assert.ok(s.texts.includes("ΔAP (B − A)"));
   assert.ok(s.texts.includes("ΔAP (C − A)"));
   assert.ok(s.texts.includes("queries, sorted by ΔAP"));
-  assert.ok(s.texts.some((x) => x.startsWith('A<&>"Task test: AP(C) − AP(A) per query, sorted (n = 60)')), "special characters escaped and read back");
+  assert.ok(
+    s.texts.some((x) => x.startsWith('A<&>"Task test: AP(C) − AP(A) per query, sorted (n = 60)')),
+    "special characters escaped and read back",
+  );
   assert.ok(s.texts.some((x) => /^mean \+0\.0475, 95% CI \[\+0\.\d{4}, \+0\.\d{4}\], sign-flip p = /.test(x)));
   assert.ok(s.texts.includes("0"), "zero tick labelled");
 });

@@ -17,7 +17,13 @@ function side(tasks: Record<string, Record<string, Record<string, number>>>, sha
       perQueryPath: null,
       datasetSha256: sha,
       model: "",
-      scores: Object.entries(splits).map(([split, metrics]) => ({ split, subset: "default", metrics, mainScore: metrics.map ?? null, mainMetric: "map" in metrics ? "map" : null })),
+      scores: Object.entries(splits).map(([split, metrics]) => ({
+        split,
+        subset: "default",
+        metrics,
+        mainScore: metrics.map ?? null,
+        mainMetric: "map" in metrics ? "map" : null,
+      })),
     });
   }
   return { label: "x", results, models: [""] };
@@ -28,7 +34,10 @@ test("falls beyond the tolerance are regressions; exactly the tolerance and rise
   const cand = side({ T: { test: { map: 0.666, mrr: 0.7979, recall_at_10: 0.95 } } });
   const g = findRegressions(base, cand, 0.002, ["all"]);
   assert.equal(g.compared, 3);
-  assert.deepEqual(g.regressions.map((r) => r.metric), ["mrr"]);
+  assert.deepEqual(
+    g.regressions.map((r) => r.metric),
+    ["mrr"],
+  );
   assert.ok(Math.abs(g.regressions[0]!.delta + 0.0021) < 1e-12);
   assert.ok(Math.abs(g.largestDrop - 0.0021) < 1e-12);
   assert.deepEqual(findRegressions(base, cand, 0.0021, ["all"]).regressions, []);
@@ -38,8 +47,16 @@ test("falls beyond the tolerance are regressions; exactly the tolerance and rise
 });
 
 test("NaN: a candidate that becomes NaN regressed; a NaN baseline holds nothing against the candidate", () => {
-  const g = findRegressions(side({ T: { test: { a: 0.5, b: Number.NaN, c: Number.NaN } } }), side({ T: { test: { a: Number.NaN, b: 0.1, c: Number.NaN } } }), 0.002, ["all"]);
-  assert.deepEqual(g.regressions.map((r) => r.metric), ["a"]);
+  const g = findRegressions(
+    side({ T: { test: { a: 0.5, b: Number.NaN, c: Number.NaN } } }),
+    side({ T: { test: { a: Number.NaN, b: 0.1, c: Number.NaN } } }),
+    0.002,
+    ["all"],
+  );
+  assert.deepEqual(
+    g.regressions.map((r) => r.metric),
+    ["a"],
+  );
   assert.ok(Number.isNaN(g.regressions[0]!.delta));
   assert.equal(g.compared, 3);
 });
@@ -54,11 +71,19 @@ test("missing tasks, splits and metrics are reported, extra candidate tasks note
   assert.deepEqual(onlyMap.missing, []);
   assert.equal(onlyMap.compared, 1);
   // --metric filters the missing-results report too: a task or split without the metric is not "missing".
-  const recall = findRegressions(side({ T: { test: { recall_at_10: 0.5 }, dev: { map: 0.5 } }, U: { test: { map: 0.5 } } }), side({ T: { test: { recall_at_10: 0.5 } } }), 0.002, ["recall_at_10"]);
+  const recall = findRegressions(
+    side({ T: { test: { recall_at_10: 0.5 }, dev: { map: 0.5 } }, U: { test: { map: 0.5 } } }),
+    side({ T: { test: { recall_at_10: 0.5 } } }),
+    0.002,
+    ["recall_at_10"],
+  );
   assert.deepEqual(recall.missing, []);
   assert.equal(recall.compared, 1);
   // An unknown --metric name is a usage error naming it (a typo must not shrink the gate to nothing).
-  assert.throws(() => findRegressions(base, cand, 0.002, ["mrr", "mapp"]), (e: unknown) => e instanceof BenchError && e.exitCode === ExitCode.Usage && /--metric mapp: no such metric/.test(e.message));
+  assert.throws(
+    () => findRegressions(base, cand, 0.002, ["mrr", "mapp"]),
+    (e: unknown) => e instanceof BenchError && e.exitCode === ExitCode.Usage && /--metric mapp: no such metric/.test(e.message),
+  );
 });
 
 test("different data files (bench.json sha256) are reported, unknown provenance is not", () => {

@@ -58,7 +58,10 @@ test("markdown: legend, one header + separator + one line per row, CI/p columns 
   assert.equal(table.length, 4);
   assert.equal(table[0], "| task | split | metric | A | B | Δ B−A | Δ% B | 95% CI B−A | p B | C | Δ C−A | Δ% C |");
   assert.equal(table[1], "|---|---|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|");
-  assert.equal(table[2], "| T2Reranking | test | map | 0.5000 | 0.6125 | +0.1125 | +22.50% | [+0.0625, +0.1750] | 0.125 | 0.4900 | -0.0100 | -2.00% |");
+  assert.equal(
+    table[2],
+    "| T2Reranking | test | map | 0.5000 | 0.6125 | +0.1125 | +22.50% | [+0.0625, +0.1750] | 0.125 | 0.4900 | -0.0100 | -2.00% |",
+  );
   assert.equal(table[3], "| T2Reranking | test (subset zh) | nAUC_map_max | NaN | 0.3000 | NaN | — |  |  | — | — | — |");
   for (const row of table) assert.equal(row.split(/(?<!\\)\|/).length, table[0]!.split("|").length, `column count of ${row}`);
   assert.match(md, /\n- significance skipped for T2Reranking test: no per-query data in C \(runs\/c\)\n$/);
@@ -72,7 +75,12 @@ test("json: schema, sides, per-row values and deltas, NaN as null", () => {
     { side: "B", path: "runs/b" },
     { side: "C", path: "runs/c" },
   ]);
-  assert.deepEqual(doc.statistics, { ci: "paired percentile bootstrap, 95%", test: "paired sign-flip, two-sided", resamples: 10000, seed: 42 });
+  assert.deepEqual(doc.statistics, {
+    ci: "paired percentile bootstrap, 95%",
+    test: "paired sign-flip, two-sided",
+    resamples: 10000,
+    seed: 42,
+  });
   assert.equal(doc.rows.length, 2);
   const [map, nauc] = doc.rows;
   assert.deepEqual(map.values, [0.5, 0.6125, 0.49]);

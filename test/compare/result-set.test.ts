@@ -7,7 +7,12 @@ import { perQuery, put, tempDir, writeBenchMteb, writeV111, writeV111x, writeV2 
 
 test("a results tree: model_meta.json and *.bench.json are skipped, sidecars found", () => {
   const dir = tempDir();
-  writeBenchMteb(dir, "T2Reranking", { map: 0.5, mrr: 0.5 }, perQuery(2, () => 0.5));
+  writeBenchMteb(
+    dir,
+    "T2Reranking",
+    { map: 0.5, mrr: 0.5 },
+    perQuery(2, () => 0.5),
+  );
   writeBenchMteb(dir, "MMarcoReranking", { map: 0.3, mrr: 0.4 });
   const set = loadResultSet(dir, "compare");
   assert.deepEqual([...set.results.keys()].sort(), ["MMarcoReranking", "T2Reranking"]);
@@ -39,14 +44,20 @@ test("a tree of several models is keyed by model directory and task (compared mo
   // A tree against one model cannot be paired without guessing: say so.
   const one = loadResultSet(join(dir, "bm25"), "compare");
   assert.deepEqual([...one.results.keys()], ["T2Reranking"]);
-  assert.throws(() => checkComparable([set, one], "compare", ["A", "B"]), /compare: A holds results of 2 model directories .* point at one model's directory/);
+  assert.throws(
+    () => checkComparable([set, one], "compare", ["A", "B"]),
+    /compare: A holds results of 2 model directories .* point at one model's directory/,
+  );
 });
 
 test("the same task twice in one directory is ambiguous", () => {
   const dir = tempDir();
   const f = writeBenchMteb(dir, "T2Reranking", { map: 0.5, mrr: 0.5 });
   put(join(dirname(f), "Copy.json"), readFileSync(f, "utf8"));
-  assert.throws(() => loadResultSet(dir, "compare"), /compare: .* holds results for task T2Reranking twice in one directory \(.*Copy\.json and .*T2Reranking\.json\)/);
+  assert.throws(
+    () => loadResultSet(dir, "compare"),
+    /compare: .* holds results for task T2Reranking twice in one directory \(.*Copy\.json and .*T2Reranking\.json\)/,
+  );
 });
 
 test("missing paths and empty directories are errors; stray JSON under a directory is a warning naming it", () => {
@@ -55,7 +66,10 @@ test("missing paths and empty directories are errors; stray JSON under a directo
   mkdirSync(join(dir, "empty"));
   assert.throws(() => loadResultSet(join(dir, "empty"), "check"), /check: .*empty holds no result files/);
   put(join(dir, "stray", "config.json"), '{"lr": 1e-5}');
-  assert.throws(() => loadResultSet(join(dir, "stray"), "compare"), /stray holds no readable result file; .*config\.json: unknown result layout/);
+  assert.throws(
+    () => loadResultSet(join(dir, "stray"), "compare"),
+    /stray holds no readable result file; .*config\.json: unknown result layout/,
+  );
   // Beside a real result, the stray file is skipped with a warning; given alone as a file, it is an error.
   writeBenchMteb(join(dir, "stray"), "T2Reranking", { map: 0.5, mrr: 0.5 });
   const lines: string[] = [];
@@ -70,7 +84,10 @@ test("missing paths and empty directories are errors; stray JSON under a directo
   assert.throws(() => loadResultSet(join(dir, "stray", "config.json"), "compare"), /unknown result layout/);
   // Garbage values are errors even under a directory: they are a result file, and wrong.
   const bad = writeBenchMteb(join(dir, "garbage"), "T2Reranking", { map: 5, mrr: 0.5 });
-  assert.throws(() => loadResultSet(join(dir, "garbage"), "check"), new RegExp(`${bad.replace(/[.*+?^${}()|[\]\\]/g, "\\$&")}: test metric "map" is 5`));
+  assert.throws(
+    () => loadResultSet(join(dir, "garbage"), "check"),
+    new RegExp(`${bad.replace(/[.*+?^${}()|[\]\\]/g, "\\$&")}: test metric "map" is 5`),
+  );
 });
 
 test("bench's provenance is read under the new name and the old <Task>.bench.json; neither is a result", () => {
@@ -86,10 +103,15 @@ test("bench's provenance is read under the new name and the old <Task>.bench.jso
 test("mteb 2.x experiments/ folders and external/ directories are their own model directories, not 'the task twice'", () => {
   const dir = tempDir();
   const entry = '{"map": 0.5, "mrr": 0.5, "main_score": 0.5, "hf_subset": "default", "languages": ["cmn-Hans"]}';
-  const file = (v: string | null) => `{"task_name": "T2Reranking", "dataset_revision": "r", "mteb_version": ${v === null ? "null" : `"${v}"`}, "scores": {"dev": [${entry}]}, "evaluation_time": null}`;
+  const file = (v: string | null) =>
+    `{"task_name": "T2Reranking", "dataset_revision": "r", "mteb_version": ${v === null ? "null" : `"${v}"`}, "scores": {"dev": [${entry}]}, "evaluation_time": null}`;
   put(join(dir, "org__m", "rev1", "T2Reranking.json"), file("2.1.0"));
   put(join(dir, "org__m", "rev1", "experiments", "lr-1e-5", "T2Reranking.json"), file("2.1.0"));
   put(join(dir, "org__m", "external", "T2Reranking.json"), file(null));
   const set = loadResultSet(dir, "check");
-  assert.deepEqual([...set.results.keys()].sort(), ["org__m/external: T2Reranking", "org__m/rev1/experiments/lr-1e-5: T2Reranking", "org__m/rev1: T2Reranking"]);
+  assert.deepEqual([...set.results.keys()].sort(), [
+    "org__m/external: T2Reranking",
+    "org__m/rev1/experiments/lr-1e-5: T2Reranking",
+    "org__m/rev1: T2Reranking",
+  ]);
 });

@@ -9,7 +9,11 @@ import { detectFormat, loadDatasetFile } from "../../src/data/load.js";
 import type { RerankRow } from "../../src/data/types.js";
 import { SAMPLE, arrowBytes, benchError, parquetBytes, tempDir } from "./fixtures.js";
 
-const many: RerankRow[] = Array.from({ length: 5 }, (_, i) => ({ query: `查询${i}`, positive: i % 2 ? [] : [`正${i}`], negative: [`负${i}-0`, `负${i}-1`] }));
+const many: RerankRow[] = Array.from({ length: 5 }, (_, i) => ({
+  query: `查询${i}`,
+  positive: i % 2 ? [] : [`正${i}`],
+  negative: [`负${i}-0`, `负${i}-1`],
+}));
 
 for (const format of ["stream", "file"] as const) {
   test(`arrow ${format}: Chinese text, empty lists, several record batches, HF schema metadata`, () => {
@@ -23,7 +27,10 @@ for (const format of ["stream", "file"] as const) {
 
   test(`arrow ${format}: large_utf8 and large_list (supported by apache-arrow 21.2.0)`, () => {
     const bytes = arrowBytes(SAMPLE, format, { largeUtf8: true, largeList: true });
-    assert.deepEqual(tableFromIPC(bytes).schema.fields.map((f) => String(f.type)), ["LargeUtf8", "LargeList<LargeUtf8>", "LargeList<LargeUtf8>"]);
+    assert.deepEqual(
+      tableFromIPC(bytes).schema.fields.map((f) => String(f.type)),
+      ["LargeUtf8", "LargeList<LargeUtf8>", "LargeList<LargeUtf8>"],
+    );
     assert.deepEqual(parseArrow(bytes, "/d/x.arrow", format), SAMPLE);
   });
 }
@@ -45,7 +52,10 @@ test("arrow: a null list names the row index across batches", () => {
   const rows = many.map((r) => ({ ...r })) as unknown as Record<string, unknown>[];
   rows[4]!.negative = null;
   const bytes = arrowBytes(rows as unknown as RerankRow[], "stream", { batchSize: 2 });
-  assert.throws(() => parseArrow(bytes, "/d/x.arrow", "stream"), benchError(/^data: \/d\/x\.arrow row 4: field "negative" must be an array of strings, got null$/));
+  assert.throws(
+    () => parseArrow(bytes, "/d/x.arrow", "stream"),
+    benchError(/^data: \/d\/x\.arrow row 4: field "negative" must be an array of strings, got null$/),
+  );
 });
 
 test("arrow: missing column, corrupt bytes, empty table are clear one-line errors", async () => {
@@ -54,7 +64,10 @@ test("arrow: missing column, corrupt bytes, empty table are clear one-line error
     const { tableToIPC, tableFromArrays } = await import("apache-arrow");
     const noNeg = join(dir, "noneg.arrow");
     writeFileSync(noNeg, tableToIPC(tableFromArrays({ query: ["a"], positive: ["b"] }), "stream"));
-    await assert.rejects(loadDatasetFile(noNeg), benchError(/^data: .*noneg\.arrow: arrow column "negative" missing \(columns: query, positive\)/));
+    await assert.rejects(
+      loadDatasetFile(noNeg),
+      benchError(/^data: .*noneg\.arrow: arrow column "negative" missing \(columns: query, positive\)/),
+    );
 
     const full = arrowBytes(many, "file");
     const corrupt = join(dir, "corrupt.arrow");
@@ -66,7 +79,10 @@ test("arrow: missing column, corrupt bytes, empty table are clear one-line error
     const cutStream = join(dir, "cut.arrow");
     writeFileSync(cutStream, stream.subarray(0, stream.length - 8));
     assert.equal(tableFromIPC(stream.subarray(0, stream.length - 8)).numRows, 5, "premise: apache-arrow alone does not notice");
-    await assert.rejects(loadDatasetFile(cutStream), benchError(/^data: cannot read .*cut\.arrow as arrow stream: truncated: no end-of-stream marker/));
+    await assert.rejects(
+      loadDatasetFile(cutStream),
+      benchError(/^data: cannot read .*cut\.arrow as arrow stream: truncated: no end-of-stream marker/),
+    );
     for (const frac of [0.3, 0.6, 0.95]) {
       writeFileSync(cutStream, stream.subarray(0, Math.floor(stream.length * frac)));
       await assert.rejects(loadDatasetFile(cutStream), benchError(/^data: cannot read .*cut\.arrow as arrow stream: [^\n]+$/));

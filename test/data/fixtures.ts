@@ -53,9 +53,18 @@ export function arrowTable(rows: RerankRow[], shape: ArrowShape = {}): Table {
   for (let i = 0; i < rows.length; i += size) {
     const chunk = rows.slice(i, i + size);
     const t = new Table({
-      query: vector(types.query, chunk.map((r) => r.query)),
-      positive: vector(types.positive, chunk.map((r) => r.positive)),
-      negative: vector(types.negative, chunk.map((r) => r.negative)),
+      query: vector(
+        types.query,
+        chunk.map((r) => r.query),
+      ),
+      positive: vector(
+        types.positive,
+        chunk.map((r) => r.positive),
+      ),
+      negative: vector(
+        types.negative,
+        chunk.map((r) => r.negative),
+      ),
     });
     batches.push(...t.batches);
   }

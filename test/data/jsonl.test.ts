@@ -34,11 +34,18 @@ test("a malformed line names the file and the 1-based line (blank lines counted)
 
 test("a bad field names file, line and field", () => {
   const text = '{"query":"a","positive":[],"negative":[]}\n{"query":"b","positive":["ok",5],"negative":[]}\n';
-  assert.throws(() => parseJsonl(enc(text), "/d/t.jsonl"), benchError(/^data: \/d\/t\.jsonl line 2: field "positive\[1\]" must be a string, got number 5$/));
+  assert.throws(
+    () => parseJsonl(enc(text), "/d/t.jsonl"),
+    benchError(/^data: \/d\/t\.jsonl line 2: field "positive\[1\]" must be a string, got number 5$/),
+  );
 });
 
 test("invalid UTF-8 names the line", () => {
-  const bytes = new Uint8Array([...enc('{"query":"a","positive":[],"negative":[]}\n{"query":"'), 0xff, ...enc('","positive":[],"negative":[]}\n')]);
+  const bytes = new Uint8Array([
+    ...enc('{"query":"a","positive":[],"negative":[]}\n{"query":"'),
+    0xff,
+    ...enc('","positive":[],"negative":[]}\n'),
+  ]);
   assert.throws(() => parseJsonl(bytes, "/d/t.jsonl"), benchError(/^data: \/d\/t\.jsonl line 2: not valid UTF-8$/));
 });
 
@@ -49,6 +56,9 @@ test("JSON array of records (to_json(lines=False)) with row indexes in errors", 
     { query: "a", positive: ["p"], negative: [] },
     { query: "b", positive: [], negative: ["n"] },
   ]);
-  assert.throws(() => parseJsonArray(enc('[{"query":"a","positive":[],"negative":[]},{"query":"b"}]'), "/d/t.json"), benchError(/^data: \/d\/t\.json row 1: field "positive"/));
+  assert.throws(
+    () => parseJsonArray(enc('[{"query":"a","positive":[],"negative":[]},{"query":"b"}]'), "/d/t.json"),
+    benchError(/^data: \/d\/t\.json row 1: field "positive"/),
+  );
   assert.throws(() => parseJsonArray(enc('[{"query":"a",'), "/d/t.json"), benchError(/^data: \/d\/t\.json: malformed JSON/));
 });

@@ -39,11 +39,19 @@ test("missing, empty, unknown-format and blank-only files are clear errors", asy
   try {
     await assert.rejects(loadDatasetFile(join(dir, "nope.jsonl")), benchError(/^data: cannot read .*nope\.jsonl: no such file$/));
     writeFileSync(join(dir, "empty.jsonl"), "");
-    await assert.rejects(loadDatasetFile(join(dir, "empty.jsonl")), benchError(/^data: cannot detect the format of .*empty\.jsonl \(the file is empty\)/));
+    await assert.rejects(
+      loadDatasetFile(join(dir, "empty.jsonl")),
+      benchError(/^data: cannot detect the format of .*empty\.jsonl \(the file is empty\)/),
+    );
     writeFileSync(join(dir, "blank.jsonl"), "\uFEFF\r\n\r\n");
     await assert.rejects(loadDatasetFile(join(dir, "blank.jsonl")), benchError(/^data: cannot detect the format of .*blank\.jsonl/));
     writeFileSync(join(dir, "csv.txt"), "query,positive\n");
-    await assert.rejects(loadDatasetFile(join(dir, "csv.txt")), benchError(/^data: cannot detect the format of .*csv\.txt \(first bytes 71756572792c706f\); expected JSONL\/JSON, Arrow IPC \(stream or file\) or Parquet$/));
+    await assert.rejects(
+      loadDatasetFile(join(dir, "csv.txt")),
+      benchError(
+        /^data: cannot detect the format of .*csv\.txt \(first bytes 71756572792c706f\); expected JSONL\/JSON, Arrow IPC \(stream or file\) or Parquet$/,
+      ),
+    );
     writeFileSync(join(dir, "arr.json"), "[]");
     await assert.rejects(loadDatasetFile(join(dir, "arr.json")), benchError(/^data: .*arr\.json has no rows \(empty json dataset\)$/));
   } finally {

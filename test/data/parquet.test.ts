@@ -25,14 +25,20 @@ for (const codec of ["SNAPPY", "ZSTD", "UNCOMPRESSED"] as const) {
 }
 
 test("parquet: large_string / large_list columns and list queries", async () => {
-  const rows: RerankRow[] = [{ query: ["子一", "子二"], positive: ["p"], negative: [] }, ...SAMPLE.map((r) => ({ ...r, query: [r.query as string] }))];
+  const rows: RerankRow[] = [
+    { query: ["子一", "子二"], positive: ["p"], negative: [] },
+    ...SAMPLE.map((r) => ({ ...r, query: [r.query as string] })),
+  ];
   assert.deepEqual(await parseParquet(parquetBytes(rows, "ZSTD", { largeUtf8: true, largeList: true }), "/d/x.parquet"), rows);
 });
 
 test("parquet: a null list names the row index", async () => {
   const rows = SAMPLE.map((r) => ({ ...r })) as unknown as Record<string, unknown>[];
   rows[2]!.positive = null;
-  await assert.rejects(parseParquet(parquetBytes(rows as unknown as RerankRow[], "SNAPPY"), "/d/x.parquet"), benchError(/^data: \/d\/x\.parquet row 2: field "positive" must be an array of strings, got (null|nothing)/));
+  await assert.rejects(
+    parseParquet(parquetBytes(rows as unknown as RerankRow[], "SNAPPY"), "/d/x.parquet"),
+    benchError(/^data: \/d\/x\.parquet row 2: field "positive" must be an array of strings, got (null|nothing)/),
+  );
 });
 
 test("parquet: corrupt, truncated, missing-column and empty files are one-line errors", async () => {
@@ -51,7 +57,10 @@ test("parquet: corrupt, truncated, missing-column and empty files are one-line e
 
     const noNeg = join(dir, "noneg.parquet");
     writeFileSync(noNeg, writeParquet(WasmTable.fromIPCStream(tableToIPC(tableFromArrays({ query: ["a"], positive: ["b"] }), "stream"))));
-    await assert.rejects(loadDatasetFile(noNeg), benchError(/^data: .*noneg\.parquet: parquet column "negative" missing \(columns: query, positive\)/));
+    await assert.rejects(
+      loadDatasetFile(noNeg),
+      benchError(/^data: .*noneg\.parquet: parquet column "negative" missing \(columns: query, positive\)/),
+    );
 
     const empty = join(dir, "empty.parquet");
     writeFileSync(empty, parquetBytes([], "SNAPPY"));

@@ -13,7 +13,10 @@ const jsonl = SAMPLE.map((r) => JSON.stringify(r)).join("\n");
 test("non-regular files are refused: a character device (/dev/zero), a FIFO, a directory", async () => {
   const { dir, cleanup } = tempDir();
   try {
-    await assert.rejects(loadDatasetFile("/dev/zero"), benchError(/^data: \/dev\/zero is a character device, not a regular file; give a data file$/));
+    await assert.rejects(
+      loadDatasetFile("/dev/zero"),
+      benchError(/^data: \/dev\/zero is a character device, not a regular file; give a data file$/),
+    );
     const fifo = join(dir, "pipe.jsonl");
     execFileSync("mkfifo", [fifo]);
     // Opening a FIFO for reading would block until a writer comes: the refusal must come from stat alone.
@@ -32,7 +35,14 @@ test("a file over the cap is refused naming the cap; at the cap it is read whole
     writeFileSync(f, jsonl);
     const n = Buffer.byteLength(jsonl);
     assert.deepEqual(await readInputFile(f, "data", n), Buffer.from(jsonl));
-    await assert.rejects(readInputFile(f, "data", n - 1), benchError(new RegExp(`^data: .*d\\.jsonl is larger than ${n - 1} bytes, the most bench reads into memory \\(MAX_INPUT_BYTES in src/data/read-input\\.ts\\)$`)));
+    await assert.rejects(
+      readInputFile(f, "data", n - 1),
+      benchError(
+        new RegExp(
+          `^data: .*d\\.jsonl is larger than ${n - 1} bytes, the most bench reads into memory \\(MAX_INPUT_BYTES in src/data/read-input\\.ts\\)$`,
+        ),
+      ),
+    );
     assert.equal(MAX_INPUT_BYTES, 2 ** 31);
     assert.equal((await loadDatasetFile(f)).rows.length, SAMPLE.length);
   } finally {

@@ -42,8 +42,22 @@ test("--input: a file, no task provenance", async () => {
 test("T2Reranking: downloaded from the hub at its pinned revision into $HF_HOME/hub, then reused offline", async () => {
   const ds = await resolveDataset({ task: "T2Reranking" });
   assert.deepEqual(ds.rows, SAMPLE);
-  const expectedPath = join(fake.home, "hub", "datasets--C-MTEB--T2Reranking", "snapshots", "76631901a18387f85eaa53e5450019b87ad58ef9", "data", "dev-00000-of-00001-65d96bde8023d9b9.parquet");
-  assert.deepEqual(ds.source, { path: expectedPath, format: "parquet", sha256: sha(t2Parquet), task: "T2Reranking", revision: "76631901a18387f85eaa53e5450019b87ad58ef9" });
+  const expectedPath = join(
+    fake.home,
+    "hub",
+    "datasets--C-MTEB--T2Reranking",
+    "snapshots",
+    "76631901a18387f85eaa53e5450019b87ad58ef9",
+    "data",
+    "dev-00000-of-00001-65d96bde8023d9b9.parquet",
+  );
+  assert.deepEqual(ds.source, {
+    path: expectedPath,
+    format: "parquet",
+    sha256: sha(t2Parquet),
+    task: "T2Reranking",
+    revision: "76631901a18387f85eaa53e5450019b87ad58ef9",
+  });
   // The task names no file: the listing at the pinned revision, then the dev split's one shard.
   assert.deepEqual(
     fake.hub.hubRequests.map((r) => r.url),
@@ -67,14 +81,32 @@ test("a local task reads tasks/<local>; a pinned sha256 is checked", async () =>
     mkdirSync(join(dir, "data"));
     writeFileSync(join(dir, "data", "s.jsonl"), jsonl);
     const task = (name: string, dataset: object): void =>
-      writeFileSync(join(dir, `${name}.json`), JSON.stringify({ name, description: "d", type: "Reranking", dataset, eval_split: "test", eval_langs: ["cmn-Hans"], main_score: "map", reference: null }));
+      writeFileSync(
+        join(dir, `${name}.json`),
+        JSON.stringify({
+          name,
+          description: "d",
+          type: "Reranking",
+          dataset,
+          eval_split: "test",
+          eval_langs: ["cmn-Hans"],
+          main_score: "map",
+          reference: null,
+        }),
+      );
     task("Good", { local: "data/s.jsonl", sha256: sha(jsonl) });
     task("Stale", { local: "data/s.jsonl", sha256: "0".repeat(64) });
     const ds = await resolveDataset({ task: "Good", tasksDir: dir });
     assert.deepEqual(ds.rows, SAMPLE);
     assert.deepEqual(ds.source, { path: join(dir, "data", "s.jsonl"), format: "jsonl", sha256: sha(jsonl), task: "Good", revision: null });
-    await assert.rejects(resolveDataset({ task: "Stale", tasksDir: dir }), benchError(/^data: task Stale: .*s\.jsonl has sha256 [0-9a-f]{64}, the task pins 0{64}$/));
-    await assert.rejects(resolveDataset({ task: "Missing", tasksDir: dir }), benchError(/^data: unknown task "Missing"; known tasks: Good, Stale$/));
+    await assert.rejects(
+      resolveDataset({ task: "Stale", tasksDir: dir }),
+      benchError(/^data: task Stale: .*s\.jsonl has sha256 [0-9a-f]{64}, the task pins 0{64}$/),
+    );
+    await assert.rejects(
+      resolveDataset({ task: "Missing", tasksDir: dir }),
+      benchError(/^data: unknown task "Missing"; known tasks: Good, Stale$/),
+    );
   } finally {
     cleanup();
   }

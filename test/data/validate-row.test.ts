@@ -8,13 +8,18 @@ const where = "/x/d.jsonl line 7";
 function rejects(rec: unknown, pattern: RegExp): void {
   assert.throws(
     () => validateRow(rec, where),
-    (e: unknown) => e instanceof BenchError && e.exitCode === ExitCode.Input && e.message.startsWith(`data: ${where}: `) && pattern.test(e.message),
+    (e: unknown) =>
+      e instanceof BenchError && e.exitCode === ExitCode.Input && e.message.startsWith(`data: ${where}: `) && pattern.test(e.message),
   );
 }
 
 test("accepts string and list queries and drops extra fields", () => {
   assert.deepEqual(validateRow({ query: "q", positive: ["a"], negative: [], id: 3 }, where), { query: "q", positive: ["a"], negative: [] });
-  assert.deepEqual(validateRow({ query: ["q1", "q2"], positive: [], negative: ["b"] }, where), { query: ["q1", "q2"], positive: [], negative: ["b"] });
+  assert.deepEqual(validateRow({ query: ["q1", "q2"], positive: [], negative: ["b"] }, where), {
+    query: ["q1", "q2"],
+    positive: [],
+    negative: ["b"],
+  });
 });
 
 test("names the field and what was expected", () => {

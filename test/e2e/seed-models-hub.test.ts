@@ -25,7 +25,10 @@ import { torchSkipReason } from "../train/helpers.js";
 const ROBERTA_COMMIT = "e0ec0ed7aef0b6f3fec3c7a6d8d3a5fa4d7b2f6c";
 const skip = torchSkipReason();
 const work = mkdtempSync(join(tmpdir(), "bench-seed-hub-"));
-const sample = readFileSync(join(repoRoot, "tasks/data/zh-sample.jsonl"), "utf8").trim().split("\n").map((l) => JSON.parse(l) as Row);
+const sample = readFileSync(join(repoRoot, "tasks/data/zh-sample.jsonl"), "utf8")
+  .trim()
+  .split("\n")
+  .map((l) => JSON.parse(l) as Row);
 const data = join(work, "sample.jsonl");
 let hub: FakeHub | null = null;
 let m3Dir = "";
@@ -55,7 +58,14 @@ before(async () => {
   m3Dir = writeBgeM3Repo(join(work, "bge-m3"), { texts: sample.flatMap((r) => [r.query, ...r.positive, ...r.negative].flat()) });
   const roberta = writeChineseRobertaLayout(join(work, "roberta"));
   const placeholders = (repoId: string, commit: string, names: string[]): ServedFile[] =>
-    names.map((filename) => ({ repoType: "model", repoId, commit, filename, content: new TextEncoder().encode(`never fetched: ${filename}\n`), lfs: true }));
+    names.map((filename) => ({
+      repoType: "model",
+      repoId,
+      commit,
+      filename,
+      content: new TextEncoder().encode(`never fetched: ${filename}\n`),
+      lfs: true,
+    }));
   hub = await startFakeHub([
     ...serve(m3Dir, "BAAI/bge-m3", BGE_M3_COMMIT),
     ...placeholders("BAAI/bge-m3", BGE_M3_COMMIT, ["long.jpg", "imgs/bm25.jpg", "imgs/mkqa.jpg"]),
@@ -72,7 +82,17 @@ after(async () => {
 function bench(args: string[], env: NodeJS.ProcessEnv = {}): Promise<{ code: number | null; stdout: string; stderr: string }> {
   const child = spawn(process.execPath, cliArgv(args), {
     cwd: work,
-    env: { ...process.env, NO_COLOR: "1", HF_HOME: hfHome, HF_ENDPOINT: hub?.endpoint, HF_HUB_OFFLINE: "", HF_TOKEN: "", HF_HUB_CACHE: "", BENCH_CACHE_DIR: join(work, "vectors"), ...env },
+    env: {
+      ...process.env,
+      NO_COLOR: "1",
+      HF_HOME: hfHome,
+      HF_ENDPOINT: hub?.endpoint,
+      HF_HUB_OFFLINE: "",
+      HF_TOKEN: "",
+      HF_HUB_CACHE: "",
+      BENCH_CACHE_DIR: join(work, "vectors"),
+      ...env,
+    },
   });
   let stdout = "";
   let stderr = "";
@@ -94,7 +114,21 @@ test("BAAI/bge-m3 from the hub: ONNX backend = torch backend = a reference witho
   const ref = await referenceMetrics(m3Dir, sample, 256, work);
   const onnx = await bench(["eval", "--model", "BAAI/bge-m3", "--data", data, "--output", join(work, "r-onnx"), "--format", "mteb-1.1.1"]);
   assert.equal(onnx.code, 0, onnx.stderr);
-  const torch = await bench(["eval", "--model", "BAAI/bge-m3", "--backend", "torch", "--device", "cpu", "--data", data, "--output", join(work, "r-torch"), "--format", "mteb-1.1.1"]);
+  const torch = await bench([
+    "eval",
+    "--model",
+    "BAAI/bge-m3",
+    "--backend",
+    "torch",
+    "--device",
+    "cpu",
+    "--data",
+    data,
+    "--output",
+    join(work, "r-torch"),
+    "--format",
+    "mteb-1.1.1",
+  ]);
   assert.equal(torch.code, 0, torch.stderr);
   const a = metrics(join(work, "r-onnx"), "bge-m3");
   const b = metrics(join(work, "r-torch"), "bge-m3");
@@ -103,22 +137,63 @@ test("BAAI/bge-m3 from the hub: ONNX backend = torch backend = a reference witho
     assert.ok(Math.abs(b[k] - ref[k]) <= 1e-6, `torch ${k} ${b[k]} vs reference ${ref[k]}`);
   }
   const urls = requested();
-  assert.ok(urls.some((u) => u.includes("onnx/model.onnx_data")) && urls.some((u) => u.includes("onnx/Constant_7_attr__value")), "the graph's external data is fetched");
-  assert.ok(urls.some((u) => u.endsWith("/pytorch_model.bin")), "the torch backend fetches the published weights");
-  for (const never of ["long.jpg", "imgs/", "sparse_linear.pt", "README.md"]) assert.ok(!urls.some((u) => u.includes(never)), `${never} is never fetched`);
+  assert.ok(
+    urls.some((u) => u.includes("onnx/model.onnx_data")) && urls.some((u) => u.includes("onnx/Constant_7_attr__value")),
+    "the graph's external data is fetched",
+  );
+  assert.ok(
+    urls.some((u) => u.endsWith("/pytorch_model.bin")),
+    "the torch backend fetches the published weights",
+  );
+  for (const never of ["long.jpg", "imgs/", "sparse_linear.pt", "README.md"])
+    assert.ok(!urls.some((u) => u.includes(never)), `${never} is never fetched`);
   // Offline with the warm cache: the same numbers, not one request.
   const n = requested().length;
-  const offline = await bench(["eval", "--model", "BAAI/bge-m3", "--data", data, "--output", join(work, "r-offline"), "--format", "mteb-1.1.1", "--no-cache"], { HF_HUB_OFFLINE: "1" });
+  const offline = await bench(
+    ["eval", "--model", "BAAI/bge-m3", "--data", data, "--output", join(work, "r-offline"), "--format", "mteb-1.1.1", "--no-cache"],
+    { HF_HUB_OFFLINE: "1" },
+  );
   assert.equal(offline.code, 0, offline.stderr);
   assert.deepEqual(metrics(join(work, "r-offline"), "bge-m3"), a);
-  const offlineTorch = await bench(["eval", "--model", "BAAI/bge-m3", "--backend", "torch", "--device", "cpu", "--data", data, "--output", join(work, "r-offline-torch"), "--format", "mteb-1.1.1", "--no-cache"], { HF_HUB_OFFLINE: "1" });
+  const offlineTorch = await bench(
+    [
+      "eval",
+      "--model",
+      "BAAI/bge-m3",
+      "--backend",
+      "torch",
+      "--device",
+      "cpu",
+      "--data",
+      data,
+      "--output",
+      join(work, "r-offline-torch"),
+      "--format",
+      "mteb-1.1.1",
+      "--no-cache",
+    ],
+    { HF_HUB_OFFLINE: "1" },
+  );
   assert.equal(offlineTorch.code, 0, offlineTorch.stderr);
   assert.equal(requested().length, n, "offline runs make no request");
 });
 
 test("bench train from both hub ids (bge-m3 fine-tune; a ColBERT on chinese-roberta-wwm-ext), then offline again", async (t) => {
   if (skip) return t.skip(skip);
-  const steps = ["--data", data, "--max_steps", "1", "--per_device_train_batch_size", "2", "--train_group_size", "2", "--query_max_length", "16", "--max_length", "32"];
+  const steps = [
+    "--data",
+    data,
+    "--max_steps",
+    "1",
+    "--per_device_train_batch_size",
+    "2",
+    "--train_group_size",
+    "2",
+    "--query_max_length",
+    "16",
+    "--max_length",
+    "32",
+  ];
   const m3 = await bench(["train", "--model", "BAAI/bge-m3", "--out", join(work, "ft-m3"), ...steps]);
   assert.equal(m3.code, 0, m3.stderr);
   const rob = await bench(["train", "--model", "hfl/chinese-roberta-wwm-ext", "--out", join(work, "ft-roberta"), ...steps]);
@@ -126,13 +201,28 @@ test("bench train from both hub ids (bge-m3 fine-tune; a ColBERT on chinese-robe
   assert.match(rob.stderr, /ignored \d+ weights of heads ColBERT does not use: .*cls\.predictions/);
   const urls = requested();
   for (const never of ["tf_model.h5", "flax_model.msgpack"]) assert.ok(!urls.some((u) => u.includes(never)), `${never} is never fetched`);
-  assert.ok(urls.some((u) => u.includes("hfl/chinese-roberta-wwm-ext") && u.endsWith("/model.safetensors")), "safetensors is preferred over pytorch_model.bin");
+  assert.ok(
+    urls.some((u) => u.includes("hfl/chinese-roberta-wwm-ext") && u.endsWith("/model.safetensors")),
+    "safetensors is preferred over pytorch_model.bin",
+  );
   assert.ok(!urls.some((u) => u.includes("hfl/chinese-roberta-wwm-ext") && u.endsWith("/pytorch_model.bin")));
   // The fine-tuned checkpoint evaluates; a re-run of the training offline resolves both bases from the cache.
-  const ev = await bench(["eval", "--model", join(work, "ft-m3"), "--data", data, "--output", join(work, "r-ft"), "--format", "mteb-1.1.1"]);
+  const ev = await bench([
+    "eval",
+    "--model",
+    join(work, "ft-m3"),
+    "--data",
+    data,
+    "--output",
+    join(work, "r-ft"),
+    "--format",
+    "mteb-1.1.1",
+  ]);
   assert.equal(ev.code, 0, ev.stderr);
   const n = requested().length;
-  const again = await bench(["train", "--model", "hfl/chinese-roberta-wwm-ext", "--out", join(work, "ft-roberta-offline"), ...steps], { HF_HUB_OFFLINE: "1" });
+  const again = await bench(["train", "--model", "hfl/chinese-roberta-wwm-ext", "--out", join(work, "ft-roberta-offline"), ...steps], {
+    HF_HUB_OFFLINE: "1",
+  });
   assert.equal(again.code, 0, again.stderr);
   assert.equal(requested().length, n, "offline training makes no request");
 });

@@ -20,7 +20,13 @@ test.after(() => rmSync(work, { recursive: true, force: true }));
 let model: string | null = null;
 const modelDir = (): string => (model ??= makeTorchModel(join(work, "m"), { kind: "bert", colbertDim: 8, onnx: false }));
 
-const requests = [{ row: 0, query: "北京快递", docs: ["北京快递怎么办", "我想看天气", "学生在学习", "快递到了吗", "天气很好", "今天下雨了", "上海的天气", "北京的天安门"] }];
+const requests = [
+  {
+    row: 0,
+    query: "北京快递",
+    docs: ["北京快递怎么办", "我想看天气", "学生在学习", "快递到了吗", "天气很好", "今天下雨了", "上海的天气", "北京的天安门"],
+  },
+];
 
 function alive(pid: number): boolean {
   try {
@@ -32,8 +38,23 @@ function alive(pid: number): boolean {
 }
 
 /** Scores with BENCH_WORKER_FAULT=fault; returns the error, the worker's pid and how long failing took. */
-async function failing(fault: string, timeoutS = 30, replies: "fifo" | "stdout" = "fifo"): Promise<{ err: BenchError; pid: number; ms: number }> {
-  const m = await loadOnnxReranker(modelDir(), { progress: false, threads: 1, batchSize: 2, cache: false, backend: "torch", device: "cpu", python: TORCH_PYTHON, workerTimeoutS: timeoutS, workerEnv: { BENCH_WORKER_FAULT: fault }, replies });
+async function failing(
+  fault: string,
+  timeoutS = 30,
+  replies: "fifo" | "stdout" = "fifo",
+): Promise<{ err: BenchError; pid: number; ms: number }> {
+  const m = await loadOnnxReranker(modelDir(), {
+    progress: false,
+    threads: 1,
+    batchSize: 2,
+    cache: false,
+    backend: "torch",
+    device: "cpu",
+    python: TORCH_PYTHON,
+    workerTimeoutS: timeoutS,
+    workerEnv: { BENCH_WORKER_FAULT: fault },
+    replies,
+  });
   assert.equal(m.worker?.info.replies, replies);
   const pid = Number((m.info.extra as { worker_pid?: number }).worker_pid);
   const t0 = performance.now();
@@ -57,25 +78,43 @@ async function gone(pid: number): Promise<boolean> {
 test("a worker that exits mid-run: exit code, unanswered batches and its stderr in the error", async (t) => {
   if (skip) return t.skip(skip);
   const { err, pid } = await failing("exit:1");
-  assert.match(err.message, /^encode: torch worker \(.*encode_worker\.py, pid \d+\) exited with code 3 with \d batch\(es\) unanswered; its last stderr lines:\n {2}fault injection: exiting on request 1/);
+  assert.match(
+    err.message,
+    /^encode: torch worker \(.*encode_worker\.py, pid \d+\) exited with code 3 with \d batch\(es\) unanswered; its last stderr lines:\n {2}fault injection: exiting on request 1/,
+  );
   assert.ok(await gone(pid));
 });
 
 test("a hung worker (on the first document batch, queries are batch #0): killed after --worker-timeout, the error names the batch and the batches in flight", async (t) => {
   if (skip) return t.skip(skip);
   const { err, pid, ms } = await failing("hang:1", 1.5);
-  assert.match(err.message, /did not return batch #1 \(2×\d+ tokens\) within 1\.5 s \(--worker-timeout\) with 3 batch\(es\) in flight; killed it; its last stderr lines:\n {2}fault injection: hanging on request 1/);
+  assert.match(
+    err.message,
+    /did not return batch #1 \(2×\d+ tokens\) within 1\.5 s \(--worker-timeout\) with 3 batch\(es\) in flight; killed it; its last stderr lines:\n {2}fault injection: hanging on request 1/,
+  );
   assert.ok(ms >= 1400 && ms < budgetMs(2), `failed after ${ms} ms`);
   assert.ok(await gone(pid), "the hung worker must be killed");
 });
 
 test("a worker killed from outside (OOM killer, kill -9): the signal is named", async (t) => {
   if (skip) return t.skip(skip);
-  const m = await loadOnnxReranker(modelDir(), { progress: false, threads: 1, batchSize: 2, cache: false, backend: "torch", device: "cpu", python: TORCH_PYTHON, workerEnv: { BENCH_WORKER_FAULT: "hang:1" } });
+  const m = await loadOnnxReranker(modelDir(), {
+    progress: false,
+    threads: 1,
+    batchSize: 2,
+    cache: false,
+    backend: "torch",
+    device: "cpu",
+    python: TORCH_PYTHON,
+    workerEnv: { BENCH_WORKER_FAULT: "hang:1" },
+  });
   const pid = Number((m.info.extra as { worker_pid?: number }).worker_pid);
   const killer = setTimeout(() => process.kill(pid, "SIGKILL"), 500);
   t.after(() => clearTimeout(killer));
-  await assert.rejects(m.score(requests), /torch worker .* was killed by signal SIGKILL; its last stderr lines:\n {2}fault injection: hanging on request 1/);
+  await assert.rejects(
+    m.score(requests),
+    /torch worker .* was killed by signal SIGKILL; its last stderr lines:\n {2}fault injection: hanging on request 1/,
+  );
   await m.close();
 });
 
@@ -105,6 +144,9 @@ test("replies over stdout (the fallback transport): the same failures are caught
   const exit = await failing("exit:1", 30, "stdout");
   assert.match(exit.err.message, /exited with code 3 .*fault injection: exiting on request 1/s);
   const garbage = await failing("garbage:1", 30, "stdout");
-  assert.match(garbage.err.message, /wrote malformed output \(expected a frame starting with "BWF1", got "Traceback\? not a frame.*fault injection: writing garbage for request 1/s);
+  assert.match(
+    garbage.err.message,
+    /wrote malformed output \(expected a frame starting with "BWF1", got "Traceback\? not a frame.*fault injection: writing garbage for request 1/s,
+  );
   assert.ok(await gone(garbage.pid));
 });

@@ -38,7 +38,10 @@ test("payload buffers are fresh and 4-byte aligned (Float32Array views need it)"
 });
 
 test("garbage is a FrameError naming what was seen", () => {
-  assert.throws(() => new FrameReader().push(Buffer.from("Traceback (most recent call last):\n")), (e: Error) => e instanceof FrameError && /expected a frame starting with "BWF1", got "Traceback/.test(e.message));
+  assert.throws(
+    () => new FrameReader().push(Buffer.from("Traceback (most recent call last):\n")),
+    (e: Error) => e instanceof FrameError && /expected a frame starting with "BWF1", got "Traceback/.test(e.message),
+  );
   const bad = Buffer.alloc(12);
   bad.write("BWF1", 0, "latin1");
   bad.writeUInt32LE(5, 4);

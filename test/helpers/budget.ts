@@ -12,7 +12,8 @@ export const SCALE_ENV = "BENCH_TEST_TIMEOUT_SCALE";
 export function timeoutScale(): number {
   const raw = process.env[SCALE_ENV] || "1";
   const v = Number(raw);
-  if (!(Number.isFinite(v) && v > 0)) throw new Error(`${SCALE_ENV}=${JSON.stringify(raw)}: expected a positive number (a factor for every test time budget)`);
+  if (!(Number.isFinite(v) && v > 0))
+    throw new Error(`${SCALE_ENV}=${JSON.stringify(raw)}: expected a positive number (a factor for every test time budget)`);
   return v;
 }
 

@@ -60,7 +60,9 @@ export function runCli(cwd: string, args: string[], env: NodeJS.ProcessEnv = {},
     timeout: budgetMs(idleSeconds),
   });
   if ((r.error as NodeJS.ErrnoException | undefined)?.code === "ETIMEDOUT") {
-    throw new Error(`bench ${args.join(" ")} did not finish ${describeBudget(idleSeconds)}; killed. Its stderr ends:\n${(r.stderr ?? "").slice(-3000)}`);
+    throw new Error(
+      `bench ${args.join(" ")} did not finish ${describeBudget(idleSeconds)}; killed. Its stderr ends:\n${(r.stderr ?? "").slice(-3000)}`,
+    );
   }
   return { code: r.status, stdout: r.stdout, stderr: r.stderr };
 }

@@ -46,7 +46,12 @@ export function apAndRr(scores: number[], nPos: number): { ap: number; rr: numbe
 }
 
 /** Reference per-pair scores (per request) and MAP/MRR (a list query: max over its sub-queries per document). */
-export async function referenceMetrics(repo: string, rows: Row[], maxLength: number, work: string): Promise<{ scores: number[][]; map: number; mrr: number }> {
+export async function referenceMetrics(
+  repo: string,
+  rows: Row[],
+  maxLength: number,
+  work: string,
+): Promise<{ scores: number[][]; map: number; mrr: number }> {
   const tok = Tokenizer.fromFile(join(repo, "tokenizer.json"));
   tok.setTruncation(maxLength);
   const ids = async (t: string): Promise<number[]> => (await tok.encode(t)).getIds();

@@ -86,7 +86,13 @@ function diffExample(input: string | [string, string], ours: number[], theirs: n
 }
 
 /** bench's `encode(text, maxLength)` vs the Rust tokenizer truncating at maxLength (specials included), id for id. */
-export async function compareSingles(ours: TextTokenizer, ref: RustTokenizer, texts: string[], maxLength: number, what: string): Promise<Comparison> {
+export async function compareSingles(
+  ours: TextTokenizer,
+  ref: RustTokenizer,
+  texts: string[],
+  maxLength: number,
+  what: string,
+): Promise<Comparison> {
   ref.setTruncation(maxLength);
   const theirs = await ref.encodeBatch(texts);
   const out: Comparison = { what: `${what} @${maxLength}`, n: texts.length, differences: 0, examples: [] };
@@ -102,7 +108,13 @@ export async function compareSingles(ours: TextTokenizer, ref: RustTokenizer, te
 }
 
 /** bench's `encodePair(a, b, maxLength)` vs the Rust tokenizer's LongestFirst pair truncation: ids and type ids. */
-export async function comparePairs(ours: TextTokenizer, ref: RustTokenizer, pairs: [string, string][], maxLength: number, what: string): Promise<Comparison> {
+export async function comparePairs(
+  ours: TextTokenizer,
+  ref: RustTokenizer,
+  pairs: [string, string][],
+  maxLength: number,
+  what: string,
+): Promise<Comparison> {
   ref.setTruncation(maxLength, { strategy: "LongestFirst" });
   const theirs: RustEncoding[] = [];
   for (const [a, b] of pairs) theirs.push(await ref.encode(a, b));
@@ -151,9 +163,18 @@ export function xlmrUnigramTokenizerJson(texts: string[]): Record<string, unknow
   const byCount = [...counts].filter(([s]) => !specials.has(s)).sort((a, b) => b[1] - a[1] || (a[0] < b[0] ? -1 : a[0] > b[0] ? 1 : 0));
   const chars = byCount.filter(([s, c]) => [...s].length === 1 && c >= 2);
   const grams = byCount.filter(([s, c]) => [...s].length > 1 && c >= 4).slice(0, 3000);
-  const pieces: [string, number][] = [...chars, ...grams].map(([s, c]) => [s, Math.fround(Math.log(c / total) - ([...s].length > 1 ? 1 : 0))]);
+  const pieces: [string, number][] = [...chars, ...grams].map(([s, c]) => [
+    s,
+    Math.fround(Math.log(c / total) - ([...s].length > 1 ? 1 : 0)),
+  ]);
   const tj = unigramTokenizerJson(pieces);
   const charsmap = precompiledCharsmap(nmtNfkcMap());
-  tj.normalizer = { type: "Sequence", normalizers: [{ type: "Precompiled", precompiled_charsmap: charsmap }, { type: "Replace", pattern: { Regex: " {2,}" }, content: " " }] };
+  tj.normalizer = {
+    type: "Sequence",
+    normalizers: [
+      { type: "Precompiled", precompiled_charsmap: charsmap },
+      { type: "Replace", pattern: { Regex: " {2,}" }, content: " " },
+    ],
+  };
   return tj;
 }

@@ -49,7 +49,10 @@ class Graph {
   nodes: InstanceType<typeof onnx.NodeProto>[] = [];
   inits: InstanceType<typeof onnx.TensorProto>[] = [];
   private n = 0;
-  constructor(private readonly rand: () => number, private readonly scale: number) {}
+  constructor(
+    private readonly rand: () => number,
+    private readonly scale: number,
+  ) {}
 
   name(p: string): string {
     return `${p}_${this.n++}`;
@@ -59,7 +62,9 @@ class Graph {
     const data = new Float32Array(size);
     for (let i = 0; i < size; i++) data[i] = fill(i);
     const name = this.name(p);
-    this.inits.push(onnx.TensorProto.create({ name, dims, dataType: onnx.TensorProto.DataType.FLOAT, rawData: new Uint8Array(data.buffer) }));
+    this.inits.push(
+      onnx.TensorProto.create({ name, dims, dataType: onnx.TensorProto.DataType.FLOAT, rawData: new Uint8Array(data.buffer) }),
+    );
     return name;
   }
   random(dims: number[], p = "w"): string {
@@ -70,7 +75,9 @@ class Graph {
   }
   ints(values: number[], scalar = false): string {
     const name = this.name("i");
-    this.inits.push(onnx.TensorProto.create({ name, dims: scalar ? [] : [values.length], dataType: onnx.TensorProto.DataType.INT64, int64Data: values }));
+    this.inits.push(
+      onnx.TensorProto.create({ name, dims: scalar ? [] : [values.length], dataType: onnx.TensorProto.DataType.INT64, int64Data: values }),
+    );
     return name;
   }
   op(type: string, inputs: string[], attrs: Record<string, number | number[]> = {}): string {
@@ -118,7 +125,10 @@ export function buildEncoderOnnx(spec: EncoderSpec): Uint8Array {
   const mask = "attention_mask";
   const seqLen = g.op("Gather", [g.op("Shape", [ids]), g.ints([1], true)], { axis: 0 });
   const positions = g.op("Range", [g.ints([0], true), seqLen, g.ints([1], true)]);
-  let h = g.op("Add", [g.op("Gather", [g.random([spec.vocab, H], "tok_emb"), ids]), g.op("Gather", [g.random([spec.maxPositions, H], "pos_emb"), positions])]);
+  let h = g.op("Add", [
+    g.op("Gather", [g.random([spec.vocab, H], "tok_emb"), ids]),
+    g.op("Gather", [g.random([spec.maxPositions, H], "pos_emb"), positions]),
+  ]);
   if (spec.tokenTypes) h = g.op("Add", [h, g.op("Gather", [g.random([2, H], "type_emb"), "token_type_ids"])]);
   h = layerNorm(g, h, H);
   const maskF = g.op("Cast", [mask], { to: onnx.TensorProto.DataType.FLOAT });
@@ -135,7 +145,10 @@ export function buildEncoderOnnx(spec: EncoderSpec): Uint8Array {
     h = layerNorm(g, g.op("Add", [h, linear(g, merged, H, H)]), H);
     const up = linear(g, h, H, spec.ffn);
     // GELU, erf form (BERT's "gelu").
-    const gelu = g.op("Mul", [g.op("Mul", [up, g.consts([], 0.5)]), g.op("Add", [g.consts([], 1), g.op("Erf", [g.op("Div", [up, g.consts([], Math.SQRT2)])])])]);
+    const gelu = g.op("Mul", [
+      g.op("Mul", [up, g.consts([], 0.5)]),
+      g.op("Add", [g.consts([], 1), g.op("Erf", [g.op("Div", [up, g.consts([], Math.SQRT2)])])]),
+    ]);
     h = layerNorm(g, g.op("Add", [h, linear(g, gelu, spec.ffn, H)]), H);
   }
   const outputs: { name: string; dims: (string | number)[] }[] = [];
@@ -148,7 +161,11 @@ export function buildEncoderOnnx(spec: EncoderSpec): Uint8Array {
     g.rename(l2normalize(g, g.op("Mul", [linear(g, rest, H, D), maskRest])), "colbert_vecs");
     g.rename(l2normalize(g, cls), "dense_vecs");
     g.rename(g.op("Relu", [g.op("Squeeze", [linear(g, h, H, 1), g.ints([2])])]), "sparse_vecs");
-    outputs.push({ name: "dense_vecs", dims: ["batch", H] }, { name: "sparse_vecs", dims: ["batch", "sequence"] }, { name: "colbert_vecs", dims: ["batch", "sequence_minus_1", D] });
+    outputs.push(
+      { name: "dense_vecs", dims: ["batch", H] },
+      { name: "sparse_vecs", dims: ["batch", "sequence"] },
+      { name: "colbert_vecs", dims: ["batch", "sequence_minus_1", D] },
+    );
   } else if (spec.head === "tokens") {
     g.rename(h, "last_hidden_state");
     outputs.push({ name: "last_hidden_state", dims: ["batch", "sequence", H] });
@@ -173,17 +190,32 @@ export function buildEncoderOnnx(spec: EncoderSpec): Uint8Array {
   return onnx.ModelProto.encode(model).finish();
 }
 
-const SPECIAL = (id: number, content: string) => ({ id, content, single_word: false, lstrip: false, rstrip: false, normalized: false, special: true });
+const SPECIAL = (id: number, content: string) => ({
+  id,
+  content,
+  single_word: false,
+  lstrip: false,
+  rstrip: false,
+  normalized: false,
+  special: true,
+});
 
 /**
  * A TemplateProcessing post-processor with two special tokens ([token, id]): single = `cls A sep`, pair as listed
  * ([piece, type_id]; "A" and "B" are the sequences, anything else a special token).
  */
 function templateProcessing(cls: [string, number], sep: [string, number], pair: [string, number][]): Record<string, unknown> {
-  const piece = ([id, type_id]: [string, number]) => (id === "A" || id === "B" ? { Sequence: { id, type_id } } : { SpecialToken: { id, type_id } });
+  const piece = ([id, type_id]: [string, number]) =>
+    id === "A" || id === "B" ? { Sequence: { id, type_id } } : { SpecialToken: { id, type_id } };
   return {
     type: "TemplateProcessing",
-    single: ([[cls[0], 0], ["A", 0], [sep[0], 0]] as [string, number][]).map(piece),
+    single: (
+      [
+        [cls[0], 0],
+        ["A", 0],
+        [sep[0], 0],
+      ] as [string, number][]
+    ).map(piece),
     pair: pair.map(piece),
     special_tokens: Object.fromEntries([cls, sep].map(([token, id]) => [token, { id: token, ids: [id], tokens: [token] }])),
   };
@@ -200,7 +232,17 @@ export function wordPieceTokenizerJson(vocab: string[]): Record<string, unknown>
     added_tokens: specials,
     normalizer: { type: "BertNormalizer", clean_text: true, handle_chinese_chars: true, strip_accents: null, lowercase: true },
     pre_tokenizer: { type: "BertPreTokenizer" },
-    post_processor: templateProcessing(["[CLS]", v["[CLS]"]], ["[SEP]", v["[SEP]"]], [["[CLS]", 0], ["A", 0], ["[SEP]", 0], ["B", 1], ["[SEP]", 1]]),
+    post_processor: templateProcessing(
+      ["[CLS]", v["[CLS]"]],
+      ["[SEP]", v["[SEP]"]],
+      [
+        ["[CLS]", 0],
+        ["A", 0],
+        ["[SEP]", 0],
+        ["B", 1],
+        ["[SEP]", 1],
+      ],
+    ),
     decoder: { type: "WordPiece", prefix: "##", cleanup: true },
     model: { type: "WordPiece", unk_token: "[UNK]", continuing_subword_prefix: "##", max_input_chars_per_word: 100, vocab: v },
   };
@@ -217,17 +259,36 @@ export function unigramTokenizerJson(pieces: [string, number][]): Record<string,
     version: "1.0",
     truncation: null,
     padding: null,
-    added_tokens: [SPECIAL(0, "<s>"), SPECIAL(1, "<pad>"), SPECIAL(2, "</s>"), SPECIAL(3, "<unk>"), { ...SPECIAL(maskId, "<mask>"), lstrip: true }],
+    added_tokens: [
+      SPECIAL(0, "<s>"),
+      SPECIAL(1, "<pad>"),
+      SPECIAL(2, "</s>"),
+      SPECIAL(3, "<unk>"),
+      { ...SPECIAL(maskId, "<mask>"), lstrip: true },
+    ],
     normalizer: { type: "Replace", pattern: { Regex: " {2,}" }, content: " " },
     pre_tokenizer: { type: "Metaspace", replacement: "▁", prepend_scheme: "always", split: true },
-    post_processor: templateProcessing(["<s>", 0], ["</s>", 2], [["<s>", 0], ["A", 0], ["</s>", 0], ["</s>", 0], ["B", 0], ["</s>", 0]]),
+    post_processor: templateProcessing(
+      ["<s>", 0],
+      ["</s>", 2],
+      [
+        ["<s>", 0],
+        ["A", 0],
+        ["</s>", 0],
+        ["</s>", 0],
+        ["B", 0],
+        ["</s>", 0],
+      ],
+    ),
     decoder: { type: "Metaspace", replacement: "▁", prepend_scheme: "always", split: true },
     model: { type: "Unigram", unk_id: 3, vocab, byte_fallback: false },
   };
 }
 
 /** Common CJK characters that test texts are made of; every one is a piece of TINY_UNIGRAM_PIECES. */
-export const TEST_CHARS: readonly string[] = [..."的是了我不人在他有这个上们来到时大地为子中你说生国年着就那和要她出也得里后自以会家可下而过天去能对小多然于心学么之都好看起发当没成只如事把还用第样道想作种开美总从无情己面最女但现前些所同日手又行意动方期它头经长儿回位分爱老因很给名法间斯知世什两次使身者被高已亲其进此话常与活正感快递怎办北京安门"];
+export const TEST_CHARS: readonly string[] = [
+  ..."的是了我不人在他有这个上们来到时大地为子中你说生国年着就那和要她出也得里后自以会家可下而过天去能对小多然于心学么之都好看起发当没成只如事把还用第样道想作种开美总从无情己面最女但现前些所同日手又行意动方期它头经长儿回位分爱老因很给名法间斯知世什两次使身者被高已亲其进此话常与活正感快递怎办北京安门",
+];
 
 /** The pieces of the tiny test Unigram vocabulary: "▁", TEST_CHARS, a few multi-char words, ASCII. */
 export const TINY_UNIGRAM_PIECES: [string, number][] = [
@@ -240,7 +301,12 @@ export const TINY_UNIGRAM_PIECES: [string, number][] = [
 ];
 
 /** Writes `model.onnx` + `tokenizer.json` (+ optional `bench_model.json`) into `dir`. */
-export function writeModelDir(dir: string, model: Uint8Array, tokenizerJson: Record<string, unknown>, benchModel?: Record<string, unknown>): string {
+export function writeModelDir(
+  dir: string,
+  model: Uint8Array,
+  tokenizerJson: Record<string, unknown>,
+  benchModel?: Record<string, unknown>,
+): string {
   mkdirSync(dir, { recursive: true });
   writeFileSync(join(dir, "model.onnx"), model);
   writeFileSync(join(dir, "tokenizer.json"), JSON.stringify(tokenizerJson));

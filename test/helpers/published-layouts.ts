@@ -46,17 +46,54 @@ export function writeBgeM3Layout(dir: string, opts: LayoutOptions & { colbertDim
   const tj = unigramTokenizerJson(TINY_UNIGRAM_PIECES);
   const vocab = (tj.model as { vocab: unknown[] }).vocab.length;
   writeJson(join(dir, "config.json"), {
-    _name_or_path: "", architectures: ["XLMRobertaModel"], attention_probs_dropout_prob: 0.1, bos_token_id: 0, classifier_dropout: null, eos_token_id: 2,
-    hidden_act: "gelu", hidden_dropout_prob: 0.1, hidden_size: 16, initializer_range: 0.02, intermediate_size: 32, layer_norm_eps: 1e-5,
-    max_position_embeddings: 514, model_type: "xlm-roberta", num_attention_heads: 2, num_hidden_layers: 2, output_past: true, pad_token_id: 1,
-    position_embedding_type: "absolute", torch_dtype: "float32", transformers_version: "4.33.0", type_vocab_size: 1, use_cache: true, vocab_size: vocab,
+    _name_or_path: "",
+    architectures: ["XLMRobertaModel"],
+    attention_probs_dropout_prob: 0.1,
+    bos_token_id: 0,
+    classifier_dropout: null,
+    eos_token_id: 2,
+    hidden_act: "gelu",
+    hidden_dropout_prob: 0.1,
+    hidden_size: 16,
+    initializer_range: 0.02,
+    intermediate_size: 32,
+    layer_norm_eps: 1e-5,
+    max_position_embeddings: 514,
+    model_type: "xlm-roberta",
+    num_attention_heads: 2,
+    num_hidden_layers: 2,
+    output_past: true,
+    pad_token_id: 1,
+    position_embedding_type: "absolute",
+    torch_dtype: "float32",
+    transformers_version: "4.33.0",
+    type_vocab_size: 1,
+    use_cache: true,
+    vocab_size: vocab,
   });
   writeJson(join(dir, "tokenizer.json"), tj);
   writeJson(join(dir, "tokenizer_config.json"), {
-    bos_token: "<s>", clean_up_tokenization_spaces: true, cls_token: "<s>", eos_token: "</s>", mask_token: { __type: "AddedToken", content: "<mask>", lstrip: true, normalized: true, rstrip: false, single_word: false },
-    model_max_length: 8192, pad_token: "<pad>", sep_token: "</s>", sp_model_kwargs: {}, tokenizer_class: "XLMRobertaTokenizer", unk_token: "<unk>",
+    bos_token: "<s>",
+    clean_up_tokenization_spaces: true,
+    cls_token: "<s>",
+    eos_token: "</s>",
+    mask_token: { __type: "AddedToken", content: "<mask>", lstrip: true, normalized: true, rstrip: false, single_word: false },
+    model_max_length: 8192,
+    pad_token: "<pad>",
+    sep_token: "</s>",
+    sp_model_kwargs: {},
+    tokenizer_class: "XLMRobertaTokenizer",
+    unk_token: "<unk>",
   });
-  writeJson(join(dir, "special_tokens_map.json"), { bos_token: "<s>", cls_token: "<s>", eos_token: "</s>", mask_token: { content: "<mask>", lstrip: true, normalized: false, rstrip: false, single_word: false }, pad_token: "<pad>", sep_token: "</s>", unk_token: "<unk>" });
+  writeJson(join(dir, "special_tokens_map.json"), {
+    bos_token: "<s>",
+    cls_token: "<s>",
+    eos_token: "</s>",
+    mask_token: { content: "<mask>", lstrip: true, normalized: false, rstrip: false, single_word: false },
+    pad_token: "<pad>",
+    sep_token: "</s>",
+    unk_token: "<unk>",
+  });
   weights("bge-m3", dir, opts, ["--colbert_dim", String(opts.colbertDim ?? 12)]);
   return dir;
 }
@@ -65,13 +102,34 @@ export function writeBgeM3Layout(dir: string, opts: LayoutOptions & { colbertDim
 export function writeChineseRobertaLayout(dir: string, opts: RobertaLayoutOptions = {}): string {
   mkdirSync(dir, { recursive: true });
   writeJson(join(dir, "config.json"), {
-    architectures: ["BertForMaskedLM"], attention_probs_dropout_prob: 0.1, bos_token_id: 0, directionality: "bidi", eos_token_id: 2, hidden_act: "gelu",
-    hidden_dropout_prob: 0.1, hidden_size: 16, initializer_range: 0.02, intermediate_size: 32, layer_norm_eps: 1e-12, max_position_embeddings: 512,
-    model_type: "bert", num_attention_heads: 2, num_hidden_layers: 2, output_past: true, pad_token_id: 0, pooler_fc_size: 768, pooler_num_attention_heads: 12,
-    pooler_num_fc_layers: 3, pooler_size_per_head: 128, pooler_type: "first_token_transform", type_vocab_size: 2, vocab_size: 21128,
+    architectures: ["BertForMaskedLM"],
+    attention_probs_dropout_prob: 0.1,
+    bos_token_id: 0,
+    directionality: "bidi",
+    eos_token_id: 2,
+    hidden_act: "gelu",
+    hidden_dropout_prob: 0.1,
+    hidden_size: 16,
+    initializer_range: 0.02,
+    intermediate_size: 32,
+    layer_norm_eps: 1e-12,
+    max_position_embeddings: 512,
+    model_type: "bert",
+    num_attention_heads: 2,
+    num_hidden_layers: 2,
+    output_past: true,
+    pad_token_id: 0,
+    pooler_fc_size: 768,
+    pooler_num_attention_heads: 12,
+    pooler_num_fc_layers: 3,
+    pooler_size_per_head: 128,
+    pooler_type: "first_token_transform",
+    type_vocab_size: 2,
+    vocab_size: 21128,
   });
   const tiny = join(repoRoot, "scripts/models/tiny-zh");
-  for (const f of ["vocab.txt", ...(opts.tokenizerJson === false ? [] : ["tokenizer.json"]), "special_tokens_map.json"]) copyFileSync(join(tiny, f), join(dir, f));
+  for (const f of ["vocab.txt", ...(opts.tokenizerJson === false ? [] : ["tokenizer.json"]), "special_tokens_map.json"])
+    copyFileSync(join(tiny, f), join(dir, f));
   writeJson(join(dir, "tokenizer_config.json"), { init_inputs: [], do_lower_case: false, tokenizer_class: "BertTokenizer" });
   writeJson(join(dir, "added_tokens.json"), {});
   weights("chinese-roberta", dir, opts);

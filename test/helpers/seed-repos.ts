@@ -41,7 +41,10 @@ export function xlmrTokenizerJson(texts: readonly string[]): Record<string, unkn
 }
 
 function python(args: string[]): string {
-  const r = spawnSync(TORCH_PYTHON, [join(here, "seed_repos.py"), ...args], { encoding: "utf8", env: { ...process.env, PYTHONDONTWRITEBYTECODE: "1" } });
+  const r = spawnSync(TORCH_PYTHON, [join(here, "seed_repos.py"), ...args], {
+    encoding: "utf8",
+    env: { ...process.env, PYTHONDONTWRITEBYTECODE: "1" },
+  });
   if (r.status !== 0) throw new Error(`seed_repos.py ${args[0]} failed (${r.status}):\n${r.stderr}`);
   return r.stdout;
 }
@@ -71,13 +74,21 @@ function externalize(graphPath: string): void {
     ];
   };
   // The position-embedding table becomes the Constant (bge-m3's is a 65.6 kB constant; any tensor shows the layout).
-  const ci = Math.max(0, inits.findIndex((t) => /position_embeddings/.test(t.name)));
+  const ci = Math.max(
+    0,
+    inits.findIndex((t) => /position_embeddings/.test(t.name)),
+  );
   const [constant] = inits.splice(ci, 1);
   const cbytes = raw(constant);
   writeFileSync(join(folder, "Constant_7_attr__value"), cbytes);
   const value = onnx.TensorProto.create({ dims: constant.dims, dataType: constant.dataType, name: "Constant_7_attr__value" });
   external(value, "Constant_7_attr__value", 0, cbytes.length);
-  const node = onnx.NodeProto.create({ name: "Constant_7", opType: "Constant", output: [constant.name], attribute: [onnx.AttributeProto.create({ name: "value", type: onnx.AttributeProto.AttributeType.TENSOR, t: value })] });
+  const node = onnx.NodeProto.create({
+    name: "Constant_7",
+    opType: "Constant",
+    output: [constant.name],
+    attribute: [onnx.AttributeProto.create({ name: "value", type: onnx.AttributeProto.AttributeType.TENSOR, t: value })],
+  });
   g.node = [node, ...(g.node as InstanceType<typeof onnx.NodeProto>[])];
   const parts: Uint8Array[] = [];
   let offset = 0;
@@ -101,17 +112,58 @@ export function writeBgeM3Repo(out: string, spec: SeedRepoSpec = {}): string {
   const tj = xlmrTokenizerJson(spec.texts ?? ["快递怎么办北京天安门学生会好看的我不知道"]);
   const vocab = (tj.model as { vocab: unknown[] }).vocab.length;
   const config = {
-    architectures: ["XLMRobertaModel"], model_type: "xlm-roberta", vocab_size: vocab, hidden_size: hidden, num_hidden_layers: spec.layers ?? 2,
-    num_attention_heads: spec.heads ?? 4, intermediate_size: spec.ffn ?? 64, max_position_embeddings: 514, type_vocab_size: 1, pad_token_id: 1,
-    bos_token_id: 0, eos_token_id: 2, hidden_act: "gelu", layer_norm_eps: 1e-5, position_embedding_type: "absolute", torch_dtype: "float32",
+    architectures: ["XLMRobertaModel"],
+    model_type: "xlm-roberta",
+    vocab_size: vocab,
+    hidden_size: hidden,
+    num_hidden_layers: spec.layers ?? 2,
+    num_attention_heads: spec.heads ?? 4,
+    intermediate_size: spec.ffn ?? 64,
+    max_position_embeddings: 514,
+    type_vocab_size: 1,
+    pad_token_id: 1,
+    bos_token_id: 0,
+    eos_token_id: 2,
+    hidden_act: "gelu",
+    layer_norm_eps: 1e-5,
+    position_embedding_type: "absolute",
+    torch_dtype: "float32",
   };
   mkdirSync(join(out, "1_Pooling"), { recursive: true });
   const json = (rel: string, v: unknown): void => writeFileSync(join(out, rel), `${JSON.stringify(v, null, 2)}\n`);
   json("config.json", config);
-  python(["build", "--config", join(out, "config.json"), "--out", out, "--colbert_dim", String(spec.colbertDim ?? 24), "--seed", String(spec.seed ?? 7)]);
+  python([
+    "build",
+    "--config",
+    join(out, "config.json"),
+    "--out",
+    out,
+    "--colbert_dim",
+    String(spec.colbertDim ?? 24),
+    "--seed",
+    String(spec.seed ?? 7),
+  ]);
   externalize(join(out, "onnx", "model.onnx"));
-  const tokConfig = { model_max_length: 8192, tokenizer_class: "XLMRobertaTokenizer", bos_token: "<s>", eos_token: "</s>", unk_token: "<unk>", sep_token: "</s>", pad_token: "<pad>", cls_token: "<s>", mask_token: "<mask>" };
-  const special = { bos_token: "<s>", eos_token: "</s>", unk_token: "<unk>", sep_token: "</s>", pad_token: "<pad>", cls_token: "<s>", mask_token: "<mask>" };
+  const tokConfig = {
+    model_max_length: 8192,
+    tokenizer_class: "XLMRobertaTokenizer",
+    bos_token: "<s>",
+    eos_token: "</s>",
+    unk_token: "<unk>",
+    sep_token: "</s>",
+    pad_token: "<pad>",
+    cls_token: "<s>",
+    mask_token: "<mask>",
+  };
+  const special = {
+    bos_token: "<s>",
+    eos_token: "</s>",
+    unk_token: "<unk>",
+    sep_token: "</s>",
+    pad_token: "<pad>",
+    cls_token: "<s>",
+    mask_token: "<mask>",
+  };
   for (const d of ["", "onnx"]) {
     json(join(d, "tokenizer.json"), tj);
     json(join(d, "tokenizer_config.json"), tokConfig);
@@ -125,15 +177,27 @@ export function writeBgeM3Repo(out: string, spec: SeedRepoSpec = {}): string {
     { idx: 1, name: "1", path: "1_Pooling", type: "sentence_transformers.models.Pooling" },
     { idx: 2, name: "2", path: "2_Normalize", type: "sentence_transformers.models.Normalize" },
   ]);
-  json("1_Pooling/config.json", { word_embedding_dimension: hidden, pooling_mode_cls_token: true, pooling_mode_mean_tokens: false, pooling_mode_max_tokens: false, pooling_mode_mean_sqrt_len_tokens: false });
-  json("config_sentence_transformers.json", { __version__: { sentence_transformers: "2.2.2", transformers: "4.33.0", pytorch: "2.1.2+cu121" } });
+  json("1_Pooling/config.json", {
+    word_embedding_dimension: hidden,
+    pooling_mode_cls_token: true,
+    pooling_mode_mean_tokens: false,
+    pooling_mode_max_tokens: false,
+    pooling_mode_mean_sqrt_len_tokens: false,
+  });
+  json("config_sentence_transformers.json", {
+    __version__: { sentence_transformers: "2.2.2", transformers: "4.33.0", pytorch: "2.1.2+cu121" },
+  });
   json("sentence_bert_config.json", { max_seq_length: 8192, do_lower_case: false });
   writeFileSync(join(out, "README.md"), "---\nlicense: mit\n---\ntiny random-weight stand-in for BAAI/bge-m3 (tests)\n");
   return resolve(out);
 }
 
 /** bge-m3 ColBERT scores (mode "dense-cls": CLS cosine) of `pairs` computed by torch from the repo's pytorch_model.bin + colbert_linear.pt (./seed_repos.py). */
-export function referenceScores(repo: string, ids: { queries: number[][]; docs: number[][]; pairs: [number, number][]; mode?: "dense-cls" }, work: string): number[] {
+export function referenceScores(
+  repo: string,
+  ids: { queries: number[][]; docs: number[][]; pairs: [number, number][]; mode?: "dense-cls" },
+  work: string,
+): number[] {
   const file = join(work, `ids-${process.pid}.json`);
   writeFileSync(file, JSON.stringify(ids));
   return JSON.parse(python(["reference", "--model", repo, "--ids", file])) as number[];

@@ -29,17 +29,58 @@ export function makeTorchModel(out: string, spec: TorchModelSpec): string {
   let tokDir = join(repoRoot, "scripts/models/tiny-zh");
   let config: Record<string, unknown>;
   if (spec.kind === "bert") {
-    config = { model_type: "bert", vocab_size: 21128, hidden_size: 32, num_hidden_layers: 2, num_attention_heads: 4, intermediate_size: 64, max_position_embeddings: 128, type_vocab_size: 2, pad_token_id: 0, hidden_act: "gelu", layer_norm_eps: 1e-12 };
+    config = {
+      model_type: "bert",
+      vocab_size: 21128,
+      hidden_size: 32,
+      num_hidden_layers: 2,
+      num_attention_heads: 4,
+      intermediate_size: 64,
+      max_position_embeddings: 128,
+      type_vocab_size: 2,
+      pad_token_id: 0,
+      hidden_act: "gelu",
+      layer_norm_eps: 1e-12,
+    };
   } else {
     const tj = unigramTokenizerJson(TINY_UNIGRAM_PIECES);
     tokDir = src;
     writeFileSync(join(src, "tokenizer.json"), JSON.stringify(tj));
     const vocab = (tj.model as { vocab: unknown[] }).vocab.length;
-    config = { model_type: "xlm-roberta", vocab_size: vocab, hidden_size: 32, num_hidden_layers: 2, num_attention_heads: 4, intermediate_size: 64, max_position_embeddings: 130, type_vocab_size: 1, pad_token_id: 1, bos_token_id: 0, eos_token_id: 2, hidden_act: "gelu", layer_norm_eps: 1e-5 };
+    config = {
+      model_type: "xlm-roberta",
+      vocab_size: vocab,
+      hidden_size: 32,
+      num_hidden_layers: 2,
+      num_attention_heads: 4,
+      intermediate_size: 64,
+      max_position_embeddings: 130,
+      type_vocab_size: 1,
+      pad_token_id: 1,
+      bos_token_id: 0,
+      eos_token_id: 2,
+      hidden_act: "gelu",
+      layer_norm_eps: 1e-5,
+    };
   }
   writeFileSync(join(src, "config.json"), JSON.stringify(config));
-  const args = [join(repoRoot, "scripts/trainer/random_model.py"), "--config", join(src, "config.json"), "--tokenizer_dir", tokDir, "--out", out,
-    "--colbert_dim", String(spec.colbertDim), "--seed", String(spec.seed ?? 0), "--max_length", String(spec.maxLength ?? 64), "--query_max_length", String(spec.queryMaxLength ?? 32)];
+  const args = [
+    join(repoRoot, "scripts/trainer/random_model.py"),
+    "--config",
+    join(src, "config.json"),
+    "--tokenizer_dir",
+    tokDir,
+    "--out",
+    out,
+    "--colbert_dim",
+    String(spec.colbertDim),
+    "--seed",
+    String(spec.seed ?? 0),
+    "--max_length",
+    String(spec.maxLength ?? 64),
+    "--query_max_length",
+    String(spec.queryMaxLength ?? 32),
+  ];
   if (spec.onnx) args.push("--onnx");
   const r = spawnSync(TORCH_PYTHON, args, { encoding: "utf8", env: { ...process.env, PYTHONDONTWRITEBYTECODE: "1" } });
   if (r.status !== 0) throw new Error(`random_model.py failed (${r.status}):\n${r.stderr}`);

@@ -16,10 +16,34 @@ import { buildEncoderOnnx, TINY_UNIGRAM_PIECES, unigramTokenizerJson } from "../
 import { type ServedFile, useFakeHub } from "./server.js";
 
 const C = "a".repeat(40);
-const graph = buildEncoderOnnx({ vocab: TINY_UNIGRAM_PIECES.length + 5, hidden: 16, layers: 1, heads: 2, ffn: 32, maxPositions: 300, tokenTypes: false, head: "bge-m3", colbertDim: 8, seed: 3 });
+const graph = buildEncoderOnnx({
+  vocab: TINY_UNIGRAM_PIECES.length + 5,
+  hidden: 16,
+  layers: 1,
+  heads: 2,
+  ffn: 32,
+  maxPositions: 300,
+  tokenTypes: false,
+  head: "bge-m3",
+  colbertDim: 8,
+  seed: 3,
+});
 const files: ServedFile[] = [
-  ...["onnx/model_fp16.onnx", "onnx/model_quantized.onnx"].map((filename) => ({ repoType: "model" as const, repoId: "org/multi", commit: C, filename, content: graph, lfs: true })),
-  { repoType: "model", repoId: "org/multi", commit: C, filename: "onnx/tokenizer.json", content: Buffer.from(JSON.stringify(unigramTokenizerJson(TINY_UNIGRAM_PIECES))) },
+  ...["onnx/model_fp16.onnx", "onnx/model_quantized.onnx"].map((filename) => ({
+    repoType: "model" as const,
+    repoId: "org/multi",
+    commit: C,
+    filename,
+    content: graph,
+    lfs: true,
+  })),
+  {
+    repoType: "model",
+    repoId: "org/multi",
+    commit: C,
+    filename: "onnx/tokenizer.json",
+    content: Buffer.from(JSON.stringify(unigramTokenizerJson(TINY_UNIGRAM_PIECES))),
+  },
 ];
 const fake = useFakeHub(files);
 const dir = mkdtempSync(join(tmpdir(), "bench-hub-cli-"));
@@ -36,8 +60,26 @@ function bench(args: string[], env: NodeJS.ProcessEnv = {}): Promise<CliRun> {
     p.on("close", (code) => ok({ code, stdout, stderr }));
   });
 }
-const eval_ = (model: string, ...more: string[]): string[] => ["eval", "--model", model, "--data", "d.jsonl", "--output", "out", "--no-cache", ...more];
-const oneLine = (r: CliRun): void => assert.equal(r.stderr.trim().split("\n").filter((l) => !/^(hub|eval|bench): .*(downloaded|progress)/.test(l)).length, 1, r.stderr);
+const eval_ = (model: string, ...more: string[]): string[] => [
+  "eval",
+  "--model",
+  model,
+  "--data",
+  "d.jsonl",
+  "--output",
+  "out",
+  "--no-cache",
+  ...more,
+];
+const oneLine = (r: CliRun): void =>
+  assert.equal(
+    r.stderr
+      .trim()
+      .split("\n")
+      .filter((l) => !/^(hub|eval|bench): .*(downloaded|progress)/.test(l)).length,
+    1,
+    r.stderr,
+  );
 
 test("--onnx-file picks the graph; several graphs without it: exit 3, one line suggesting --onnx-file", async () => {
   const ok = await bench(eval_("org/multi", "--onnx-file", "onnx/model_quantized.onnx"));
@@ -57,7 +99,10 @@ test("hub unreachable: exit 5 (network), one line; HF_ENDPOINT not a URL: exit 2
   });
   const down = await bench(eval_("org/other"), { HF_ENDPOINT: `http://127.0.0.1:${port}` });
   assert.equal(down.code, 5, down.stderr);
-  assert.match(down.stderr, /hub: cannot reach http:\/\/127\.0\.0\.1:\d+ for model org\/other revision main \(file listing\): ECONNREFUSED/);
+  assert.match(
+    down.stderr,
+    /hub: cannot reach http:\/\/127\.0\.0\.1:\d+ for model org\/other revision main \(file listing\): ECONNREFUSED/,
+  );
   oneLine(down);
   const url = await bench(eval_("org/other"), { HF_ENDPOINT: "hf-mirror.com" });
   assert.equal(url.code, 2, url.stderr);

@@ -28,16 +28,43 @@ const PY = "/usr/bin/python3";
 const work = mkdtempSync(join(tmpdir(), "bench-layouts-"));
 const graphDir = join(work, "onnx-export");
 const tokenizer = Buffer.from(JSON.stringify(unigramTokenizerJson(TINY_UNIGRAM_PIECES)));
-const plain = buildEncoderOnnx({ vocab: TINY_UNIGRAM_PIECES.length + 5, hidden: 16, layers: 1, heads: 2, ffn: 32, maxPositions: 300, tokenTypes: false, head: "bge-m3", colbertDim: 8, seed: 21 });
+const plain = buildEncoderOnnx({
+  vocab: TINY_UNIGRAM_PIECES.length + 5,
+  hidden: 16,
+  layers: 1,
+  heads: 2,
+  ffn: 32,
+  maxPositions: 300,
+  tokenTypes: false,
+  head: "bge-m3",
+  colbertDim: 8,
+  seed: 21,
+});
 writeFileSync(join(work, "in.onnx"), plain);
 // bge-m3's onnx/ layout: the graph, model.onnx_data, and one Constant stored in its own file.
-const py = spawnSync(PY, [fileURLToPath(new URL("./fixtures/externalize_onnx.py", import.meta.url)), join(work, "in.onnx"), graphDir], { encoding: "utf8" });
+const py = spawnSync(PY, [fileURLToPath(new URL("./fixtures/externalize_onnx.py", import.meta.url)), join(work, "in.onnx"), graphDir], {
+  encoding: "utf8",
+});
 if (py.status !== 0) throw new Error(`externalize_onnx.py failed: ${py.stderr}`);
 const ext = (f: string): Buffer => readFileSync(join(graphDir, f));
 const bytes = (s: string): Buffer => Buffer.from(s);
 
-const m3 = (filename: string, content: Uint8Array, lfs = false): ServedFile => ({ repoType: "model", repoId: "BAAI/bge-m3", commit: M3, filename, content, lfs });
-const rw = (filename: string, content: Uint8Array, lfs = false): ServedFile => ({ repoType: "model", repoId: "hfl/chinese-roberta-wwm-ext", commit: RWWM, filename, content, lfs });
+const m3 = (filename: string, content: Uint8Array, lfs = false): ServedFile => ({
+  repoType: "model",
+  repoId: "BAAI/bge-m3",
+  commit: M3,
+  filename,
+  content,
+  lfs,
+});
+const rw = (filename: string, content: Uint8Array, lfs = false): ServedFile => ({
+  repoType: "model",
+  repoId: "hfl/chinese-roberta-wwm-ext",
+  commit: RWWM,
+  filename,
+  content,
+  lfs,
+});
 const files: ServedFile[] = [
   m3(".gitattributes", bytes("*.bin filter=lfs\n")),
   m3("config.json", bytes('{"architectures":["XLMRobertaModel"],"model_type":"xlm-roberta"}')),
@@ -76,7 +103,14 @@ const files: ServedFile[] = [
   rw("added_tokens.json", bytes("{}")),
   rw("README.md", bytes("# roberta\n")),
   // A repo with several graphs and neither default: --onnx-file picks one; the tokenizer sits beside them.
-  ...["onnx/model_fp16.onnx", "onnx/model_quantized.onnx"].map((filename) => ({ repoType: "model" as const, repoId: "org/multi", commit: MULTI, filename, content: plain, lfs: true })),
+  ...["onnx/model_fp16.onnx", "onnx/model_quantized.onnx"].map((filename) => ({
+    repoType: "model" as const,
+    repoId: "org/multi",
+    commit: MULTI,
+    filename,
+    content: plain,
+    lfs: true,
+  })),
   { repoType: "model", repoId: "org/multi", commit: MULTI, filename: "onnx/tokenizer.json", content: tokenizer },
 ];
 const fake = useFakeHub(files);
@@ -101,14 +135,36 @@ test("bge-m3 (ONNX): the listing, then onnx/model.onnx, every external-data file
   assert.deepEqual(await rr.score(reqs), reference, "the downloaded copy scores exactly like the export itself");
   // The vector-cache key covers the external data beside onnx/model.onnx (read from the graph, not guessed).
   const snap = join(cacheOf(), "models--BAAI--bge-m3", "snapshots", M3);
-  const lines = await fileHashLines(snap, ["onnx/model.onnx", "onnx/Constant_7_attr__value", "onnx/model.onnx_data", "tokenizer.json", "tokenizer_config.json", "special_tokens_map.json"], null);
+  const lines = await fileHashLines(
+    snap,
+    [
+      "onnx/model.onnx",
+      "onnx/Constant_7_attr__value",
+      "onnx/model.onnx_data",
+      "tokenizer.json",
+      "tokenizer_config.json",
+      "special_tokens_map.json",
+    ],
+    null,
+  );
   assert.equal(rr.info.extra?.content_sha256, createHash("sha256").update(lines).digest("hex"));
   await rr.close();
   const got = fetched(n);
   assert.equal(got[0], "/api/models/BAAI/bge-m3/revision/main?blobs=true");
   const names = got.slice(1).map((u) => u.replace(`/BAAI/bge-m3/resolve/${M3}/`, ""));
-  for (const f of ["onnx/model.onnx", "onnx/model.onnx_data", "onnx/Constant_7_attr__value", "tokenizer.json", "config.json", "colbert_linear.pt", "1_Pooling/config.json", "modules.json"]) assert.ok(names.includes(f), `${f} fetched`);
-  for (const f of ["pytorch_model.bin", "sparse_linear.pt", "long.jpg", "imgs/bm25.jpg", "imgs/miracl.jpg", "README.md", ".gitattributes"]) assert.ok(!names.includes(f), `${f} never fetched`);
+  for (const f of [
+    "onnx/model.onnx",
+    "onnx/model.onnx_data",
+    "onnx/Constant_7_attr__value",
+    "tokenizer.json",
+    "config.json",
+    "colbert_linear.pt",
+    "1_Pooling/config.json",
+    "modules.json",
+  ])
+    assert.ok(names.includes(f), `${f} fetched`);
+  for (const f of ["pytorch_model.bin", "sparse_linear.pt", "long.jpg", "imgs/bm25.jpg", "imgs/miracl.jpg", "README.md", ".gitattributes"])
+    assert.ok(!names.includes(f), `${f} never fetched`);
   assert.equal(new Set(names).size, names.length, "each file fetched once");
   assert.ok(!fake.hub.hubRequests.some((r) => / 404/.test(r.url)));
 });
@@ -132,7 +188,9 @@ test("bge-m3 offline with a warm cache: zero requests, same scores; a cold cache
     try {
       await assert.rejects(
         resolveModelDir("BAAI/bge-m3", {}),
-        benchError(/^hub: HF_HUB_OFFLINE is set and model BAAI\/bge-m3@main \(cached snapshot 5617a9f6\w+\) lacks 2 file\(s\): tokenizer\.json, onnx\/model\.onnx_data; place them under \S+\/snapshots\/5617a9f6\w+\/ \(same relative paths\), or pass a local model directory instead of the hub id$/),
+        benchError(
+          /^hub: HF_HUB_OFFLINE is set and model BAAI\/bge-m3@main \(cached snapshot 5617a9f6\w+\) lacks 2 file\(s\): tokenizer\.json, onnx\/model\.onnx_data; place them under \S+\/snapshots\/5617a9f6\w+\/ \(same relative paths\), or pass a local model directory instead of the hub id$/,
+        ),
       );
     } finally {
       for (const [f, b] of saved) writeFileSync(join(snap, f), b);
@@ -140,7 +198,9 @@ test("bge-m3 offline with a warm cache: zero requests, same scores; a cold cache
     // Nothing cached at all.
     await assert.rejects(
       resolveModelDir("BAAI/bge-m3", { cacheDir: mkdtempSync(join(tmpdir(), "bench-cold-")) }),
-      benchError(/^hub: HF_HUB_OFFLINE is set and model BAAI\/bge-m3@main is not cached .*it needs model\.onnx or onnx\/model\.onnx \(and its external data\), tokenizer\.json: place them under .*<any-folder-name>\/.*or pass a local model directory/),
+      benchError(
+        /^hub: HF_HUB_OFFLINE is set and model BAAI\/bge-m3@main is not cached .*it needs model\.onnx or onnx\/model\.onnx \(and its external data\), tokenizer\.json: place them under .*<any-folder-name>\/.*or pass a local model directory/,
+      ),
     );
   } finally {
     delete process.env.HF_HUB_OFFLINE;
@@ -164,7 +224,10 @@ test("offline: a snapshot folder with any name works when refs/<branch> names it
   const cacheDir = mkdtempSync(join(tmpdir(), "bench-hand-"));
   const folder = join(cacheDir, "models--org--hand");
   const snap = join(folder, "snapshots", "my-copy");
-  for (const [f, b] of [["model.onnx", plain], ["tokenizer.json", tokenizer]] as const) {
+  for (const [f, b] of [
+    ["model.onnx", plain],
+    ["tokenizer.json", tokenizer],
+  ] as const) {
     const p = join(snap, f);
     parentDir(p);
     writeFileSync(p, b);
@@ -186,8 +249,14 @@ function parentDir(file: string): void {
 }
 
 test("hub errors name the repo and revision: RevisionNotFound (404), RepositoryNotFound (401 without a token)", async () => {
-  await assert.rejects(resolveModelDir("BAAI/bge-m3@v9", {}), benchError(/^hub: 404 not found \(RevisionNotFound\): model BAAI\/bge-m3 revision v9 \(file listing\)/));
-  await assert.rejects(resolveModelDir("BAAI/nope", {}), benchError(/^hub: 401 Unauthorized \(RepositoryNotFound\) for model BAAI\/nope revision main \(file listing\) .*set HF_TOKEN/));
+  await assert.rejects(
+    resolveModelDir("BAAI/bge-m3@v9", {}),
+    benchError(/^hub: 404 not found \(RevisionNotFound\): model BAAI\/bge-m3 revision v9 \(file listing\)/),
+  );
+  await assert.rejects(
+    resolveModelDir("BAAI/nope", {}),
+    benchError(/^hub: 401 Unauthorized \(RepositoryNotFound\) for model BAAI\/nope revision main \(file listing\) .*set HF_TOKEN/),
+  );
 });
 
 test("bge-m3 (torch): config, pytorch_model.bin (no safetensors in the repo), colbert_linear.pt, tokenizer; no graph", async () => {
@@ -195,8 +264,19 @@ test("bge-m3 (torch): config, pytorch_model.bin (no safetensors in the repo), co
   const r = await resolveModelDir("BAAI/bge-m3", { purpose: "torch", cacheDir: mkdtempSync(join(tmpdir(), "bench-torch-")) });
   assert.equal(r.onnxFile, null);
   assert.equal(r.revision, M3);
-  const names = fetched(n).slice(1).map((u) => u.replace(`/BAAI/bge-m3/resolve/${M3}/`, "")).sort();
-  assert.deepEqual(names, ["colbert_linear.pt", "config.json", "pytorch_model.bin", "sentencepiece.bpe.model", "special_tokens_map.json", "tokenizer.json", "tokenizer_config.json"]);
+  const names = fetched(n)
+    .slice(1)
+    .map((u) => u.replace(`/BAAI/bge-m3/resolve/${M3}/`, ""))
+    .sort();
+  assert.deepEqual(names, [
+    "colbert_linear.pt",
+    "config.json",
+    "pytorch_model.bin",
+    "sentencepiece.bpe.model",
+    "special_tokens_map.json",
+    "tokenizer.json",
+    "tokenizer_config.json",
+  ]);
 });
 
 test("hfl/chinese-roberta-wwm-ext: model.safetensors over pytorch_model.bin, vocab.txt, never tf/flax; bench train's base model records the commit", async () => {
@@ -204,38 +284,77 @@ test("hfl/chinese-roberta-wwm-ext: model.safetensors over pytorch_model.bin, voc
   const base = await resolveBaseModel("hfl/chinese-roberta-wwm-ext");
   assert.equal(base.id, `hfl/chinese-roberta-wwm-ext@${RWWM}`);
   assert.ok(base.hasWeights);
-  const names = fetched(n).slice(1).map((u) => u.replace(`/hfl/chinese-roberta-wwm-ext/resolve/${RWWM}/`, "")).sort();
-  assert.deepEqual(names, ["added_tokens.json", "config.json", "model.safetensors", "special_tokens_map.json", "tokenizer.json", "tokenizer_config.json", "vocab.txt"]);
+  const names = fetched(n)
+    .slice(1)
+    .map((u) => u.replace(`/hfl/chinese-roberta-wwm-ext/resolve/${RWWM}/`, ""))
+    .sort();
+  assert.deepEqual(names, [
+    "added_tokens.json",
+    "config.json",
+    "model.safetensors",
+    "special_tokens_map.json",
+    "tokenizer.json",
+    "tokenizer_config.json",
+    "vocab.txt",
+  ]);
   const all = fake.hub.hubRequests.map((r) => r.url).join("\n") + fake.hub.cdnRequests.map((r) => r.url).join("\n");
   assert.doesNotMatch(all, /tf_model\.h5|flax_model\.msgpack/);
   // The ONNX path on a repo without a graph says so (and what to do).
-  await assert.rejects(resolveModelDir("hfl/chinese-roberta-wwm-ext", {}), benchError(/^model: hfl\/chinese-roberta-wwm-ext@e0f0\w+ has no ONNX graph .*use --backend torch/));
+  await assert.rejects(
+    resolveModelDir("hfl/chinese-roberta-wwm-ext", {}),
+    benchError(/^model: hfl\/chinese-roberta-wwm-ext@e0f0\w+ has no ONNX graph .*use --backend torch/),
+  );
 });
 
 test("several graphs and no default: an error listing them and suggesting --onnx-file; --onnx-file picks one (tokenizer beside it)", async () => {
-  await assert.rejects(resolveModelDir("org/multi", {}), benchError(/^model: org\/multi@2{40} has several ONNX graphs .*: onnx\/model_fp16\.onnx, onnx\/model_quantized\.onnx; pick one with --onnx-file PATH$/));
+  await assert.rejects(
+    resolveModelDir("org/multi", {}),
+    benchError(
+      /^model: org\/multi@2{40} has several ONNX graphs .*: onnx\/model_fp16\.onnx, onnx\/model_quantized\.onnx; pick one with --onnx-file PATH$/,
+    ),
+  );
   const rr = await loadOnnxReranker("org/multi", { progress: false, cache: false, onnxFile: "onnx/model_quantized.onnx" });
   assert.equal(rr.config.onnxFile, "onnx/model_quantized.onnx");
   assert.deepEqual(await rr.score(reqs), reference);
   await rr.close();
   assert.ok(!fake.hub.hubRequests.some((r) => r.url.includes("model_fp16")), "the other graph is not fetched");
-  await assert.rejects(resolveModelDir("org/multi", { onnxFile: "../model.onnx" }), benchError(/^model: --onnx-file "\.\.\/model\.onnx" has a '\.' or '\.\.' segment/));
-  await assert.rejects(resolveModelDir("org/multi", { onnxFile: "onnx/nope.onnx" }), benchError(/^model: --onnx-file onnx\/nope\.onnx is not in org\/multi@2{40} \(its ONNX graphs: onnx\/model_fp16\.onnx, onnx\/model_quantized\.onnx\)$/));
+  await assert.rejects(
+    resolveModelDir("org/multi", { onnxFile: "../model.onnx" }),
+    benchError(/^model: --onnx-file "\.\.\/model\.onnx" has a '\.' or '\.\.' segment/),
+  );
+  await assert.rejects(
+    resolveModelDir("org/multi", { onnxFile: "onnx/nope.onnx" }),
+    benchError(
+      /^model: --onnx-file onnx\/nope\.onnx is not in org\/multi@2{40} \(its ONNX graphs: onnx\/model_fp16\.onnx, onnx\/model_quantized\.onnx\)$/,
+    ),
+  );
   // Local directories choose the same way.
   const local = join(work, "local-multi");
   parentDir(join(local, "onnx", "x"));
   for (const f of ["onnx/model_fp16.onnx", "onnx/model_quantized.onnx"]) writeFileSync(join(local, f), plain);
   writeFileSync(join(local, "onnx", "tokenizer.json"), tokenizer);
-  await assert.rejects(resolveModelDir(local, {}), benchError(/but several graphs \(onnx\/model_fp16\.onnx, onnx\/model_quantized\.onnx\); pick one with --onnx-file/));
+  await assert.rejects(
+    resolveModelDir(local, {}),
+    benchError(/but several graphs \(onnx\/model_fp16\.onnx, onnx\/model_quantized\.onnx\); pick one with --onnx-file/),
+  );
   const r = await resolveModelDir(local, { onnxFile: "onnx/model_fp16.onnx" });
   assert.equal(r.tokenizerDir, join(local, "onnx"));
 });
 
 test("a graph whose external data leaves its folder is refused before anything is fetched for it", async () => {
   const evil = join(work, "evil");
-  const p = spawnSync(PY, [fileURLToPath(new URL("./fixtures/externalize_onnx.py", import.meta.url)), join(work, "in.onnx"), join(evil, "onnx"), "../escape.bin"], { encoding: "utf8" });
+  const p = spawnSync(
+    PY,
+    [fileURLToPath(new URL("./fixtures/externalize_onnx.py", import.meta.url)), join(work, "in.onnx"), join(evil, "onnx"), "../escape.bin"],
+    { encoding: "utf8" },
+  );
   assert.equal(p.status, 0, p.stderr);
   const { externalDataFiles } = await import("../../src/models/onnx-external.js");
-  await assert.rejects(externalDataFiles(join(evil, "onnx", "model.onnx"), "evil/onnx/model.onnx"), benchError(/^model: evil\/onnx\/model\.onnx names external data "\.\.\/escape\.bin", which has a '\.' or '\.\.' segment; external data must stay inside the graph's folder$/));
+  await assert.rejects(
+    externalDataFiles(join(evil, "onnx", "model.onnx"), "evil/onnx/model.onnx"),
+    benchError(
+      /^model: evil\/onnx\/model\.onnx names external data "\.\.\/escape\.bin", which has a '\.' or '\.\.' segment; external data must stay inside the graph's folder$/,
+    ),
+  );
   assert.ok(existsSync(join(evil, "escape.bin")), "(the fixture really points outside)");
 });

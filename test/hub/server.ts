@@ -60,8 +60,7 @@ export interface FakeHub {
   close: () => Promise<void>;
 }
 
-const listen = (s: Server): Promise<number> =>
-  new Promise((ok) => s.listen(0, "127.0.0.1", () => ok((s.address() as AddressInfo).port)));
+const listen = (s: Server): Promise<number> => new Promise((ok) => s.listen(0, "127.0.0.1", () => ok((s.address() as AddressInfo).port)));
 
 /** Starts the hub and CDN servers on ephemeral loopback ports. */
 export async function startFakeHub(files: ServedFile[]): Promise<FakeHub> {
@@ -70,7 +69,8 @@ export async function startFakeHub(files: ServedFile[]): Promise<FakeHub> {
   const cdnRequests: FakeHub["cdnRequests"] = [];
   const sha = (b: Uint8Array): string => createHash("sha256").update(b).digest("hex");
   const body = (res: ServerResponse, f: ServedFile, headers: Record<string, string | number>): void => {
-    if (f.html) return void res.writeHead(200, { "content-type": "text/html", ...headers }).end("<html><body>Sign in to the Wi-Fi</body></html>");
+    if (f.html)
+      return void res.writeHead(200, { "content-type": "text/html", ...headers }).end("<html><body>Sign in to the Wi-Fi</body></html>");
     res.writeHead(200, f.noContentLength ? headers : { "content-length": f.content.length, ...headers });
     if (f.hang) {
       res.write(f.content.subarray(0, 10)); // then nothing: the client's stall timeout must fire
@@ -109,7 +109,9 @@ export async function startFakeHub(files: ServedFile[]): Promise<FakeHub> {
       // repo is a 401 RepositoryNotFound (the hub does not reveal whether private repos exist).
       const repo = files.find((g) => url.startsWith(`/${g.repoType === "dataset" ? "datasets/" : ""}${g.repoId}/resolve/`));
       if (!repo) return void res.writeHead(401, { "x-error-code": "RepositoryNotFound" }).end("Repository not found");
-      return void res.writeHead(404, { "x-error-code": "EntryNotFound", "x-repo-commit": repo.commitHeader ?? repo.commit }).end("Entry not found");
+      return void res
+        .writeHead(404, { "x-error-code": "EntryNotFound", "x-repo-commit": repo.commitHeader ?? repo.commit })
+        .end("Entry not found");
     }
     if (f.token !== undefined) {
       if (!req.headers.authorization) return void res.writeHead(401).end("Unauthorized");
@@ -119,7 +121,13 @@ export async function startFakeHub(files: ServedFile[]): Promise<FakeHub> {
     if (f.lfs) {
       const linkedSize = f.content.length + (f.wrongLinkedSize ? 1 : 0);
       const etag = f.etagHeader ?? (f.wrongSha ? "0".repeat(64) : sha(f.content));
-      res.writeHead(302, { ...common, location: `http://127.0.0.1:${cdnPort}/blob?i=${i}`, "x-linked-etag": `"${etag}"`, "x-linked-size": linkedSize, etag: '"abc"' });
+      res.writeHead(302, {
+        ...common,
+        location: `http://127.0.0.1:${cdnPort}/blob?i=${i}`,
+        "x-linked-etag": `"${etag}"`,
+        "x-linked-size": linkedSize,
+        etag: '"abc"',
+      });
       return void res.end();
     }
     const gitSha1 = createHash("sha1").update(`blob ${f.content.length}\0`).update(f.content).digest("hex");
@@ -145,20 +153,27 @@ export async function startFakeHub(files: ServedFile[]): Promise<FakeHub> {
       return json(req.headers.authorization ? 404 : 401, { error: "Repository not found" }, { "x-error-code": "RepositoryNotFound" });
     }
     const commit = repoFiles[0].commit;
-    if (revision !== commit && revision !== "main") return json(404, { error: `Invalid rev id: ${revision}` }, { "x-error-code": "RevisionNotFound" });
+    if (revision !== commit && revision !== "main")
+      return json(404, { error: `Invalid rev id: ${revision}` }, { "x-error-code": "RevisionNotFound" });
     const ov = listingOverrides.get(repoId);
     if (ov?.body !== undefined) return json(200, ov.body);
     const blobs = u.searchParams.get("blobs")?.toLowerCase() === "true";
-    const siblings = repoFiles.filter((f) => !f.unlisted).map((f) => {
-      if (!blobs) return { rfilename: f.filename };
-      const blobId = createHash("sha1").update(`blob ${f.content.length}\0`).update(f.content).digest("hex");
-      const lfs = f.lfs ? { lfs: { sha256: sha(f.content), size: f.content.length, pointerSize: 134 } } : {};
-      return { rfilename: f.filename, blobId, size: f.content.length, ...lfs };
-    });
+    const siblings = repoFiles
+      .filter((f) => !f.unlisted)
+      .map((f) => {
+        if (!blobs) return { rfilename: f.filename };
+        const blobId = createHash("sha1").update(`blob ${f.content.length}\0`).update(f.content).digest("hex");
+        const lfs = f.lfs ? { lfs: { sha256: sha(f.content), size: f.content.length, pointerSize: 134 } } : {};
+        return { rfilename: f.filename, blobId, size: f.content.length, ...lfs };
+      });
     json(200, { _id: "0".repeat(24), id: repoId, sha: ov?.sha ?? commit, private: false, siblings });
   };
   const hubPort = await listen(hub);
-  const close = (s: Server): Promise<void> => new Promise((ok) => { s.closeAllConnections(); s.close(() => ok()); });
+  const close = (s: Server): Promise<void> =>
+    new Promise((ok) => {
+      s.closeAllConnections();
+      s.close(() => ok());
+    });
   return {
     endpoint: `http://127.0.0.1:${hubPort}`,
     hubRequests,

@@ -21,15 +21,37 @@ if (!skip) {
   dir = makeTorchModel(join(work, "m3"), { kind: "xlm-roberta", colbertDim: 8, onnx: true });
   files = readdirSync(dir)
     .filter((f) => statSync(join(dir, f)).isFile())
-    .map((filename) => ({ repoType: "model", repoId: "org/m3-torch", commit: C, filename, content: readFileSync(join(dir, filename)), lfs: /\.(safetensors|pt|onnx|bin)$/.test(filename) }));
-  files.push({ repoType: "model", repoId: "org/m3-torch", commit: C, filename: "flax_model.msgpack", content: Buffer.from("flax"), lfs: true });
+    .map((filename) => ({
+      repoType: "model",
+      repoId: "org/m3-torch",
+      commit: C,
+      filename,
+      content: readFileSync(join(dir, filename)),
+      lfs: /\.(safetensors|pt|onnx|bin)$/.test(filename),
+    }));
+  files.push({
+    repoType: "model",
+    repoId: "org/m3-torch",
+    commit: C,
+    filename: "flax_model.msgpack",
+    content: Buffer.from("flax"),
+    lfs: true,
+  });
 }
 const fake = useFakeHub(files);
 
 test("--backend torch with a hub id: resolved for the torch purpose, scores equal the local ONNX export's (1e-4)", async (t) => {
   if (skip) return t.skip(skip);
   const reqs = [{ row: 0, query: "快递怎么办", docs: ["北京天安门", "我不知道"] }];
-  const opts = { progress: false, cache: false, threads: 1, backend: "torch" as const, device: "cpu" as const, dtype: "fp32" as const, python: TORCH_PYTHON };
+  const opts = {
+    progress: false,
+    cache: false,
+    threads: 1,
+    backend: "torch" as const,
+    device: "cpu" as const,
+    dtype: "fp32" as const,
+    python: TORCH_PYTHON,
+  };
   const viaHub = await loadOnnxReranker("org/m3-torch", opts);
   const a = await viaHub.score(reqs);
   assert.equal(viaHub.info.revision, C);

@@ -13,7 +13,16 @@ import type { ModelInfo, Reranker, ScoreRequest } from "../../src/models/types.j
  * It produces fractional scores (float32 rounding matters), exact ties and zero scores.
  */
 class CharOverlapReranker implements Reranker {
-  readonly info: ModelInfo = { name: "test/char-overlap", revision: null, modelType: "lexical", similarityFn: null, framework: [], nParameters: null, embedDim: null, maxTokens: null };
+  readonly info: ModelInfo = {
+    name: "test/char-overlap",
+    revision: null,
+    modelType: "lexical",
+    similarityFn: null,
+    framework: [],
+    nParameters: null,
+    embedDim: null,
+    maxTokens: null,
+  };
   requests: ScoreRequest[] = [];
   async score(requests: ScoreRequest[]): Promise<number[][]> {
     this.requests = requests;
@@ -30,7 +39,16 @@ class CharOverlapReranker implements Reranker {
 
 /** A Reranker that returns whatever it was built with, to exercise the evaluator's checks on model output. */
 class FixedReranker implements Reranker {
-  readonly info: ModelInfo = { name: "fixed", revision: null, modelType: "precomputed", similarityFn: null, framework: [], nParameters: null, embedDim: null, maxTokens: null };
+  readonly info: ModelInfo = {
+    name: "fixed",
+    revision: null,
+    modelType: "precomputed",
+    similarityFn: null,
+    framework: [],
+    nParameters: null,
+    embedDim: null,
+    maxTokens: null,
+  };
   constructor(private readonly out: (req: ScoreRequest[]) => number[][]) {}
   async score(requests: ScoreRequest[]): Promise<number[][]> {
     return this.out(requests);
@@ -43,7 +61,11 @@ const ROWS: RerankRow[] = [
   { query: "北京天气", positive: ["北京今天天气晴", "天气预报北京"], negative: ["上海的美食", "北京烤鸭很好吃", "明天会下雨吗"] },
   { query: "苹果手机价格", positive: ["苹果手机的价格是多少"], negative: ["香蕉价格", "苹果是一种水果", "手机壳", "价格"] },
   { query: "no negatives here", positive: ["x"], negative: [] },
-  { query: "机器学习", positive: ["深度学习是机器学习的分支"], negative: ["机器", "学习", "机器学习课程", "烹饪", "足球", "篮球", "音乐", "电影", "旅行", "读书", "游泳", "跑步"] },
+  {
+    query: "机器学习",
+    positive: ["深度学习是机器学习的分支"],
+    negative: ["机器", "学习", "机器学习课程", "烹饪", "足球", "篮球", "音乐", "电影", "旅行", "读书", "游泳", "跑步"],
+  },
   { query: ["猫", "狗粮"], positive: ["狗粮品牌推荐", "猫砂"], negative: ["猫狗大战", "宠物医院", "粮食安全"] },
   { query: "abc", positive: [], negative: ["abc"] },
   { query: "相同", positive: ["相同", "同相"], negative: ["相同", "不同"] },
@@ -91,7 +113,16 @@ test("evaluateReranking reproduces a numpy/sklearn transcription of mteb's Reran
   assert.equal(model.requests.length, 8);
   assert.deepEqual(
     model.requests.map((r) => [r.row, r.query]),
-    [[0, "北京天气"], [1, "苹果手机价格"], [3, "机器学习"], [4, "猫"], [4, "狗粮"], [6, "相同"], [7, "ab"], [8, "ab"]],
+    [
+      [0, "北京天气"],
+      [1, "苹果手机价格"],
+      [3, "机器学习"],
+      [4, "猫"],
+      [4, "狗粮"],
+      [6, "相同"],
+      [7, "ab"],
+      [8, "ab"],
+    ],
   );
   assert.deepEqual(model.requests[0].docs, ["北京今天天气晴", "天气预报北京", "上海的美食", "北京烤鸭很好吃", "明天会下雨吗"]);
   assert.ok(ev.evaluationSeconds >= 0);
@@ -108,7 +139,16 @@ test("constant scorer: AP depends on the positive share, MRR is 1.0 under 1.1.1 
 
 test("recall: false leaves recall_at_10 and its nAUCs out (the 1.12-era metric set)", async () => {
   const ev = await evaluateReranking(ROWS, new CharOverlapReranker(), { recall: false });
-  assert.deepEqual(Object.keys(ev.scores), ["map", "mrr", "nAUC_map_max", "nAUC_map_std", "nAUC_map_diff1", "nAUC_mrr_max", "nAUC_mrr_std", "nAUC_mrr_diff1"]);
+  assert.deepEqual(Object.keys(ev.scores), [
+    "map",
+    "mrr",
+    "nAUC_map_max",
+    "nAUC_map_std",
+    "nAUC_map_diff1",
+    "nAUC_mrr_max",
+    "nAUC_mrr_std",
+    "nAUC_mrr_diff1",
+  ]);
   assert.equal(ev.scores.map, 0.5238095238095238);
 });
 
@@ -131,21 +171,51 @@ test("bad model output → BenchError naming the model and the row", async () =>
     { query: "r", positive: ["p"], negative: ["n", "m"] },
   ];
   const cases: [number[][], RegExp][] = [
-    [[[1, 2], [1, NaN, 3]], /^eval: model fixed returned NaN for row 1 \(document 1\)/],
-    [[[Infinity, 2], [1, 2, 3]], /^eval: model fixed returned Infinity for row 0/],
-    [[[1, 2], [1, 2]], /^eval: model fixed returned 2 scores for row 1 \(expected 3/],
+    [
+      [
+        [1, 2],
+        [1, NaN, 3],
+      ],
+      /^eval: model fixed returned NaN for row 1 \(document 1\)/,
+    ],
+    [
+      [
+        [Infinity, 2],
+        [1, 2, 3],
+      ],
+      /^eval: model fixed returned Infinity for row 0/,
+    ],
+    [
+      [
+        [1, 2],
+        [1, 2],
+      ],
+      /^eval: model fixed returned 2 scores for row 1 \(expected 3/,
+    ],
     [[[1, 2]], /^eval: model fixed returned 1 score lists for 2 requests/],
-    [[[1, 2], [1, 2, 1e300]], /overflows float32/],
+    [
+      [
+        [1, 2],
+        [1, 2, 1e300],
+      ],
+      /overflows float32/,
+    ],
   ];
   for (const [out, re] of cases) {
-    await assert.rejects(evaluateReranking(rows, new FixedReranker(() => out)), (e: unknown) => e instanceof BenchError && re.test(e.message));
+    await assert.rejects(
+      evaluateReranking(rows, new FixedReranker(() => out)),
+      (e: unknown) => e instanceof BenchError && re.test(e.message),
+    );
   }
 });
 
 test("no evaluable row and empty query lists are input errors", async () => {
   const m = new CharOverlapReranker();
   const is = (re: RegExp) => (e: unknown) => e instanceof BenchError && e.exitCode === 3 && re.test(e.message);
-  await assert.rejects(evaluateReranking([{ query: "q", positive: [], negative: ["n"] }], m), is(/^eval: no row has both a positive and a negative/));
+  await assert.rejects(
+    evaluateReranking([{ query: "q", positive: [], negative: ["n"] }], m),
+    is(/^eval: no row has both a positive and a negative/),
+  );
   await assert.rejects(evaluateReranking([{ query: [], positive: ["p"], negative: ["n"] }], m), is(/^eval: row 0 has an empty query list/));
 });
 

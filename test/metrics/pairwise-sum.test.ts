@@ -13,7 +13,7 @@ function reference(a: number[]): number {
       for (let k = 0; k < 8; k++) r[k] += a[i + k];
       i += 8;
     }
-    let res = (r[0] + r[1] + (r[2] + r[3])) + (r[4] + r[5] + (r[6] + r[7]));
+    let res = r[0] + r[1] + (r[2] + r[3]) + (r[4] + r[5] + (r[6] + r[7]));
     while (i < n) res += a[i++];
     return res;
   }

@@ -25,7 +25,8 @@ const dev100 = resolve(repoRoot, "../shared/data/t2ranking-dev100.jsonl");
 const D0 = "apple banana apple";
 const D1 = "banana cherry";
 const D2 = "cherry cherry cherry durian";
-const near = (got: number, want: number, what: string): void => assert.ok(Math.abs(got - want) <= 1e-12, `${what}: got ${got}, want ${want}`);
+const near = (got: number, want: number, what: string): void =>
+  assert.ok(Math.abs(got - want) <= 1e-12, `${what}: got ${got}, want ${want}`);
 
 test("bm25 scores a 3-document toy list exactly as worked by hand", async () => {
   const [s] = await createBm25().score([{ row: 0, query: "apple cherry", docs: [D0, D1, D2] }]);
@@ -78,7 +79,11 @@ test("empty queries, term-less documents and all-empty lists give finite zeros",
     { row: 1, query: "apple", docs: ["", "，。！"] },
     { row: 2, query: "？？", docs: ["…", ""] },
   ]);
-  assert.deepEqual(out, [[0, 0], [0, 0], [0, 0]]);
+  assert.deepEqual(out, [
+    [0, 0],
+    [0, 0],
+    [0, 0],
+  ]);
 });
 
 test("scores are deterministic and, with list statistics, independent of the other requests", async () => {
@@ -94,7 +99,10 @@ test("scores are deterministic and, with list statistics, independent of the oth
   for (const list of a) for (const v of list) assert.ok(Number.isFinite(v));
   const progress: Array<[number, number]> = [];
   await m.score(reqs, (done, total) => progress.push([done, total]));
-  assert.deepEqual(progress, [[3, 5], [5, 5]]);
+  assert.deepEqual(progress, [
+    [3, 5],
+    [5, 5],
+  ]);
 });
 
 test("ModelInfo describes the variant", () => {
@@ -104,24 +112,29 @@ test("ModelInfo describes the variant", () => {
   assert.equal(info.modelType, "lexical");
   assert.equal(info.similarityFn, null);
   assert.deepEqual(info.framework, ["bench"]);
-  assert.deepEqual(
-    { k1: info.extra?.k1, b: info.extra?.b, chinese: info.extra?.chinese_terms },
-    { k1: 1.2, b: 0.75, chinese: "bigram" },
-  );
+  assert.deepEqual({ k1: info.extra?.k1, b: info.extra?.b, chinese: info.extra?.chinese_terms }, { k1: 1.2, b: 0.75, chinese: "bigram" });
   assert.equal(createBm25({ chinese: "icu-word", stats: "all" }).info.extra?.chinese_terms, "icu-word");
 });
 
 test("bad options are usage errors that name the option", () => {
-  assert.throws(() => createBm25({ k1: -1 }), (e: unknown) => e instanceof BenchError && e.exitCode === 2 && /^eval: bm25 option k1/.test(e.message));
+  assert.throws(
+    () => createBm25({ k1: -1 }),
+    (e: unknown) => e instanceof BenchError && e.exitCode === 2 && /^eval: bm25 option k1/.test(e.message),
+  );
   assert.throws(() => createBm25({ b: 1.5 }), /eval: bm25 option b must be in \[0, 1\], got 1.5/);
   assert.throws(() => createBm25({ k1: Number.NaN }), /option k1/);
-  assert.throws(() => createBm25({ chinese: "trigram" as never }), /option chinese must be one of unigram, bigram, unigram\+bigram, icu-word, got 'trigram'/);
+  assert.throws(
+    () => createBm25({ chinese: "trigram" as never }),
+    /option chinese must be one of unigram, bigram, unigram\+bigram, icu-word, got 'trigram'/,
+  );
   assert.throws(() => createBm25({ stats: "corpus" as never }), /option stats must be one of list, all/);
 });
 
 test("t2ranking-dev100: the default bm25 scores the MAP/MRR@10 recorded in docs/bm25.md", async (t) => {
   if (!existsSync(dev100)) {
-    t.skip(`SKIPPED: ${dev100} is missing (real T2Ranking text lives outside the repo in ../shared); cannot check the docs/bm25.md figures`);
+    t.skip(
+      `SKIPPED: ${dev100} is missing (real T2Ranking text lives outside the repo in ../shared); cannot check the docs/bm25.md figures`,
+    );
     return;
   }
   const { rows } = await loadDatasetFile(dev100);

@@ -26,14 +26,21 @@ const skip = torchSkipReason();
 const work = mkdtempSync(join(tmpdir(), "bench-hidden-colbert-"));
 test.after(() => rmSync(work, { recursive: true, force: true }));
 
-const readRows = (file: string, n: number): Row[] => readFileSync(file, "utf8").trim().split("\n").slice(0, n).map((l) => JSON.parse(l) as Row);
+const readRows = (file: string, n: number): Row[] =>
+  readFileSync(file, "utf8")
+    .trim()
+    .split("\n")
+    .slice(0, n)
+    .map((l) => JSON.parse(l) as Row);
 const sample = readRows(SAMPLE, 1000);
 const t2 = existsSync(T2) ? readRows(T2, 4) : null;
 if (!t2) console.error(`SKIPPED (t2ranking slice): ${T2} is missing; only the embedded sample task is compared`);
 
 let repo: string | null = null;
 function seedRepo(): string {
-  repo ??= writeBgeM3Repo(join(work, "bge-m3"), { texts: [...sample, ...(t2 ?? [])].flatMap((r) => [r.query, ...r.positive, ...r.negative].flat()) });
+  repo ??= writeBgeM3Repo(join(work, "bge-m3"), {
+    texts: [...sample, ...(t2 ?? [])].flatMap((r) => [r.query, ...r.positive, ...r.negative].flat()),
+  });
   return repo;
 }
 
@@ -56,7 +63,9 @@ async function compare(name: string, rows: Row[]): Promise<void> {
   const data = join(work, `${name}.jsonl`);
   writeFileSync(data, `${rows.map((r) => JSON.stringify(r)).join("\n")}\n`);
   const out = join(work, `out-${name}`);
-  const r = runCli(work, ["eval", "--model", dir, "--data", data, "--output", out, "--format", "mteb-1.1.1"], { BENCH_CACHE_DIR: join(work, "cache") });
+  const r = runCli(work, ["eval", "--model", dir, "--data", data, "--output", out, "--format", "mteb-1.1.1"], {
+    BENCH_CACHE_DIR: join(work, "cache"),
+  });
   assert.equal(r.code, 0, r.stderr);
   const res = parsePythonJson(readFileSync(join(out, "bge-m3", "CustomReranking.json"), "utf8")) as { test: { map: number; mrr: number } };
   assert.ok(Math.abs(res.test.map - ref.map) <= 1e-6, `${name}: MAP ${res.test.map} vs reference ${ref.map}`);
@@ -81,5 +90,11 @@ test("the external-data files are read from the graph (a Constant node's value i
   const broken = join(work, "broken");
   cpSync(dir, broken, { recursive: true });
   rmSync(join(broken, "onnx/Constant_7_attr__value"));
-  await assert.rejects(loadOnnxReranker(broken, { progress: false, cache: false }), (err: unknown) => err instanceof BenchError && err.exitCode === 3 && /onnx\/model\.onnx: external_data location "onnx\/Constant_7_attr__value": .* does not exist/.test(err.message));
+  await assert.rejects(
+    loadOnnxReranker(broken, { progress: false, cache: false }),
+    (err: unknown) =>
+      err instanceof BenchError &&
+      err.exitCode === 3 &&
+      /onnx\/model\.onnx: external_data location "onnx\/Constant_7_attr__value": .* does not exist/.test(err.message),
+  );
 });

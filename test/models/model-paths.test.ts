@@ -21,7 +21,18 @@ const { onnx } = onnxProto;
 const work = mkdtempSync(join(tmpdir(), "bench-model-paths-"));
 test.after(() => rmSync(work, { recursive: true, force: true }));
 const quiet: OnnxRerankerOptions = { progress: false, cache: false, threads: 1 };
-const graph = buildEncoderOnnx({ vocab: TINY_UNIGRAM_PIECES.length + 5, hidden: 16, layers: 1, heads: 2, ffn: 32, maxPositions: 300, tokenTypes: false, head: "bge-m3", colbertDim: 8, seed: 3 });
+const graph = buildEncoderOnnx({
+  vocab: TINY_UNIGRAM_PIECES.length + 5,
+  hidden: 16,
+  layers: 1,
+  heads: 2,
+  ffn: 32,
+  maxPositions: 300,
+  tokenTypes: false,
+  head: "bge-m3",
+  colbertDim: 8,
+  seed: 3,
+});
 const tj = unigramTokenizerJson(TINY_UNIGRAM_PIECES);
 const M3 = { format: "bench-model/1", type: "colbert", output: "colbert_vecs", output_layout: "tokens_without_cls", normalized: true };
 let n = 0;
@@ -45,17 +56,25 @@ async function refuses(p: Promise<unknown>, ...patterns: RegExp[]): Promise<void
 /** `model.onnx` of `dir` rewritten so its first float initializer lives at external-data `location`; returns the bytes it needs there. */
 function externalizeFirst(dir: string, location: string): Uint8Array {
   const m = onnx.ModelProto.decode(readFileSync(join(dir, "model.onnx")));
-  const t = (m.graph as InstanceType<typeof onnx.GraphProto>).initializer.find((x) => (x.rawData?.length ?? 0) > 0) as InstanceType<typeof onnx.TensorProto>;
+  const t = (m.graph as InstanceType<typeof onnx.GraphProto>).initializer.find((x) => (x.rawData?.length ?? 0) > 0) as InstanceType<
+    typeof onnx.TensorProto
+  >;
   const data = t.rawData;
   t.rawData = new Uint8Array(0);
   t.dataLocation = onnx.TensorProto.DataLocation.EXTERNAL;
-  t.externalData = [onnx.StringStringEntryProto.create({ key: "location", value: location }), onnx.StringStringEntryProto.create({ key: "length", value: String(data.length) })];
+  t.externalData = [
+    onnx.StringStringEntryProto.create({ key: "location", value: location }),
+    onnx.StringStringEntryProto.create({ key: "length", value: String(data.length) }),
+  ];
   writeFileSync(join(dir, "model.onnx"), onnx.ModelProto.encode(m).finish());
   return data;
 }
 
 test("bench_model.json onnx_file: traversal, absolute paths, /dev/zero, a FIFO and a symlink to a device are refused naming the file and field", async () => {
-  await refuses(loadOnnxReranker(fresh({ ...M3, onnx_file: "../../../../etc/passwd" }), quiet), /bench_model\.json: field "onnx_file" must be a path inside the model directory/);
+  await refuses(
+    loadOnnxReranker(fresh({ ...M3, onnx_file: "../../../../etc/passwd" }), quiet),
+    /bench_model\.json: field "onnx_file" must be a path inside the model directory/,
+  );
   await refuses(loadOnnxReranker(fresh({ ...M3, onnx_file: "/dev/zero" }), quiet), /bench_model\.json: field "onnx_file"/);
   await refuses(loadOnnxReranker(fresh({ ...M3, onnx_file: "sub/../../x.onnx" }), quiet), /field "onnx_file"/);
   const fifo = fresh({ ...M3, onnx_file: "pipe.onnx" });
@@ -73,9 +92,18 @@ test("bench_model.json onnx_file: traversal, absolute paths, /dev/zero, a FIFO a
 
 test("--onnx-file and colbert_head stay inside the root too", async () => {
   const dir = fresh(M3);
-  await refuses(loadOnnxReranker(dir, { ...quiet, onnxFile: "../m0/model.onnx" }), /--onnx-file "\.\.\/m0\/model\.onnx" has a "\.\." segment/);
+  await refuses(
+    loadOnnxReranker(dir, { ...quiet, onnxFile: "../m0/model.onnx" }),
+    /--onnx-file "\.\.\/m0\/model\.onnx" has a "\.\." segment/,
+  );
   await refuses(loadOnnxReranker(dir, { ...quiet, onnxFile: join(dir, "model.onnx") }), /--onnx-file .* is an absolute path/);
-  const head = { format: "bench-model/1", type: "colbert", output: "colbert_vecs", output_layout: "tokens", colbert_head: "../colbert_linear.pt" };
+  const head = {
+    format: "bench-model/1",
+    type: "colbert",
+    output: "colbert_vecs",
+    output_layout: "tokens",
+    colbert_head: "../colbert_linear.pt",
+  };
   await refuses(loadOnnxReranker(fresh(head), quiet), /field "colbert_head" must be null or a path inside the model directory/);
   // A sound --onnx-file is used even when bench_model.json names another graph.
   const two = fresh({ ...M3, onnx_file: "nothing-here.onnx" });
@@ -113,7 +141,11 @@ test("a hub-snapshot layout (every file a symlink to ../../blobs/…) loads: the
   mkdirSync(join(snap, "onnx"), { recursive: true });
   const src = fresh();
   writeFileSync(join(src, "w.bin"), externalizeFirst(src, "w.bin"));
-  for (const [name, at] of [["model.onnx", "onnx/model.onnx"], ["w.bin", "onnx/w.bin"], ["tokenizer.json", "tokenizer.json"]]) {
+  for (const [name, at] of [
+    ["model.onnx", "onnx/model.onnx"],
+    ["w.bin", "onnx/w.bin"],
+    ["tokenizer.json", "tokenizer.json"],
+  ]) {
     cpSync(join(src, name), join(repo, "blobs", name));
     symlinkSync(join(at.includes("/") ? "../../.." : "../..", "blobs", name), join(snap, at));
   }
@@ -139,16 +171,35 @@ test("graph choice: model.onnx, else onnx/model.onnx, else the only *.onnx; seve
   renameSync(join(sub, "onnx", "model.onnx"), join(sub, "onnx", "model_fp16.onnx"));
   assert.equal((await resolveModelDir(sub, {})).onnxFile, "onnx/model_fp16.onnx");
   cpSync(join(sub, "onnx", "model_fp16.onnx"), join(sub, "onnx", "model_quantized.onnx"));
-  await refuses(resolveModelDir(sub, {}), /no model\.onnx or onnx\/model\.onnx but several graphs \(onnx\/model_fp16\.onnx, onnx\/model_quantized\.onnx\); pick one with --onnx-file/);
+  await refuses(
+    resolveModelDir(sub, {}),
+    /no model\.onnx or onnx\/model\.onnx but several graphs \(onnx\/model_fp16\.onnx, onnx\/model_quantized\.onnx\); pick one with --onnx-file/,
+  );
   assert.equal((await resolveModelDir(sub, { onnxFile: "onnx/model_quantized.onnx" })).onnxFile, "onnx/model_quantized.onnx");
   assert.equal((await resolveModelDir(sub, { purpose: "torch" })).onnxFile, null);
 });
 
 test("modules.json: a Pooling path outside the root or a pooling config that is not a regular file is refused", async () => {
-  const hidden = buildEncoderOnnx({ vocab: TINY_UNIGRAM_PIECES.length + 5, hidden: 16, layers: 1, heads: 2, ffn: 32, maxPositions: 300, tokenTypes: false, head: "tokens", seed: 3 });
+  const hidden = buildEncoderOnnx({
+    vocab: TINY_UNIGRAM_PIECES.length + 5,
+    hidden: 16,
+    layers: 1,
+    heads: 2,
+    ffn: 32,
+    maxPositions: 300,
+    tokenTypes: false,
+    head: "tokens",
+    seed: 3,
+  });
   const st = (pooling: string): string => {
     const dir = writeModelDir(join(work, `st${n++}`), hidden, tj);
-    writeFileSync(join(dir, "modules.json"), JSON.stringify([{ idx: 0, name: "0", path: "", type: "sentence_transformers.models.Transformer" }, { idx: 1, name: "1", path: pooling, type: "sentence_transformers.models.Pooling" }]));
+    writeFileSync(
+      join(dir, "modules.json"),
+      JSON.stringify([
+        { idx: 0, name: "0", path: "", type: "sentence_transformers.models.Transformer" },
+        { idx: 1, name: "1", path: pooling, type: "sentence_transformers.models.Pooling" },
+      ]),
+    );
     return dir;
   };
   await refuses(loadOnnxReranker(st("../1_Pooling"), quiet), /modules\.json: module 1: "path" must be a folder inside the model directory/);

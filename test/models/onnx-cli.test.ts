@@ -11,7 +11,18 @@ test("bench eval --model DIR (generated bge-m3-style export): ONNX model meta, i
   const work = mkdtempSync(join(tmpdir(), "bench-onnx-cli-"));
   writeModelDir(
     join(work, "tiny-m3"),
-    buildEncoderOnnx({ vocab: TINY_UNIGRAM_PIECES.length + 5, hidden: 16, layers: 1, heads: 2, ffn: 32, maxPositions: 300, tokenTypes: false, head: "bge-m3", colbertDim: 8, seed: 31 }),
+    buildEncoderOnnx({
+      vocab: TINY_UNIGRAM_PIECES.length + 5,
+      hidden: 16,
+      layers: 1,
+      heads: 2,
+      ffn: 32,
+      maxPositions: 300,
+      tokenTypes: false,
+      head: "bge-m3",
+      colbertDim: 8,
+      seed: 31,
+    }),
     unigramTokenizerJson(TINY_UNIGRAM_PIECES),
   );
   // Synthetic rows (not third-party text): a query, positives sharing its words, negatives that do not.

@@ -17,28 +17,58 @@ test("bench_model.json: defaults, and bad fields named with what was expected", 
   assert.equal(c.maxLength, 512);
   assert.equal(c.queryMaxLength, 512);
   assert.equal(c.name, "m");
-  assert.throws(() => parseBenchModel({ ...base, format: "bench-model/2" }, "f.json", "m"), /^BenchError: model: f\.json: field "format" must be "bench-model\/1", got "bench-model\/2"/);
+  assert.throws(
+    () => parseBenchModel({ ...base, format: "bench-model/2" }, "f.json", "m"),
+    /^BenchError: model: f\.json: field "format" must be "bench-model\/1", got "bench-model\/2"/,
+  );
   assert.throws(() => parseBenchModel({ ...base, colour: 1 }, "f.json", "m"), /model: f\.json: unknown field "colour"/);
-  assert.throws(() => parseBenchModel({ ...base, output_layout: "logits" }, "f.json", "m"), /field "output_layout" must be one of tokens_without_cls \| tokens for type colbert/);
+  assert.throws(
+    () => parseBenchModel({ ...base, output_layout: "logits" }, "f.json", "m"),
+    /field "output_layout" must be one of tokens_without_cls \| tokens for type colbert/,
+  );
   assert.throws(() => parseBenchModel({ ...base, max_length: 0 }, "f.json", "m"), /field "max_length" must be a positive integer, got 0/);
-  assert.throws(() => parseBenchModel({ ...base, type: "dense", output_layout: "tokens" }, "f.json", "m"), /needs "pooling": "cls" or "mean"/);
+  assert.throws(
+    () => parseBenchModel({ ...base, type: "dense", output_layout: "tokens" }, "f.json", "m"),
+    /needs "pooling": "cls" or "mean"/,
+  );
 });
 
 test("hub ids: ORG/NAME[@revision]", () => {
   assert.deepEqual(parseHubId("BAAI/bge-m3"), { repoId: "BAAI/bge-m3", revision: "main" });
-  assert.deepEqual(parseHubId("aapot/bge-m3-onnx@5617a9f61b028005a4858fdac845db406aefb181"), { repoId: "aapot/bge-m3-onnx", revision: "5617a9f61b028005a4858fdac845db406aefb181" });
+  assert.deepEqual(parseHubId("aapot/bge-m3-onnx@5617a9f61b028005a4858fdac845db406aefb181"), {
+    repoId: "aapot/bge-m3-onnx",
+    revision: "5617a9f61b028005a4858fdac845db406aefb181",
+  });
   assert.equal(parseHubId("./models/x"), null);
 });
 
 test("--model ORG/NAME downloads a bge-m3-style export from a (loopback) hub into the HF cache and scores like the local copy", async () => {
   const local = writeModelDir(
     join(mkdtempSync(join(tmpdir(), "bench-hubsrc-")), "tiny-m3"),
-    buildEncoderOnnx({ vocab: TINY_UNIGRAM_PIECES.length + 5, hidden: 16, layers: 1, heads: 2, ffn: 32, maxPositions: 300, tokenTypes: false, head: "bge-m3", colbertDim: 8, seed: 21 }),
+    buildEncoderOnnx({
+      vocab: TINY_UNIGRAM_PIECES.length + 5,
+      hidden: 16,
+      layers: 1,
+      heads: 2,
+      ffn: 32,
+      maxPositions: 300,
+      tokenTypes: false,
+      head: "bge-m3",
+      colbertDim: 8,
+      seed: 21,
+    }),
     unigramTokenizerJson(TINY_UNIGRAM_PIECES),
   );
   const commit = "0123456789abcdef0123456789abcdef01234567";
   const hub = await startFakeHub(
-    ["model.onnx", "tokenizer.json"].map((filename) => ({ repoType: "model" as const, repoId: "org/tiny-m3", commit, filename, content: readFileSync(join(local, filename)), lfs: filename === "model.onnx" })),
+    ["model.onnx", "tokenizer.json"].map((filename) => ({
+      repoType: "model" as const,
+      repoId: "org/tiny-m3",
+      commit,
+      filename,
+      content: readFileSync(join(local, filename)),
+      lfs: filename === "model.onnx",
+    })),
   );
   const hubCacheDir = mkdtempSync(join(tmpdir(), "bench-hubcache-"));
   const cacheDir = mkdtempSync(join(tmpdir(), "bench-cache-"));
@@ -48,7 +78,14 @@ test("--model ORG/NAME downloads a bge-m3-style export from a (loopback) hub int
     assert.equal(rr.info.revision, commit);
     assert.ok(existsSync(join(hubCacheDir, "models--org--tiny-m3", "snapshots", commit, "model.onnx")));
     // The listing says what the repo has: only listed files are asked for, no 404 probes for optional ones.
-    assert.deepEqual(hub.hubRequests.map((r) => r.url), [`/api/models/org/tiny-m3/revision/main?blobs=true`, `/org/tiny-m3/resolve/${commit}/model.onnx`, `/org/tiny-m3/resolve/${commit}/tokenizer.json`]);
+    assert.deepEqual(
+      hub.hubRequests.map((r) => r.url),
+      [
+        `/api/models/org/tiny-m3/revision/main?blobs=true`,
+        `/org/tiny-m3/resolve/${commit}/model.onnx`,
+        `/org/tiny-m3/resolve/${commit}/tokenizer.json`,
+      ],
+    );
     const reqs = [{ row: 0, query: "快递怎么办", docs: ["北京天安门", "我不知道"] }];
     const viaHub = await rr.score(reqs);
     await rr.close();

@@ -7,7 +7,18 @@ import { countOnnxParameters } from "../../src/models/onnx-params.js";
 import { buildEncoderOnnx } from "../helpers/onnx-builder.js";
 
 test("countOnnxParameters sums initializer sizes (counted by hand for a 1-layer generated encoder)", async () => {
-  const bytes = buildEncoderOnnx({ vocab: 50, hidden: 8, layers: 1, heads: 2, ffn: 16, maxPositions: 20, tokenTypes: false, head: "bge-m3", colbertDim: 4, seed: 1 });
+  const bytes = buildEncoderOnnx({
+    vocab: 50,
+    hidden: 8,
+    layers: 1,
+    heads: 2,
+    ffn: 16,
+    maxPositions: 20,
+    tokenTypes: false,
+    head: "bge-m3",
+    colbertDim: 4,
+    seed: 1,
+  });
   const path = join(mkdtempSync(join(tmpdir(), "bench-params-")), "m.onnx");
   writeFileSync(path, bytes);
   // H=8, F=16, V=50, P=20, D=4. Embeddings 50·8 + 20·8 = 560, embedding LayerNorm 2·8 = 16, mask constants

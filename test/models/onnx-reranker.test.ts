@@ -7,15 +7,24 @@ import { openSession } from "../../src/encode/session.js";
 import { loadOnnxReranker, type OnnxRerankerOptions } from "../../src/models/onnx-reranker.js";
 import type { ScoreRequest } from "../../src/models/types.js";
 import { loadTokenizer } from "../../src/tokenize/tokenizer.js";
-import { buildEncoderOnnx, type EncoderSpec, TEST_CHARS, TINY_UNIGRAM_PIECES, unigramTokenizerJson, wordPieceTokenizerJson, writeModelDir } from "../helpers/onnx-builder.js";
+import {
+  buildEncoderOnnx,
+  type EncoderSpec,
+  TEST_CHARS,
+  TINY_UNIGRAM_PIECES,
+  unigramTokenizerJson,
+  wordPieceTokenizerJson,
+  writeModelDir,
+} from "../helpers/onnx-builder.js";
 
 const SHARED_TOKENIZER = resolve(import.meta.dirname, "../..", "../shared/tokenizers/bge-small-zh-v1.5");
 
 /** Deterministic pseudo-random Chinese texts; docs repeat across requests so dedup is exercised. */
 function makeRequests(nQueries: number, docsPerQuery: number, seed: number, longDoc: number): ScoreRequest[] {
   let s = seed;
-  const r = (): number => ((s = (s * 1103515245 + 12345) % 2147483648) / 2147483648);
-  const text = (min: number, max: number): string => Array.from({ length: min + Math.floor(r() * (max - min)) }, () => TEST_CHARS[Math.floor(r() * TEST_CHARS.length)]).join("");
+  const r = (): number => (s = (s * 1103515245 + 12345) % 2147483648) / 2147483648;
+  const text = (min: number, max: number): string =>
+    Array.from({ length: min + Math.floor(r() * (max - min)) }, () => TEST_CHARS[Math.floor(r() * TEST_CHARS.length)]).join("");
   const pool = Array.from({ length: docsPerQuery * 2 }, (_, i) => text(i === 0 ? longDoc : 8, i === 0 ? longDoc + 1 : 60));
   return Array.from({ length: nQueries }, (_, row) => ({
     row,
@@ -27,30 +36,67 @@ function makeRequests(nQueries: number, docsPerQuery: number, seed: number, long
 function tinyUnigramDir(name: string, spec: Partial<EncoderSpec>, benchModel?: Record<string, unknown>): string {
   const tj = unigramTokenizerJson(TINY_UNIGRAM_PIECES);
   const vocab = TINY_UNIGRAM_PIECES.length + 5;
-  const model = buildEncoderOnnx({ vocab, hidden: 32, layers: 2, heads: 4, ffn: 64, maxPositions: 300, tokenTypes: false, head: "bge-m3", colbertDim: 24, seed: 7, ...spec });
+  const model = buildEncoderOnnx({
+    vocab,
+    hidden: 32,
+    layers: 2,
+    heads: 4,
+    ffn: 64,
+    maxPositions: 300,
+    tokenTypes: false,
+    head: "bge-m3",
+    colbertDim: 24,
+    seed: 7,
+    ...spec,
+  });
   return writeModelDir(join(mkdtempSync(join(tmpdir(), "bench-onnx-")), name), model, tj, benchModel);
 }
 
 function bertDir(name: string, spec: Partial<EncoderSpec>, benchModel: Record<string, unknown>): { dir: string; shared: boolean } {
   const shared = existsSync(SHARED_TOKENIZER);
   // Without ../shared a tiny generated WordPiece vocabulary (every test character is its own token) stands in.
-  const tj = shared ? JSON.parse(readFileSync(join(SHARED_TOKENIZER, "tokenizer.json"), "utf8")) : wordPieceTokenizerJson(["[PAD]", "[UNK]", "[CLS]", "[SEP]", "[MASK]", ...TEST_CHARS]);
+  const tj = shared
+    ? JSON.parse(readFileSync(join(SHARED_TOKENIZER, "tokenizer.json"), "utf8"))
+    : wordPieceTokenizerJson(["[PAD]", "[UNK]", "[CLS]", "[SEP]", "[MASK]", ...TEST_CHARS]);
   const vocab = shared ? 21128 : TEST_CHARS.length + 5;
-  const model = buildEncoderOnnx({ vocab, hidden: 32, layers: 2, heads: 4, ffn: 64, maxPositions: 300, tokenTypes: true, head: "tokens", seed: 11, ...spec });
-  return { dir: writeModelDir(join(mkdtempSync(join(tmpdir(), "bench-onnx-")), name), model, tj, { format: "bench-model/1", ...benchModel }), shared };
+  const model = buildEncoderOnnx({
+    vocab,
+    hidden: 32,
+    layers: 2,
+    heads: 4,
+    ffn: 64,
+    maxPositions: 300,
+    tokenTypes: true,
+    head: "tokens",
+    seed: 11,
+    ...spec,
+  });
+  return {
+    dir: writeModelDir(join(mkdtempSync(join(tmpdir(), "bench-onnx-")), name), model, tj, { format: "bench-model/1", ...benchModel }),
+    shared,
+  };
 }
 
 type Nested = number[][];
 
 /** Runs the raw graph on one sequence (batch 1, optionally right-padded to padTo) and returns output rows as nested arrays. */
-async function rawRows(modelPath: string, ids: number[], output: string, opts: { typeIds?: number[]; padTo?: number; padId?: number; tokenTypes?: boolean } = {}): Promise<Nested> {
+async function rawRows(
+  modelPath: string,
+  ids: number[],
+  output: string,
+  opts: { typeIds?: number[]; padTo?: number; padId?: number; tokenTypes?: boolean } = {},
+): Promise<Nested> {
   const s = await openSession(modelPath, 1);
   const L = opts.padTo ?? ids.length;
   const id = new BigInt64Array(L).fill(BigInt(opts.padId ?? 0));
   const mask = new BigInt64Array(L);
   const tt = new BigInt64Array(L);
   ids.forEach((v, j) => ((id[j] = BigInt(v)), (mask[j] = 1n), (tt[j] = BigInt(opts.typeIds?.[j] ?? 0))));
-  const feeds = { input_ids: { data: id, dims: [1, L] }, attention_mask: { data: mask, dims: [1, L] }, ...(opts.tokenTypes ? { token_type_ids: { data: tt, dims: [1, L] } } : {}) };
+  const feeds = {
+    input_ids: { data: id, dims: [1, L] },
+    attention_mask: { data: mask, dims: [1, L] },
+    ...(opts.tokenTypes ? { token_type_ids: { data: tt, dims: [1, L] } } : {}),
+  };
   const out = (await s.run(feeds, [output]))[output];
   await s.release();
   const D = out.dims[out.dims.length - 1];
@@ -69,7 +115,12 @@ const colbertRef = (q: Nested, d: Nested): number => q.reduce((s, qi) => s + Mat
 const cosineRef = (a: number[], b: number[]): number => dot(a, b) / Math.sqrt(dot(a, a) * dot(b, b));
 
 /** Expected scores computed one text at a time: sim(embedQuery(query), embedDoc(doc)) for every request's documents. */
-async function referenceScores<Q, D>(reqs: ScoreRequest[], embedQuery: (text: string) => Promise<Q>, embedDoc: (text: string) => Promise<D>, sim: (q: Q, d: D) => number): Promise<number[][]> {
+async function referenceScores<Q, D>(
+  reqs: ScoreRequest[],
+  embedQuery: (text: string) => Promise<Q>,
+  embedDoc: (text: string) => Promise<D>,
+  sim: (q: Q, d: D) => number,
+): Promise<number[][]> {
   const expected: number[][] = [];
   for (const r of reqs) {
     const q = await embedQuery(r.query);
@@ -82,7 +133,9 @@ async function referenceScores<Q, D>(reqs: ScoreRequest[], embedQuery: (text: st
 
 function assertClose(actual: number[][], expected: number[][], tol: number): void {
   assert.equal(actual.length, expected.length);
-  actual.forEach((row, i) => row.forEach((v, j) => assert.ok(Math.abs(v - expected[i][j]) <= tol, `[${i}][${j}] ${v} vs ${expected[i][j]}`)));
+  actual.forEach((row, i) =>
+    row.forEach((v, j) => assert.ok(Math.abs(v - expected[i][j]) <= tol, `[${i}][${j}] ${v} vs ${expected[i][j]}`)),
+  );
 }
 
 const quiet: OnnxRerankerOptions = { progress: false };
@@ -140,7 +193,11 @@ test("batching, length grouping, dedup and the cache never change a ColBERT scor
 test("openRetrievalsCompat equals open-retrievals' compute_score on inputs padded to 256 (doc pads floor the max at 0)", async () => {
   // 4-dim vectors without biases: token vectors point every way, so some query token's best dot is negative.
   const dir = tinyUnigramDir("m3", { seed: 5, scale: 2, colbertDim: 4, zeroBias: true });
-  const reqs = [...makeRequests(3, 5, 3, 300), { row: 3, query: "快递怎么办", docs: ["的是了", "我不人在他有这个上", "北京"] }, { row: 4, query: "学么之都好看", docs: ["来到时大地为子中你说", "去能对小多然于"] }];
+  const reqs = [
+    ...makeRequests(3, 5, 3, 300),
+    { row: 3, query: "快递怎么办", docs: ["的是了", "我不人在他有这个上", "北京"] },
+    { row: 4, query: "学么之都好看", docs: ["来到时大地为子中你说", "去能对小多然于"] },
+  ];
   const rr = await loadOnnxReranker(dir, { ...quiet, cache: false, openRetrievalsCompat: true });
   const got = await rr.score(reqs);
   await rr.close();
@@ -153,16 +210,32 @@ test("openRetrievalsCompat equals open-retrievals' compute_score on inputs padde
     const ids = tok.encode(text, 256);
     return { rows: await padded(ids), n: ids.length - 1 };
   };
-  const compatScore = (q: { rows: Nested; n: number }, dm: Nested): number => q.rows.reduce((s, qi) => s + Math.max(...dm.map((dj) => dot(qi, dj))), 0) / q.n;
+  const compatScore = (q: { rows: Nested; n: number }, dm: Nested): number =>
+    q.rows.reduce((s, qi) => s + Math.max(...dm.map((dj) => dot(qi, dj))), 0) / q.n;
   assertClose(got, await referenceScores(reqs, query, (text) => padded(tok.encode(text, 256)), compatScore), 1e-5);
   const plain = await loadOnnxReranker(dir, { ...quiet, cache: false });
   const unfloored = await plain.score(reqs);
   await plain.close();
-  assert.ok(unfloored.flat().some((v, i) => v < got.flat()[i]), "some doc has a negative max that the floor lifts");
+  assert.ok(
+    unfloored.flat().some((v, i) => v < got.flat()[i]),
+    "some doc has a negative max that the floor lifts",
+  );
 });
 
 test("BERT-shaped ColBERT (token_type_ids, last_hidden_state, normalised by bench) matches a direct computation", async (t) => {
-  const { dir, shared } = bertDir("bert-colbert", {}, { type: "colbert", inputs: { input_ids: "input_ids", attention_mask: "attention_mask", token_type_ids: "token_type_ids" }, output: "last_hidden_state", output_layout: "tokens", normalized: false, query_max_length: 32, max_length: 64 });
+  const { dir, shared } = bertDir(
+    "bert-colbert",
+    {},
+    {
+      type: "colbert",
+      inputs: { input_ids: "input_ids", attention_mask: "attention_mask", token_type_ids: "token_type_ids" },
+      output: "last_hidden_state",
+      output_layout: "tokens",
+      normalized: false,
+      query_max_length: 32,
+      max_length: 64,
+    },
+  );
   if (!shared) t.diagnostic(`NOTE: ${SHARED_TOKENIZER} missing; using a generated WordPiece vocabulary instead of bge-small-zh-v1.5`);
   const rr = await loadOnnxReranker(dir, { ...quiet, cache: false });
   const reqs = makeRequests(4, 5, 4, 120);
@@ -170,12 +243,33 @@ test("BERT-shaped ColBERT (token_type_ids, last_hidden_state, normalised by benc
   await rr.close();
   const tok = loadTokenizer(dir);
   const model = join(dir, "model.onnx");
-  const rows = async (text: string, max: number) => (await rawRows(model, tok.encode(text, max), "last_hidden_state", { tokenTypes: true })).slice(1).map(norm);
-  assertClose(got, await referenceScores(reqs, (text) => rows(text, 32), (text) => rows(text, 64), colbertRef), 1e-5);
+  const rows = async (text: string, max: number) =>
+    (await rawRows(model, tok.encode(text, max), "last_hidden_state", { tokenTypes: true })).slice(1).map(norm);
+  assertClose(
+    got,
+    await referenceScores(
+      reqs,
+      (text) => rows(text, 32),
+      (text) => rows(text, 64),
+      colbertRef,
+    ),
+    1e-5,
+  );
 });
 
 test("dense: mean pooling over last_hidden_state and bge-m3 dense_vecs, cosine, match a direct computation", async () => {
-  const { dir } = bertDir("bert-dense", { seed: 12 }, { type: "dense", inputs: { input_ids: "input_ids", attention_mask: "attention_mask", token_type_ids: "token_type_ids" }, output: "last_hidden_state", output_layout: "tokens", pooling: "mean", max_length: 64 });
+  const { dir } = bertDir(
+    "bert-dense",
+    { seed: 12 },
+    {
+      type: "dense",
+      inputs: { input_ids: "input_ids", attention_mask: "attention_mask", token_type_ids: "token_type_ids" },
+      output: "last_hidden_state",
+      output_layout: "tokens",
+      pooling: "mean",
+      max_length: 64,
+    },
+  );
   const rr = await loadOnnxReranker(dir, { ...quiet, cache: false, batchSize: 3 });
   assert.equal(rr.info.modelType, "dense");
   assert.equal(rr.info.similarityFn, "cosine");
@@ -193,7 +287,11 @@ test("dense: mean pooling over last_hidden_state and bge-m3 dense_vecs, cosine, 
   assert.deepEqual(await one.score(reqs), got, "mean pooling ignores padding: batch 1 and batch 3 agree bit for bit");
   await one.close();
 
-  const m3 = tinyUnigramDir("m3-dense", { seed: 8 }, { format: "bench-model/1", type: "dense", output: "dense_vecs", output_layout: "pooled", normalized: true, max_length: 128 });
+  const m3 = tinyUnigramDir(
+    "m3-dense",
+    { seed: 8 },
+    { format: "bench-model/1", type: "dense", output: "dense_vecs", output_layout: "pooled", normalized: true, max_length: 128 },
+  );
   const rd = await loadOnnxReranker(m3, { ...quiet, cache: false });
   const got2 = await rd.score(reqs);
   await rd.close();
@@ -204,7 +302,17 @@ test("dense: mean pooling over last_hidden_state and bge-m3 dense_vecs, cosine, 
 });
 
 test("cross-encoder: each pair through the model, its logit is the score; batching and cache change nothing", async () => {
-  const { dir } = bertDir("bert-ce", { head: "logits", seed: 13 }, { type: "cross-encoder", inputs: { input_ids: "input_ids", attention_mask: "attention_mask", token_type_ids: "token_type_ids" }, output: "logits", output_layout: "logits", max_length: 48 });
+  const { dir } = bertDir(
+    "bert-ce",
+    { head: "logits", seed: 13 },
+    {
+      type: "cross-encoder",
+      inputs: { input_ids: "input_ids", attention_mask: "attention_mask", token_type_ids: "token_type_ids" },
+      output: "logits",
+      output_layout: "logits",
+      max_length: 48,
+    },
+  );
   const reqs = makeRequests(4, 5, 6, 100);
   const cacheDir = mkdtempSync(join(tmpdir(), "bench-cache-"));
   const rr = await loadOnnxReranker(dir, { ...quiet, cacheDir, batchSize: 6 });
@@ -236,16 +344,42 @@ test("cross-encoder: each pair through the model, its logit is the score; batchi
 test("a directory that is neither configured nor a bge-m3 export, and a wrong input config, fail with model:/encode: errors", async () => {
   const { dir } = bertDir("bad", {}, { type: "colbert", output: "last_hidden_state", output_layout: "tokens" });
   const rr = await loadOnnxReranker(dir, { ...quiet, cache: false });
-  await assert.rejects(rr.score(makeRequests(1, 1, 1, 10)), /encode: .*inputs are \[input_ids, attention_mask, token_type_ids\].*token_type_ids/);
+  await assert.rejects(
+    rr.score(makeRequests(1, 1, 1, 10)),
+    /encode: .*inputs are \[input_ids, attention_mask, token_type_ids\].*token_type_ids/,
+  );
   await rr.close();
   const noCfg = tinyUnigramDir("plain", { head: "tokens" });
-  const wrongDim = await loadOnnxReranker(tinyUnigramDir("dim", {}, { format: "bench-model/1", type: "colbert", output: "colbert_vecs", output_layout: "tokens_without_cls", normalized: true, dim: 1024 }), { ...quiet, cache: false });
-  await assert.rejects(wrongDim.score([{ row: 0, query: "快递", docs: ["北京"] }]), /model: .*output colbert_vecs has vectors of size 24, but bench_model\.json says dim 1024/);
+  const wrongDim = await loadOnnxReranker(
+    tinyUnigramDir(
+      "dim",
+      {},
+      {
+        format: "bench-model/1",
+        type: "colbert",
+        output: "colbert_vecs",
+        output_layout: "tokens_without_cls",
+        normalized: true,
+        dim: 1024,
+      },
+    ),
+    { ...quiet, cache: false },
+  );
+  await assert.rejects(
+    wrongDim.score([{ row: 0, query: "快递", docs: ["北京"] }]),
+    /model: .*output colbert_vecs has vectors of size 24, but bench_model\.json says dim 1024/,
+  );
   await wrongDim.close();
   // A graph whose embedding table is smaller than the tokenizer's vocabulary: ORT's Gather fails, and says where.
   const small = await loadOnnxReranker(tinyUnigramDir("small-vocab", { vocab: 10 }), { ...quiet, cache: false });
-  await assert.rejects(small.score([{ row: 0, query: "快递", docs: ["北京"] }]), /^BenchError: encode: onnxruntime failed running .*model\.onnx on input_ids \[1, \d+\]/);
+  await assert.rejects(
+    small.score([{ row: 0, query: "快递", docs: ["北京"] }]),
+    /^BenchError: encode: onnxruntime failed running .*model\.onnx on input_ids \[1, \d+\]/,
+  );
   await small.close();
   // A hidden-state graph without a ColBERT head or modules.json: a plain LM, and the message says how to get a reranker.
-  await assert.rejects(loadOnnxReranker(noCfg, { ...quiet, cache: false }), /model: .*model\.onnx outputs only the encoder's hidden state \(last_hidden_state\) and the directory has no ColBERT head \(colbert_linear\.pt\).*bench train/);
+  await assert.rejects(
+    loadOnnxReranker(noCfg, { ...quiet, cache: false }),
+    /model: .*model\.onnx outputs only the encoder's hidden state \(last_hidden_state\) and the directory has no ColBERT head \(colbert_linear\.pt\).*bench train/,
+  );
 });

@@ -35,13 +35,25 @@ const requests: ScoreRequest[] = Array.from({ length: 9 }, (_, row) => ({
 test("scoreColbertParallel gives scoreEmbedding's scores bit for bit, encoding each text once", async (t) => {
   const pool = new MaxSimPool(2);
   t.after(() => pool.close());
-  for (const [chunkDocs, floorBelowTokens] of [[2048, null], [7, null], [1, 5]] as const) {
+  for (const [chunkDocs, floorBelowTokens] of [
+    [2048, null],
+    [7, null],
+    [1, 5],
+  ] as const) {
     const serialCalls: string[][] = [];
     const parallelCalls: string[][] = [];
     const how = { kind: "colbert" as const, floorBelowTokens, chunkDocs };
     const progress: number[] = [];
     const want = await scoreEmbedding(requests, encoder(serialCalls), encoder(serialCalls), how, () => {});
-    const got = await scoreColbertParallel(requests, encoder(parallelCalls), encoder(parallelCalls), how, (d) => progress.push(d), pool, tokenize);
+    const got = await scoreColbertParallel(
+      requests,
+      encoder(parallelCalls),
+      encoder(parallelCalls),
+      how,
+      (d) => progress.push(d),
+      pool,
+      tokenize,
+    );
     assert.deepEqual(got, want, `chunkDocs ${chunkDocs}`);
     assert.deepEqual(parallelCalls, serialCalls, "the same texts encoded in the same chunks");
     const distinct = new Set(requests.flatMap((r) => [r.query, ...r.docs])).size;

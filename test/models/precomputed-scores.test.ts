@@ -18,12 +18,27 @@ test("scores files: BOM accepted; 1e400 is 'not a finite number'; /dev/zero refu
     const f = join(dir, "s.jsonl");
     writeFileSync(f, `\ufeff{"scores": [0.9, 0.1, 0.2]}\r\n{"scores": [1, 0]}\n`);
     const rr = await loadPrecomputedScores(f, rows);
-    assert.deepEqual(await rr.score([{ row: 0, query: "q1", docs: ["a", "b", "c"] }, { row: 1, query: "q2", docs: ["d", "e"] }]), [[0.9, 0.1, 0.2], [1, 0]]);
+    assert.deepEqual(
+      await rr.score([
+        { row: 0, query: "q1", docs: ["a", "b", "c"] },
+        { row: 1, query: "q2", docs: ["d", "e"] },
+      ]),
+      [
+        [0.9, 0.1, 0.2],
+        [1, 0],
+      ],
+    );
     writeFileSync(f, `{"scores": [1e400, 0.1, 0.2]}\n{"scores": [1, 0]}\n`);
-    await assert.rejects(loadPrecomputedScores(f, rows), benchError(/^eval: .*s\.jsonl:1: score 0 is not a finite number \(beyond float64's range, e\.g\. 1e400\); expected a finite number$/));
+    await assert.rejects(
+      loadPrecomputedScores(f, rows),
+      benchError(/^eval: .*s\.jsonl:1: score 0 is not a finite number \(beyond float64's range, e\.g\. 1e400\); expected a finite number$/),
+    );
     writeFileSync(f, `{"scores": [1, 0.1, 0.2]}\n{"scores": [1, "x"]}\n`);
     await assert.rejects(loadPrecomputedScores(f, rows), benchError(/^eval: .*s\.jsonl:2: score 1 is "x"; expected a finite number$/));
-    await assert.rejects(loadPrecomputedScores("/dev/zero", rows), benchError(/^eval: scores file: \/dev\/zero is a character device, not a regular file/));
+    await assert.rejects(
+      loadPrecomputedScores("/dev/zero", rows),
+      benchError(/^eval: scores file: \/dev\/zero is a character device, not a regular file/),
+    );
   } finally {
     cleanup();
   }

@@ -48,13 +48,35 @@ test("bge-m3 layout: ColBERT with colbert_linear.pt; dense CLS + Normalize (modu
   got.forEach((v, i) => assert.ok(Math.abs(v - want[i]) <= 1e-6, `pair ${i}: ${v} vs torch ${want[i]}`));
 
   // bge-m3's repo has both; bench_model.json chooses the dense side explicitly.
-  writeFileSync(join(repo, "bench_model.json"), JSON.stringify({ format: "bench-model/1", type: "dense", onnx_file: "onnx/model.onnx", output: "last_hidden_state", output_layout: "tokens", pooling: "cls", normalized: false }));
+  writeFileSync(
+    join(repo, "bench_model.json"),
+    JSON.stringify({
+      format: "bench-model/1",
+      type: "dense",
+      onnx_file: "onnx/model.onnx",
+      output: "last_hidden_state",
+      output_layout: "tokens",
+      pooling: "cls",
+      normalized: false,
+    }),
+  );
   const explicit = await loadOnnxReranker(repo, quiet);
   const e = (await explicit.score(REQ)).flat();
   await explicit.close();
   e.forEach((v, i) => assert.ok(Math.abs(v - want[i]) <= 1e-6, `explicit dense pair ${i}: ${v} vs ${want[i]}`));
 
   // Pooling bench cannot reproduce is an error naming the file, not a silent fallback.
-  writeFileSync(join(dense, "1_Pooling", "config.json"), JSON.stringify({ pooling_mode_cls_token: false, pooling_mode_mean_tokens: false, pooling_mode_max_tokens: true }));
-  await assert.rejects(loadOnnxReranker(dense, quiet), (err: unknown) => err instanceof BenchError && err.exitCode === 3 && /1_Pooling\/config\.json: bench supports exactly one of pooling_mode_cls_token, pooling_mode_mean_tokens; this sets pooling_mode_max_tokens/.test(err.message));
+  writeFileSync(
+    join(dense, "1_Pooling", "config.json"),
+    JSON.stringify({ pooling_mode_cls_token: false, pooling_mode_mean_tokens: false, pooling_mode_max_tokens: true }),
+  );
+  await assert.rejects(
+    loadOnnxReranker(dense, quiet),
+    (err: unknown) =>
+      err instanceof BenchError &&
+      err.exitCode === 3 &&
+      /1_Pooling\/config\.json: bench supports exactly one of pooling_mode_cls_token, pooling_mode_mean_tokens; this sets pooling_mode_max_tokens/.test(
+        err.message,
+      ),
+  );
 });

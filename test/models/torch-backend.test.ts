@@ -24,12 +24,19 @@ function requests(): ScoreRequest[] {
   const r = (): number => (s = (s * 16807) % 2147483647) / 2147483647;
   const text = (n: number): string => Array.from({ length: n }, () => TEST_CHARS[Math.floor(r() * TEST_CHARS.length)]).join("");
   const shared = text(40);
-  return Array.from({ length: 5 }, (_, row) => ({ row, query: text(3 + row * 2), docs: [...Array.from({ length: 5 }, () => text(3 + Math.floor(r() * 88))), shared] }));
+  return Array.from({ length: 5 }, (_, row) => ({
+    row,
+    query: text(3 + row * 2),
+    docs: [...Array.from({ length: 5 }, () => text(3 + Math.floor(r() * 88))), shared],
+  }));
 }
 
 const common = { progress: false, threads: 1, batchSize: 4, python: TORCH_PYTHON } as const;
 
-async function scores(dir: string, opts: Parameters<typeof loadOnnxReranker>[1]): Promise<{ flat: number[]; framework: string[]; hits: number; batches: number }> {
+async function scores(
+  dir: string,
+  opts: Parameters<typeof loadOnnxReranker>[1],
+): Promise<{ flat: number[]; framework: string[]; hits: number; batches: number }> {
   const m = await loadOnnxReranker(dir, { ...common, ...opts });
   try {
     const flat = (await m.score(requests())).flat();
@@ -81,14 +88,23 @@ test("the vector cache keeps torch and ONNX vectors apart, and a cached torch ru
 });
 
 test("--device / --dtype without --backend torch are refused, not ignored", async () => {
-  await assert.rejects(loadOnnxReranker(join(work, "nowhere"), { dtype: "fp16" }), /eval: --device and --dtype apply to --backend torch only/);
-  await assert.rejects(loadOnnxReranker(join(work, "nowhere"), { backend: "onnx", device: "cuda" }), /eval: --device and --dtype apply to --backend torch only/);
+  await assert.rejects(
+    loadOnnxReranker(join(work, "nowhere"), { dtype: "fp16" }),
+    /eval: --device and --dtype apply to --backend torch only/,
+  );
+  await assert.rejects(
+    loadOnnxReranker(join(work, "nowhere"), { backend: "onnx", device: "cuda" }),
+    /eval: --device and --dtype apply to --backend torch only/,
+  );
 });
 
 test("--backend torch rejects what it cannot serve, naming the files or flag", async (t) => {
   if (skip) return t.skip(skip);
   const dir = makeTorchModel(join(work, "onnx-only"), { kind: "bert", colbertDim: 8, onnx: true });
-  await assert.rejects(scores(dir, { backend: "torch", python: "/nonexistent/python3" }), /eval: --backend torch: --python \/nonexistent\/python3 cannot import torch/);
+  await assert.rejects(
+    scores(dir, { backend: "torch", python: "/nonexistent/python3" }),
+    /eval: --backend torch: --python \/nonexistent\/python3 cannot import torch/,
+  );
   rmSync(join(dir, "colbert_linear.pt"));
   await assert.rejects(scores(dir, { backend: "torch" }), /model: .*onnx-only: --backend torch needs colbert_linear\.pt/);
   await assert.rejects(scores(dir, { backend: "torch", workerTimeoutS: 0 }), /--worker-timeout must be a positive number/);

@@ -20,7 +20,11 @@ test.after(() => rmSync(work, { recursive: true, force: true }));
 const bench = (cwd: string, args: string[]) => runCli(cwd, args, { BENCH_PYTHON: "/usr/bin/python3" });
 
 const ROWS = [
-  { query: "北京快递怎么办", positive: ["北京快递怎么办的回答是这样", "快递到了北京"], negative: ["我想看天气的回答", "学生在学习", "天气很好"] },
+  {
+    query: "北京快递怎么办",
+    positive: ["北京快递怎么办的回答是这样", "快递到了北京"],
+    negative: ["我想看天气的回答", "学生在学习", "天气很好"],
+  },
   { query: "学生在学习", positive: ["学生在学习数学"], negative: ["北京快递", "我想看天气的回答", "今天上海下雨了"] },
   { query: "今天天气", positive: ["今天天气很好", "天气预报说今天下雨"], negative: ["学生在学习", "北京快递怎么办的回答是这样"] },
 ];
@@ -32,14 +36,30 @@ function setup(): string {
 }
 
 type Result = { scores: { test: { map: number; mrr: number; main_score: number }[] } };
-const result = (dir: string): Result => parsePythonJson(readFileSync(join(work, dir, "m/no_revision_available/CustomReranking.json"), "utf8")) as Result;
+const result = (dir: string): Result =>
+  parsePythonJson(readFileSync(join(work, dir, "m/no_revision_available/CustomReranking.json"), "utf8")) as Result;
 
 test("bench eval --backend torch --device cpu gives --backend onnx's metrics and records the torch settings", (t) => {
   if (skip) return t.skip(skip);
   setup();
   const onnx = bench(work, ["eval", "--data", "test.jsonl", "--model", "m", "--output", "r-onnx", "--no-cache"]);
   assert.equal(onnx.code, 0, onnx.stderr);
-  const torch = bench(work, ["eval", "--data", "test.jsonl", "--model", "m", "--output", "r-torch", "--no-cache", "--backend", "torch", "--device", "cpu", "--batch-size", "2"]);
+  const torch = bench(work, [
+    "eval",
+    "--data",
+    "test.jsonl",
+    "--model",
+    "m",
+    "--output",
+    "r-torch",
+    "--no-cache",
+    "--backend",
+    "torch",
+    "--device",
+    "cpu",
+    "--batch-size",
+    "2",
+  ]);
   assert.equal(torch.code, 0, torch.stderr);
   assert.match(torch.stderr, /eval: torch worker pid \d+: cpu fp32, torch /);
   const a = result("r-onnx").scores.test[0];
@@ -51,17 +71,24 @@ test("bench eval --backend torch --device cpu gives --backend onnx's metrics and
   assert.deepEqual(meta.framework, ["PyTorch"]);
   const bad = bench(work, ["eval", "--data", "test.jsonl", "--model", "m", "--backend", "torch", "--device", "cpu", "--dtype", "fp16"]);
   assert.equal(bad.code, 3, bad.stderr);
-  assert.match(bad.stderr, /bench: encode: torch worker .* failed while loading the model: ValueError: the model does not run on cpu in fp16/);
+  assert.match(
+    bad.stderr,
+    /bench: encode: torch worker .* failed while loading the model: ValueError: the model does not run on cpu in fp16/,
+  );
 });
 
 test("Ctrl-C during bench eval --backend torch ends bench and its worker", async (t) => {
   if (skip) return t.skip(skip);
   if (!existsSync(join(work, "m"))) setup();
   // The worker hangs on its first document batch, so the run is surely in progress when SIGINT arrives.
-  const child = spawn(process.execPath, cliArgv(["eval", "--data", "test.jsonl", "--model", "m", "--output", "r-int", "--backend", "torch", "--device", "cpu"]), {
-    cwd: work,
-    env: { ...process.env, BENCH_PYTHON: "/usr/bin/python3", BENCH_WORKER_FAULT: "hang:1" },
-  });
+  const child = spawn(
+    process.execPath,
+    cliArgv(["eval", "--data", "test.jsonl", "--model", "m", "--output", "r-int", "--backend", "torch", "--device", "cpu"]),
+    {
+      cwd: work,
+      env: { ...process.env, BENCH_PYTHON: "/usr/bin/python3", BENCH_WORKER_FAULT: "hang:1" },
+    },
+  );
   let stderr = "";
   const pid = await new Promise<number>((ok, fail) => {
     child.stderr.on("data", (b: Buffer) => {
@@ -72,7 +99,9 @@ test("Ctrl-C during bench eval --backend torch ends bench and its worker", async
     child.on("close", () => fail(new Error(`bench ended before its worker started:\n${stderr}`)));
   });
   await new Promise((r) => setTimeout(r, 500));
-  const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((ok) => child.on("close", (code, signal) => ok({ code, signal })));
+  const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((ok) =>
+    child.on("close", (code, signal) => ok({ code, signal })),
+  );
   child.kill("SIGINT");
   const end = await exited;
   assert.ok(end.signal === "SIGINT" || end.code === 130, `bench ended with ${JSON.stringify(end)}:\n${stderr}`);

@@ -13,8 +13,21 @@ import { parsePythonJson } from "../../src/compare/python-json.js";
 import { modelMetaProblem, taskResultProblem, treeProblems } from "./mteb-rules.js";
 
 // What bench 0.1 wrote (committed results/embedded before this change), trimmed to the fields the rules read.
-const OLD_RESULT = { dataset_revision: null, task_name: "ZhSampleReranking", mteb_version: "1.39.7", scores: { test: [{ map: 0.658016, mrr: 0.8875, main_score: 0.658016, hf_subset: "default", languages: ["cmn-Hans"] }] }, evaluation_time: 0.1, kg_co2_emissions: null };
-const OLD_BENCH_JSON = { schema_version: 1, bench_version: "0.1.0", format: "mteb", task: { name: "ZhSampleReranking" }, dataset: { sha256: "41" } };
+const OLD_RESULT = {
+  dataset_revision: null,
+  task_name: "ZhSampleReranking",
+  mteb_version: "1.39.7",
+  scores: { test: [{ map: 0.658016, mrr: 0.8875, main_score: 0.658016, hf_subset: "default", languages: ["cmn-Hans"] }] },
+  evaluation_time: 0.1,
+  kg_co2_emissions: null,
+};
+const OLD_BENCH_JSON = {
+  schema_version: 1,
+  bench_version: "0.1.0",
+  format: "mteb",
+  task: { name: "ZhSampleReranking" },
+  dataset: { sha256: "41" },
+};
 const OLD_META = { name: "bm25", revision: null, languages: null, framework: ["bench"], similarity_fn_name: null };
 const OLD_META_ONNX = { name: "tiny-colbert-init", revision: null, languages: null, framework: ["ONNX"], similarity_fn_name: "MaxSim" };
 
@@ -30,7 +43,9 @@ test("the embedded mteb rules reject what bench wrote before", () => {
   mkdirSync(rev, { recursive: true });
   writeFileSync(join(rev, "ZhSampleReranking.json"), JSON.stringify({ ...OLD_RESULT, dataset_revision: "r" }));
   writeFileSync(join(rev, "ZhSampleReranking.bench.json"), JSON.stringify(OLD_BENCH_JSON));
-  assert.deepEqual(treeProblems(dir, false), ["bm25/no_revision_available/ZhSampleReranking.bench.json: dataset_revision must be a string, got undefined; and no mteb_dataset_name for the pre-1.11 conversion (KeyError: 'mteb_dataset_name')"]);
+  assert.deepEqual(treeProblems(dir, false), [
+    "bm25/no_revision_available/ZhSampleReranking.bench.json: dataset_revision must be a string, got undefined; and no mteb_dataset_name for the pre-1.11 conversion (KeyError: 'mteb_dataset_name')",
+  ]);
   // Real mteb files are accepted by the same rules (the rules are not simply "reject").
   const sample = join(repoRoot, "../shared/data/mteb-results/results");
   if (existsSync(sample)) assert.deepEqual(treeProblems(sample, false), []);
@@ -50,7 +65,10 @@ test("everything bench eval writes loads in mteb: embedded task, --data, both fo
     assert.equal(r.code, 0, `${args.join(" ")}: ${r.stderr}`);
   }
   assert.deepEqual(treeProblems(results), []);
-  const custom = parsePythonJson(readFileSync(join(results, "me__bm25-check", "no_revision_available", "ZhTrainQueries.json"), "utf8")) as { dataset_revision: string; scores: Record<string, Record<string, unknown>[]> };
+  const custom = parsePythonJson(readFileSync(join(results, "me__bm25-check", "no_revision_available", "ZhTrainQueries.json"), "utf8")) as {
+    dataset_revision: string;
+    scores: Record<string, Record<string, unknown>[]>;
+  };
   assert.equal(custom.scores.train![0]!.hf_subset, "default");
   assert.match(custom.dataset_revision, /^[0-9a-f]{64}$/, "a --data file's revision is its sha256");
   const meta = JSON.parse(readFileSync(join(results, "me__bm25-check", "no_revision_available", "model_meta.json"), "utf8"));

@@ -16,7 +16,18 @@ import { readdirSync, readFileSync, statSync } from "node:fs";
 import { join, relative } from "node:path";
 import { parsePythonJson } from "../../src/compare/python-json.js";
 
-export const FRAMEWORKS_1_39 = ["Sentence Transformers", "PyTorch", "GritLM", "LLM2Vec", "TensorFlow", "API", "Tevatron", "NumPy", "PyLate", "ColBERT"];
+export const FRAMEWORKS_1_39 = [
+  "Sentence Transformers",
+  "PyTorch",
+  "GritLM",
+  "LLM2Vec",
+  "TensorFlow",
+  "API",
+  "Tevatron",
+  "NumPy",
+  "PyLate",
+  "ColBERT",
+];
 export const SCORING_FUNCTIONS_1_39 = ["cosine", "dot", "MaxSim"];
 
 const isObj = (x: unknown): x is Record<string, unknown> => typeof x === "object" && x !== null && !Array.isArray(x);
@@ -40,8 +51,10 @@ export function taskResultProblem(json: unknown): string | null {
 function validateTaskResult(o: Record<string, unknown>): string | null {
   if (typeof o.dataset_revision !== "string") return `dataset_revision must be a string, got ${JSON.stringify(o.dataset_revision)}`;
   if (typeof o.task_name !== "string") return "task_name must be a string";
-  if (!("mteb_version" in o) || !(o.mteb_version === null || typeof o.mteb_version === "string")) return "mteb_version must be present (str or null)";
-  if (!("evaluation_time" in o) || !(o.evaluation_time === null || typeof o.evaluation_time === "number")) return "evaluation_time must be present (float or null)";
+  if (!("mteb_version" in o) || !(o.mteb_version === null || typeof o.mteb_version === "string"))
+    return "mteb_version must be present (str or null)";
+  if (!("evaluation_time" in o) || !(o.evaluation_time === null || typeof o.evaluation_time === "number"))
+    return "evaluation_time must be present (float or null)";
   if (!isObj(o.scores)) return "scores must be a dict";
   for (const [split, entries] of Object.entries(o.scores)) {
     if (!Array.isArray(entries)) return `scores.${split} must be a list`;
@@ -58,10 +71,14 @@ function validateTaskResult(o: Record<string, unknown>): string | null {
 /** Why ModelMeta validation (or mteb's naming) would refuse this model_meta.json, or null. */
 export function modelMetaProblem(json: unknown): string | null {
   if (!isObj(json)) return "not an object";
-  if (typeof json.name !== "string" || !/^[^/\s]+\/[^/\s]+$/.test(json.name)) return `name must be "org/model", got ${JSON.stringify(json.name)}`;
-  if (!Array.isArray(json.framework) || !json.framework.every((f) => FRAMEWORKS_1_39.includes(String(f)))) return `framework must be a list of ${FRAMEWORKS_1_39.join(", ")}; got ${JSON.stringify(json.framework)}`;
-  if (json.similarity_fn_name !== null && !SCORING_FUNCTIONS_1_39.includes(String(json.similarity_fn_name))) return `similarity_fn_name ${JSON.stringify(json.similarity_fn_name)} is not a ScoringFunction`;
-  if (!Array.isArray(json.languages) || !json.languages.every((l) => /^[a-z]{3}-[A-Z][a-z]{3}$/.test(String(l)))) return `languages must be a list of ISO codes like "cmn-Hans", got ${JSON.stringify(json.languages)}`;
+  if (typeof json.name !== "string" || !/^[^/\s]+\/[^/\s]+$/.test(json.name))
+    return `name must be "org/model", got ${JSON.stringify(json.name)}`;
+  if (!Array.isArray(json.framework) || !json.framework.every((f) => FRAMEWORKS_1_39.includes(String(f))))
+    return `framework must be a list of ${FRAMEWORKS_1_39.join(", ")}; got ${JSON.stringify(json.framework)}`;
+  if (json.similarity_fn_name !== null && !SCORING_FUNCTIONS_1_39.includes(String(json.similarity_fn_name)))
+    return `similarity_fn_name ${JSON.stringify(json.similarity_fn_name)} is not a ScoringFunction`;
+  if (!Array.isArray(json.languages) || !json.languages.every((l) => /^[a-z]{3}-[A-Z][a-z]{3}$/.test(String(l))))
+    return `languages must be a list of ISO codes like "cmn-Hans", got ${JSON.stringify(json.languages)}`;
   return null;
 }
 
@@ -72,10 +89,12 @@ export function mtebCandidates(root: string): string[] {
   for (const model of dirs(root)) {
     for (const rev of dirs(join(root, model))) {
       const revDir = join(root, model, rev);
-      for (const f of readdirSync(revDir)) if (f.endsWith(".json") && f !== "model_meta.json" && statSync(join(revDir, f)).isFile()) out.push(join(revDir, f));
+      for (const f of readdirSync(revDir))
+        if (f.endsWith(".json") && f !== "model_meta.json" && statSync(join(revDir, f)).isFile()) out.push(join(revDir, f));
       const exp = join(revDir, "experiments");
       try {
-        for (const e of dirs(exp)) for (const f of readdirSync(join(exp, e))) if (f.endsWith(".json") && f !== "model_meta.json") out.push(join(exp, e, f));
+        for (const e of dirs(exp))
+          for (const f of readdirSync(join(exp, e))) if (f.endsWith(".json") && f !== "model_meta.json") out.push(join(exp, e, f));
       } catch {
         // no experiments/
       }

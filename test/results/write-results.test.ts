@@ -36,7 +36,13 @@ function input(outputDir: string, over: Partial<WriteResultsInput> = {}): WriteR
   return {
     format: "mteb",
     outputDir,
-    task: { name: "T2Reranking", split: "dev", revision: "76631901a18387f85eaa53e5450019b87ad58ef9", languages: ["cmn-Hans"], mainScore: "map" },
+    task: {
+      name: "T2Reranking",
+      split: "dev",
+      revision: "76631901a18387f85eaa53e5450019b87ad58ef9",
+      languages: ["cmn-Hans"],
+      mainScore: "map",
+    },
     model: MODEL,
     scores: {
       map: 0.5238095238095238,
@@ -58,7 +64,14 @@ function input(outputDir: string, over: Partial<WriteResultsInput> = {}): WriteR
       benchVersion: "0.1.0",
       gitCommit: null,
       createdAt: "2026-11-27T10:00:00.000Z",
-      dataset: { path: "/data/t2.jsonl", task: "T2Reranking", revision: "76631901a18387f85eaa53e5450019b87ad58ef9", sha256: "00ff", nRows: 9, nEvaluated: 2 },
+      dataset: {
+        path: "/data/t2.jsonl",
+        task: "T2Reranking",
+        revision: "76631901a18387f85eaa53e5450019b87ad58ef9",
+        sha256: "00ff",
+        nRows: 9,
+        nEvaluated: 2,
+      },
       runtime: { node: "v20.19.0", onnxruntime: "1.30.0" },
     },
     ...over,
@@ -71,7 +84,12 @@ test("--format mteb: <org__model>/<revision>/<Task>.json in TaskResult layout, 6
     const out = writeResults(input(dir));
     const base = join(dir, "BAAI__bge-m3", "5617a9f61b028005a4858fdac845db406aefb181");
     assert.equal(out.resultPath, join(base, "T2Reranking.json"));
-    assert.deepEqual(out.files, [join(base, "T2Reranking.json"), join(base, "model_meta.json"), join(base, "T2Reranking.per_query.jsonl"), join(base, "T2Reranking.provenance.jsonl")]);
+    assert.deepEqual(out.files, [
+      join(base, "T2Reranking.json"),
+      join(base, "model_meta.json"),
+      join(base, "T2Reranking.per_query.jsonl"),
+      join(base, "T2Reranking.provenance.jsonl"),
+    ]);
     assert.equal(
       readFileSync(out.resultPath, "utf8"),
       `{
@@ -123,11 +141,21 @@ test("--format mteb: <org__model>/<revision>/<Task>.json in TaskResult layout, 6
       created_at: "2026-11-27T10:00:00.000Z",
       format: "mteb",
       task: { name: "T2Reranking", split: "dev", main_score: "map" },
-      dataset: { path: "/data/t2.jsonl", task: "T2Reranking", revision: "76631901a18387f85eaa53e5450019b87ad58ef9", sha256: "00ff", n_rows: 9, n_evaluated: 2 },
+      dataset: {
+        path: "/data/t2.jsonl",
+        task: "T2Reranking",
+        revision: "76631901a18387f85eaa53e5450019b87ad58ef9",
+        sha256: "00ff",
+        n_rows: 9,
+        n_evaluated: 2,
+      },
       model: { name: "BAAI/bge-m3", revision: "5617a9f61b028005a4858fdac845db406aefb181", sha256: "ab12", dim: 1024, temperature: 0.02 },
       runtime: { node: "v20.19.0", onnxruntime: "1.30.0" },
     });
-    assert.deepEqual(readdirSync(base).filter((f) => f.endsWith(".tmp")), []);
+    assert.deepEqual(
+      readdirSync(base).filter((f) => f.endsWith(".tmp")),
+      [],
+    );
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }
@@ -163,7 +191,11 @@ test("--format mteb-1.1.1: <model basename>/<Task>.json byte for byte (sorted ke
   }
 }`,
     );
-    assert.deepEqual(readdirSync(join(dir, "bge-m3")).sort(), ["CustomReranking.json", "CustomReranking.per_query.jsonl", "CustomReranking.provenance.jsonl"]);
+    assert.deepEqual(readdirSync(join(dir, "bge-m3")).sort(), [
+      "CustomReranking.json",
+      "CustomReranking.per_query.jsonl",
+      "CustomReranking.provenance.jsonl",
+    ]);
     // An exact binary tie: round(0.125, 2) == 0.12 in Python (half to even).
     const out2 = writeResults(input(dir, { format: "mteb-1.1.1", task, scores, evaluationTime: 0.125 }));
     assert.match(readFileSync(out2.resultPath, "utf8"), /"evaluation_time": 0\.12,\n/);
@@ -179,12 +211,18 @@ test("non-finite metrics are refused before anything is written", () => {
       [{ scores: { map: NaN, mrr: 0.5 } }, /^results: metric map is NaN/],
       [{ scores: { map: 0.5, mrr: Infinity } }, /^results: metric mrr is Infinity/],
       [{ scores: { map: 0.5, mrr: 0.5, nAUC_map_max: -Infinity } }, /^results: metric nAUC_map_max is -Infinity/],
-      [{ scores: { map: 0.5, mrr: 0.5 }, task: { name: "T", split: "dev", revision: null, languages: [], mainScore: "ndcg_at_10" } }, /^results: main score "ndcg_at_10"/],
+      [
+        { scores: { map: 0.5, mrr: 0.5 }, task: { name: "T", split: "dev", revision: null, languages: [], mainScore: "ndcg_at_10" } },
+        /^results: main score "ndcg_at_10"/,
+      ],
       [{ evaluationTime: NaN }, /^results: evaluation time NaN/],
       [{ model: { ...MODEL, name: ".." } }, /^results: model name "\.\." cannot be used/],
     ];
     for (const [over, re] of bad) {
-      assert.throws(() => writeResults(input(dir, over)), (e: unknown) => e instanceof BenchError && re.test(e.message));
+      assert.throws(
+        () => writeResults(input(dir, over)),
+        (e: unknown) => e instanceof BenchError && re.test(e.message),
+      );
     }
     assert.deepEqual(readdirSync(dir), []);
   } finally {
@@ -219,7 +257,11 @@ test("bench's own files are not *.json result candidates for mteb; an old <Task>
     writeResults(input(dir));
     // mteb 1.39 load_results: revision_path.glob("*.json") minus model_meta.json; 2.x ResultCache: */*/*.json.
     const candidates = readdirSync(base).filter((f) => f.endsWith(".json") && f !== "model_meta.json");
-    assert.deepEqual(candidates.sort(), ["Other.bench.json", "T2Reranking.json"], "only the result (and another task's file bench did not write now)");
+    assert.deepEqual(
+      candidates.sort(),
+      ["Other.bench.json", "T2Reranking.json"],
+      "only the result (and another task's file bench did not write now)",
+    );
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }

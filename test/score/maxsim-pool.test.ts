@@ -21,6 +21,10 @@ test("pool scores are bit-identical to maxSim on the main thread; documents mark
   assert.equal(docs[0].data.length, 3 * dim, "a document still needed is copied");
   assert.equal(q.length, 5 * dim, "the query is copied");
   // Many tasks at once, spread over both threads, come back in their own order.
-  const many = await Promise.all(Array.from({ length: 20 }, (_, i) => pool.score(vectors(3, dim, 100 + i), 3, dim, [{ data: vectors(4, dim, 200 + i), rows: 4, floor: false, last: true }])));
+  const many = await Promise.all(
+    Array.from({ length: 20 }, (_, i) =>
+      pool.score(vectors(3, dim, 100 + i), 3, dim, [{ data: vectors(4, dim, 200 + i), rows: 4, floor: false, last: true }]),
+    ),
+  );
   many.forEach((s, i) => assert.equal(s[0], maxSim(vectors(3, dim, 100 + i), 3, vectors(4, dim, 200 + i), 4, dim)));
 });

@@ -7,9 +7,28 @@ const f = (rows: number[][]): Float32Array => new Float32Array(rows.flat());
 
 test("maxSim: the worked example and the open-retrievals zero floor", () => {
   // q = [[1,0],[0,1]], d = [[0.6,0.8],[-1,0]]: maxes 0.6 and 0.8 → 0.7 (values are float32-rounded, hence ≈).
-  assert.ok(Math.abs(maxSim(f([[1, 0], [0, 1]]), 2, f([[0.6, 0.8], [-1, 0]]), 2, 2) - 0.7) < 1e-7);
+  assert.ok(
+    Math.abs(
+      maxSim(
+        f([
+          [1, 0],
+          [0, 1],
+        ]),
+        2,
+        f([
+          [0.6, 0.8],
+          [-1, 0],
+        ]),
+        2,
+        2,
+      ) - 0.7,
+    ) < 1e-7,
+  );
   // A query token whose best dot is -0.5: -0.5 without floor, 0 with it (a zero pad row would win).
-  const q = f([[1, 0, 0, 0, 0], [0, 1, 0, 0, 0]]);
+  const q = f([
+    [1, 0, 0, 0, 0],
+    [0, 1, 0, 0, 0],
+  ]);
   const d = f([[-0.5, 1, 0, 0, 0]]);
   assert.equal(maxSim(q, 2, d, 1, 5), (-0.5 + 1) / 2);
   assert.equal(maxSim(q, 2, d, 1, 5, true), (0 + 1) / 2);

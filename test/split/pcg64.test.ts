@@ -31,8 +31,14 @@ test("random_raw() ×8 matches numpy", () => {
     RAW42,
   );
   const hex = [
-    0xc621fbcd16d92688n, 0x705a5661a791ffc1n, 0xdbcd12c26eda1624n, 0xb286b60e1600888dn,
-    0x181c01b5339381ebn, 0xf9c262ed86c7538cn, 0xc2da0d2fbc5a4471n, 0xc93b82a3b7ac9740n,
+    0xc621fbcd16d92688n,
+    0x705a5661a791ffc1n,
+    0xdbcd12c26eda1624n,
+    0xb286b60e1600888dn,
+    0x181c01b5339381ebn,
+    0xf9c262ed86c7538cn,
+    0xc2da0d2fbc5a4471n,
+    0xc93b82a3b7ac9740n,
   ];
   assert.deepEqual(RAW42, hex);
 });
@@ -52,9 +58,24 @@ test("next32 returns the low half first, then the buffered high half", () => {
 
 // Extra vectors produced with numpy 2.4.6: g = np.random.PCG64(seed); g.state; g.random_raw(3).
 const EXTRA: Array<[bigint, bigint, bigint, bigint[]]> = [
-  [0n, 0x1aa1b5345996452d09585eb7a69561e3n, 0x418ddadb3af71a82588133bc447873a9n, [0xa30febcfd9c2825fn, 0x4510bdf882d9d721n, 0x0a7d3da94ecde8b8n]],
-  [2n ** 32n, 0x24d060cf1520dbdd21bbf7fbff1ac5d4n, 0x77ff3ed86c5c56337b62eea7340ca9c7n, [0xe3c5ebe285ac1625n, 0x8ea09968fe31dbccn, 0xcd084ff84d8de9ben]],
-  [2n ** 64n + 7n, 0x0b84b3abfdecf35fabf03743fcc4e3b7n, 0xba45ffcd4b1d894fa72533e23d36a97bn, [0xd54af20fba8a1b7dn, 0x7bfd7b45cc2acdcdn, 0xb9c4e028c0865e46n]],
+  [
+    0n,
+    0x1aa1b5345996452d09585eb7a69561e3n,
+    0x418ddadb3af71a82588133bc447873a9n,
+    [0xa30febcfd9c2825fn, 0x4510bdf882d9d721n, 0x0a7d3da94ecde8b8n],
+  ],
+  [
+    2n ** 32n,
+    0x24d060cf1520dbdd21bbf7fbff1ac5d4n,
+    0x77ff3ed86c5c56337b62eea7340ca9c7n,
+    [0xe3c5ebe285ac1625n, 0x8ea09968fe31dbccn, 0xcd084ff84d8de9ben],
+  ],
+  [
+    2n ** 64n + 7n,
+    0x0b84b3abfdecf35fabf03743fcc4e3b7n,
+    0xba45ffcd4b1d894fa72533e23d36a97bn,
+    [0xd54af20fba8a1b7dn, 0x7bfd7b45cc2acdcdn, 0xb9c4e028c0865e46n],
+  ],
   [
     2n ** 160n + 12345678901234567890n,
     0xd4822345e06a2ddbb6a8ed122693cc89n,

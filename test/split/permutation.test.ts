@@ -50,21 +50,26 @@ test("permutation(10) matches numpy", () => {
 
 test("permutation(97) matches numpy in full", () => {
   const p = permutation(97, 42);
-  assert.deepEqual(p, [
-    57, 21, 76, 18, 33, 40, 94, 27, 51, 39, 2, 25, 24, 50, 78, 96, 95, 59, 4, 86, 91, 37, 28, 69, 7, 61, 63, 26, 72, 75,
-    38, 0, 83, 68, 10, 29, 42, 52, 17, 88, 73, 5, 92, 1, 46, 81, 89, 3, 80, 90, 20, 84, 43, 71, 32, 56, 23, 93, 70, 15,
-    48, 55, 60, 45, 9, 62, 31, 16, 44, 79, 67, 34, 30, 58, 74, 85, 54, 49, 6, 87, 11, 82, 41, 22, 19, 35, 64, 47, 12,
-    53, 14, 13, 66, 36, 65, 77, 8,
-  ]);
+  assert.deepEqual(
+    p,
+    [
+      57, 21, 76, 18, 33, 40, 94, 27, 51, 39, 2, 25, 24, 50, 78, 96, 95, 59, 4, 86, 91, 37, 28, 69, 7, 61, 63, 26, 72, 75, 38, 0, 83, 68,
+      10, 29, 42, 52, 17, 88, 73, 5, 92, 1, 46, 81, 89, 3, 80, 90, 20, 84, 43, 71, 32, 56, 23, 93, 70, 15, 48, 55, 60, 45, 9, 62, 31, 16,
+      44, 79, 67, 34, 30, 58, 74, 85, 54, 49, 6, 87, 11, 82, 41, 22, 19, 35, 64, 47, 12, 53, 14, 13, 66, 36, 65, 77, 8,
+    ],
+  );
   assert.equal(indicesSha256(p), "ee59d67a88b2aff699e46a10218c3ace6698c2b65c06e33fd67e0baa8e2f60eb");
 });
 
 test("permutation(1000) matches numpy (first 30, last 5, sha256)", () => {
   const p = permutation(1000, 42);
-  assert.deepEqual(p.slice(0, 30), [
-    978, 933, 859, 916, 127, 608, 856, 260, 147, 810, 635, 972, 593, 994, 285, 554, 467, 276, 55, 61, 839, 425, 82, 620,
-    787, 2, 753, 7, 903, 626,
-  ]);
+  assert.deepEqual(
+    p.slice(0, 30),
+    [
+      978, 933, 859, 916, 127, 608, 856, 260, 147, 810, 635, 972, 593, 994, 285, 554, 467, 276, 55, 61, 839, 425, 82, 620, 787, 2, 753, 7,
+      903, 626,
+    ],
+  );
   assert.deepEqual(p.slice(-5), [548, 609, 961, 973, 648]);
   assert.equal(indicesSha256(p), "9f551c62131b8c8bac0e9eed9d7a82dc1fbda75798054d6842f410082c746263");
 });
@@ -73,10 +78,13 @@ test("permutation(6129) matches numpy (first 30, last 5, sha256) and takes milli
   const t0 = performance.now();
   const p = permutation(6129, 42);
   const ms = performance.now() - t0;
-  assert.deepEqual(p.slice(0, 30), [
-    2506, 592, 5031, 4376, 3474, 1389, 4526, 2180, 1401, 623, 1634, 5562, 5782, 1837, 1021, 324, 2061, 5578, 1352,
-    2644, 3723, 5847, 2223, 2938, 1612, 2177, 2451, 4046, 2766, 1168,
-  ]);
+  assert.deepEqual(
+    p.slice(0, 30),
+    [
+      2506, 592, 5031, 4376, 3474, 1389, 4526, 2180, 1401, 623, 1634, 5562, 5782, 1837, 1021, 324, 2061, 5578, 1352, 2644, 3723, 5847, 2223,
+      2938, 1612, 2177, 2451, 4046, 2766, 1168,
+    ],
+  );
   assert.deepEqual(p.slice(-5), [2189, 4802, 5668, 5729, 1672]);
   assert.equal(indicesSha256(p), "c81eb05fdf4d34a76833440fd952d318837080a4cd80b7b462486353a09d4824");
   // ~1 ms when warm; the bound is loose because the test machine is shared (budget of 50 ms idle, scaled).
@@ -110,9 +118,18 @@ test("n=65537 (masks wider than 16 bits) matches numpy", () => {
 });
 
 test("every output is a permutation of 0..n-1", () => {
-  for (const [n, seed] of [[5, 3], [64, 9], [257, 123456789], [1024, 0]] as const) {
+  for (const [n, seed] of [
+    [5, 3],
+    [64, 9],
+    [257, 123456789],
+    [1024, 0],
+  ] as const) {
     const p = permutation(n, seed);
-    assert.deepEqual([...p].sort((a, b) => a - b), Array.from({ length: n }, (_, i) => i), `n=${n} seed=${seed}`);
+    assert.deepEqual(
+      [...p].sort((a, b) => a - b),
+      Array.from({ length: n }, (_, i) => i),
+      `n=${n} seed=${seed}`,
+    );
   }
 });
 

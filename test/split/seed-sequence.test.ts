@@ -31,11 +31,7 @@ const EXTRA: Array<[bigint, number[], [bigint, bigint]]> = [
   [2n ** 32n - 1n, [2625504364, 3738155522, 1800708531, 3301221904], [0x2a05c5e276c1fe08n, 0x2032e40fc20e8198n]],
   [2n ** 32n, [3774083058, 3704433742, 401706016, 2609690843], [0x50ff846cec53f444n, 0x7a4918dbe8278562n]],
   [2n ** 64n + 7n, [2527238316, 1121062941, 2693958323, 115310222], [0x9f0ff81b78edde64n, 0x51da55b95507b991n]],
-  [
-    2n ** 160n + 12345678901234567890n,
-    [2958060127, 107746503, 3451475981, 3507838555],
-    [0x5096ba008348bffan, 0x21401e523007e2afn],
-  ],
+  [2n ** 160n + 12345678901234567890n, [2958060127, 107746503, 3451475981, 3507838555], [0x5096ba008348bffan, 0x21401e523007e2afn]],
 ];
 
 for (const [seed, pool, state] of EXTRA) {
@@ -54,7 +50,10 @@ test("seed words are little-endian uint32, 0 → [0]", () => {
 });
 
 test("negative or inexact seeds are rejected with a split: error", () => {
-  assert.throws(() => new SeedSequence(-1), (e: unknown) => e instanceof BenchError && /^split: seed/.test(e.message));
+  assert.throws(
+    () => new SeedSequence(-1),
+    (e: unknown) => e instanceof BenchError && /^split: seed/.test(e.message),
+  );
   assert.throws(() => new SeedSequence(-5n), BenchError);
   assert.throws(() => new SeedSequence(1.5), BenchError);
   assert.throws(() => new SeedSequence(2 ** 60), BenchError);

@@ -16,13 +16,15 @@ test("T2 split: n=6129 → 613 test / 5516 train with numpy's indices and hashes
   assert.equal(s.nTrain, 5516);
   assert.equal(s.testIndices.length, 613);
   assert.equal(s.trainIndices.length, 5516);
-  assert.deepEqual(s.testIndices.slice(0, 20), [
-    2506, 592, 5031, 4376, 3474, 1389, 4526, 2180, 1401, 623, 1634, 5562, 5782, 1837, 1021, 324, 2061, 5578, 1352, 2644,
-  ]);
+  assert.deepEqual(
+    s.testIndices.slice(0, 20),
+    [2506, 592, 5031, 4376, 3474, 1389, 4526, 2180, 1401, 623, 1634, 5562, 5782, 1837, 1021, 324, 2061, 5578, 1352, 2644],
+  );
   assert.equal(indicesSha256(s.testIndices), "06b91a8c28c57ea9a5ed970595e77d0ee044aace3a82c9ac1fd9642b2183ca23");
-  assert.deepEqual(s.trainIndices.slice(0, 20), [
-    4330, 5036, 4379, 2880, 5271, 4938, 2212, 4286, 1713, 5768, 2650, 5303, 3638, 3111, 4744, 2018, 1660, 425, 4296, 1413,
-  ]);
+  assert.deepEqual(
+    s.trainIndices.slice(0, 20),
+    [4330, 5036, 4379, 2880, 5271, 4938, 2212, 4286, 1713, 5768, 2650, 5303, 3638, 3111, 4744, 2018, 1660, 425, 4296, 1413],
+  );
   assert.equal(indicesSha256(s.trainIndices), "9e7c4d34920d5babdbce19427606fe65da686f349aa1aa10f44f1b927d4c8461");
 });
 
@@ -52,7 +54,11 @@ test("sub-sampling split: train = perm[n_test : n_test + n_train]", () => {
 });
 
 test("test and train are disjoint, cover the rows, keep permuted order", () => {
-  for (const [n, seed] of [[7, 1], [50, 2], [333, 2n ** 40n]] as const) {
+  for (const [n, seed] of [
+    [7, 1],
+    [50, 2],
+    [333, 2n ** 40n],
+  ] as const) {
     const s = trainTestSplit(n, { testSize: frac(0.1), seed });
     const p = permutation(n, seed);
     assert.deepEqual([...s.testIndices, ...s.trainIndices], p);
@@ -65,7 +71,10 @@ function splitErr(fn: () => unknown, re: RegExp): void {
 
 test("error cases of datasets' train_test_split are split: BenchErrors", () => {
   splitErr(() => splitCounts(0, frac(0.1)), /^split: the dataset is empty/);
-  splitErr(() => splitCounts(10, frac(0)), /^split: test_size=0\.0 should be either positive and smaller than the number of samples 10 or a float in the \(0, 1\) range$/);
+  splitErr(
+    () => splitCounts(10, frac(0)),
+    /^split: test_size=0\.0 should be either positive and smaller than the number of samples 10 or a float in the \(0, 1\) range$/,
+  );
   splitErr(() => splitCounts(10, frac(1)), /^split: test_size=1\.0 should be/);
   splitErr(() => splitCounts(10, frac(-0.1)), /^split: test_size=-0\.1 should be/);
   splitErr(() => splitCounts(10, frac(Number.NaN)), /^split: test_size=NaN should be/);
@@ -73,9 +82,18 @@ test("error cases of datasets' train_test_split are split: BenchErrors", () => {
   splitErr(() => splitCounts(10, count(0)), /^split: test_size=0 should be/);
   splitErr(() => splitCounts(10, count(-3)), /^split: test_size=-3 should be/);
   splitErr(() => splitCounts(10, null, count(10)), /^split: train_size=10 should be/);
-  splitErr(() => splitCounts(10, frac(0.6), frac(0.5)), /^split: the sum of test_size and train_size = 1\.1, should be in the \(0, 1\) range/);
-  splitErr(() => splitCounts(10, count(6), count(5)), /^split: the sum of train_size and test_size = 11, should be smaller than the number of samples 10/);
-  splitErr(() => splitCounts(1, frac(0.5)), /^split: with n_samples=1, test_size=0\.5 and train_size=None, the resulting train set will be empty/);
+  splitErr(
+    () => splitCounts(10, frac(0.6), frac(0.5)),
+    /^split: the sum of test_size and train_size = 1\.1, should be in the \(0, 1\) range/,
+  );
+  splitErr(
+    () => splitCounts(10, count(6), count(5)),
+    /^split: the sum of train_size and test_size = 11, should be smaller than the number of samples 10/,
+  );
+  splitErr(
+    () => splitCounts(1, frac(0.5)),
+    /^split: with n_samples=1, test_size=0\.5 and train_size=None, the resulting train set will be empty/,
+  );
   splitErr(() => splitCounts(3, frac(0.9)), /the resulting train set will be empty/);
   splitErr(() => trainTestSplit(1.5, { seed: 42 }), /^split: number of rows/);
   splitErr(() => trainTestSplit(10, { testSize: frac(0.1), seed: -1 }), /^split: seed/);

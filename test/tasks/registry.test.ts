@@ -13,7 +13,11 @@ const T2 = {
   name: "T2Reranking",
   description: "d",
   type: "Reranking",
-  dataset: { hub: "C-MTEB/T2Reranking", revision: "76631901a18387f85eaa53e5450019b87ad58ef9", file: "data/dev-00000-of-00001-65d96bde8023d9b9.parquet" },
+  dataset: {
+    hub: "C-MTEB/T2Reranking",
+    revision: "76631901a18387f85eaa53e5450019b87ad58ef9",
+    file: "data/dev-00000-of-00001-65d96bde8023d9b9.parquet",
+  },
   eval_split: "dev",
   eval_langs: ["cmn-Hans"],
   main_score: "map",
@@ -48,7 +52,10 @@ test("an unknown task lists the known ones", () => {
   try {
     writeFileSync(join(dir, "B.json"), JSON.stringify({ ...T2, name: "B" }));
     writeFileSync(join(dir, "A.json"), JSON.stringify({ ...T2, name: "A", dataset: { local: "data/a.jsonl" } }));
-    assert.deepEqual(listTasks(dir).map((t) => t.name), ["A", "B"]);
+    assert.deepEqual(
+      listTasks(dir).map((t) => t.name),
+      ["A", "B"],
+    );
     assert.throws(() => getTask("T2reranking", dir), benchError(/^data: unknown task "T2reranking"; known tasks: A, B$/));
     assert.throws(() => getTask("../A", dir), benchError(/^data: unknown task "\.\.\/A"; known tasks: A, B$/));
     assert.throws(() => getTask("Nope"), benchError(/^data: unknown task "Nope"; known tasks: .*T2Reranking/));
@@ -61,7 +68,10 @@ test("a task file whose name field differs from its file name is rejected", () =
   const { dir, cleanup } = tempDir();
   try {
     writeFileSync(join(dir, "X.json"), JSON.stringify(T2));
-    assert.throws(() => getTask("X", dir), benchError(/^data: task file .*X\.json: field "name" is "T2Reranking" but the file is named X\.json$/));
+    assert.throws(
+      () => getTask("X", dir),
+      benchError(/^data: task file .*X\.json: field "name" is "T2Reranking" but the file is named X\.json$/),
+    );
     writeFileSync(join(dir, "Y.json"), "{ not json");
     assert.throws(() => listTasks(dir), benchError(/^data: task file .*X\.json/));
     assert.throws(() => getTask("Y", dir), benchError(/^data: task file .*Y\.json: /));
@@ -81,7 +91,10 @@ test("metadata validation: unknown keys rejected at both levels, every field che
   bad({ dataset: { ...T2.dataset, revision: "main" } }, /field "dataset\.revision" must be a 40-hex-digit commit sha/);
   bad({ dataset: { ...T2.dataset, hub: "T2Reranking" } }, /field "dataset\.hub" must be "ORG\/NAME"/);
   bad({ dataset: { local: "../etc/passwd" } }, /field "dataset\.local" must be a path inside tasks\//);
-  bad({ dataset: { ...T2.dataset, file: "../x.parquet" } }, /field "dataset\.file" has a '\.' or '\.\.' segment; it must be a path inside the dataset repo/);
+  bad(
+    { dataset: { ...T2.dataset, file: "../x.parquet" } },
+    /field "dataset\.file" has a '\.' or '\.\.' segment; it must be a path inside the dataset repo/,
+  );
   bad({ dataset: { ...T2.dataset, file: "/x.parquet" } }, /field "dataset\.file" is absolute/);
   const { file: _file, ...noFile } = T2.dataset;
   assert.deepEqual(parseTaskMetadata({ ...T2, dataset: noFile }, "/t/T.json").dataset, noFile, "dataset.file is optional");

@@ -5,7 +5,18 @@ import { makeTokenizer } from "../../src/tokenize/tokenizer.js";
 import { wordPieceTokenizerJson } from "../helpers/onnx-builder.js";
 
 test("padBatch right-pads to the longest row with pad id, mask 0 and type 0", () => {
-  const b = padBatch([[101, 5, 102], [101, 102]], 0, undefined, [[0, 0, 0], [0, 1]]);
+  const b = padBatch(
+    [
+      [101, 5, 102],
+      [101, 102],
+    ],
+    0,
+    undefined,
+    [
+      [0, 0, 0],
+      [0, 1],
+    ],
+  );
   assert.equal(b.batch, 2);
   assert.equal(b.length, 3);
   assert.deepEqual([...b.ids], [101n, 5n, 102n, 101n, 102n, 0n]);
@@ -23,7 +34,10 @@ test("padBatch pads to a fixed length and rejects rows that do not fit", () => {
 test("encode with specials + truncation, then padBatch (as the text encoder does)", () => {
   const vocab = ["[PAD]", "[UNK]", "[CLS]", "[SEP]", "[MASK]", "中", "国", "人"];
   const tok = makeTokenizer(wordPieceTokenizerJson(vocab), {}, "inline");
-  const b = padBatch(["中国人", "人"].map((t) => tok.encode(t, 4)), tok.padId);
+  const b = padBatch(
+    ["中国人", "人"].map((t) => tok.encode(t, 4)),
+    tok.padId,
+  );
   assert.equal(b.length, 4);
   // "中国人" → [CLS] 中 国 人 [SEP] is 5 > 4: content cut to 2, [SEP] kept.
   assert.deepEqual([...b.ids], [2n, 5n, 6n, 3n, 2n, 7n, 3n, 0n]);

@@ -11,7 +11,14 @@ import { existsSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from "nod
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import { loadTokenizer, type TextTokenizer } from "../../src/tokenize/tokenizer.js";
-import { type Comparison, comparePairs, compareSingles, referenceTexts, rustTokenizer, xlmrUnigramTokenizerJson } from "../helpers/hf-reference.js";
+import {
+  type Comparison,
+  comparePairs,
+  compareSingles,
+  referenceTexts,
+  rustTokenizer,
+  xlmrUnigramTokenizerJson,
+} from "../helpers/hf-reference.js";
 
 const BGE = resolve(import.meta.dirname, "../../../shared/tokenizers/bge-small-zh-v1.5");
 const data = referenceTexts();
@@ -37,7 +44,11 @@ test("reference texts are there (the embedded sample at least)", () => {
 // Every tokenizer under ../shared/tokenizers (today bge-small-zh-v1.5's WordPiece; drop bge-m3's tokenizer.json
 // there to compare a real XLM-R Unigram with its Precompiled charsmap, which the JS library approximates by NFKC).
 const SHARED_TOKENIZERS = resolve(import.meta.dirname, "../../../shared/tokenizers");
-const shared = existsSync(SHARED_TOKENIZERS) ? readdirSync(SHARED_TOKENIZERS).filter((d) => existsSync(join(SHARED_TOKENIZERS, d, "tokenizer.json"))).sort() : [];
+const shared = existsSync(SHARED_TOKENIZERS)
+  ? readdirSync(SHARED_TOKENIZERS)
+      .filter((d) => existsSync(join(SHARED_TOKENIZERS, d, "tokenizer.json")))
+      .sort()
+  : [];
 
 test("bge-small-zh-v1.5 is among the shared tokenizers", (t) => {
   if (!existsSync(BGE)) return t.skip(`SKIPPED: ${BGE} is missing (../shared not present); the WordPiece reference comparison did not run`);

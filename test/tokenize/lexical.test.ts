@@ -29,7 +29,16 @@ test("digits are kept as terms, split from Han and at decimal points", () => {
 });
 
 test("mixed Chinese and latin: runs alternate without crossing", () => {
-  assert.deepEqual(lexicalTerms("Python列表和tuple有什么区别", "bigram"), ["python", "列表", "表和", "tuple", "有什", "什么", "么区", "区别"]);
+  assert.deepEqual(lexicalTerms("Python列表和tuple有什么区别", "bigram"), [
+    "python",
+    "列表",
+    "表和",
+    "tuple",
+    "有什",
+    "什么",
+    "么区",
+    "区别",
+  ]);
   assert.deepEqual(lexicalTerms("abc中文", "unigram"), ["abc", "中", "文"]);
 });
 
@@ -46,5 +55,8 @@ test("full-width letters and digits fold to ASCII (NFKC) before lower-casing", (
 });
 
 test("an unknown Chinese mode is a usage error", () => {
-  assert.throws(() => lexicalTerms("中文", "trigram" as never), (e: unknown) => e instanceof BenchError && e.exitCode === 2 && /unknown Chinese term mode 'trigram'/.test(e.message));
+  assert.throws(
+    () => lexicalTerms("中文", "trigram" as never),
+    (e: unknown) => e instanceof BenchError && e.exitCode === 2 && /unknown Chinese term mode 'trigram'/.test(e.message),
+  );
 });

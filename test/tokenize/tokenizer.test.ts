@@ -50,7 +50,10 @@ test("template assembly equals the library's own post-processor when nothing is 
   const json = JSON.parse(readFileSync(join(BGE, "tokenizer.json"), "utf8"));
   const lib = new Tokenizer(json, {});
   const tok = loadTokenizer(BGE);
-  for (const [a, b] of [["蜂巢取快递验证码摁错怎么办", "重新获取取件码,点击屏幕上的取快递"], ["Hello 世界 123", "ｆｕｌｌ width"]]) {
+  for (const [a, b] of [
+    ["蜂巢取快递验证码摁错怎么办", "重新获取取件码,点击屏幕上的取快递"],
+    ["Hello 世界 123", "ｆｕｌｌ width"],
+  ]) {
     assert.deepEqual(tok.encode(a, 512), lib.encode(a).ids);
     const p = lib.encode(a, { text_pair: b, return_token_type_ids: true });
     assert.deepEqual(tok.encodePair(a, b, 512), { ids: p.ids, typeIds: p.token_type_ids });
@@ -87,5 +90,8 @@ test("loadTokenizer: missing file and bad post_processor are stage-prefixed inpu
   const dir = mkdtempSync(join(tmpdir(), "bench-tok-"));
   assert.throws(() => loadTokenizer(dir), /^BenchError: tokenize: .*tokenizer\.json not found/);
   const bad = { ...wordPieceTokenizerJson(["[PAD]", "[UNK]", "[CLS]", "[SEP]", "[MASK]"]), post_processor: { type: "ByteLevel" } };
-  assert.throws(() => makeTokenizer(bad, {}, "x/tokenizer.json"), /tokenize: x\/tokenizer\.json: post_processor type "ByteLevel" is not supported/);
+  assert.throws(
+    () => makeTokenizer(bad, {}, "x/tokenizer.json"),
+    /tokenize: x\/tokenizer\.json: post_processor type "ByteLevel" is not supported/,
+  );
 });

@@ -19,8 +19,17 @@ const data = referenceTexts();
 for (const f of data.missing) console.error(`vocab-txt: SKIPPING ${f}: not present (only the other reference file is compared)`);
 const require = createRequire(import.meta.url);
 const hf = require("tokenizers") as {
-  Tokenizer: new (model: unknown) => RustTokenizer & { setNormalizer(n: unknown): void; setPreTokenizer(p: unknown): void; setPostProcessor(p: unknown): void; addSpecialTokens(t: string[]): void };
-  WordPiece: { fromFile(path: string, o: { unkToken: string; continuingSubwordPrefix: string; maxInputCharsPerWord: number }): Promise<unknown> };
+  Tokenizer: new (
+    model: unknown,
+  ) => RustTokenizer & {
+    setNormalizer(n: unknown): void;
+    setPreTokenizer(p: unknown): void;
+    setPostProcessor(p: unknown): void;
+    addSpecialTokens(t: string[]): void;
+  };
+  WordPiece: {
+    fromFile(path: string, o: { unkToken: string; continuingSubwordPrefix: string; maxInputCharsPerWord: number }): Promise<unknown>;
+  };
   bertNormalizer(o: { cleanText: boolean; handleChineseChars: boolean; stripAccents: boolean; lowercase: boolean }): unknown;
   bertPreTokenizer(): unknown;
   bertProcessing(sep: [string, number], cls: [string, number]): unknown;
@@ -29,7 +38,9 @@ const hf = require("tokenizers") as {
 /** BertWordPieceTokenizer's pipeline, assembled with the Rust package's own classes. */
 async function rustBert(vocabFile: string, lower: boolean): Promise<RustTokenizer> {
   const v = readVocabTxt(vocabFile);
-  const tok = new hf.Tokenizer(await hf.WordPiece.fromFile(vocabFile, { unkToken: "[UNK]", continuingSubwordPrefix: "##", maxInputCharsPerWord: 100 }));
+  const tok = new hf.Tokenizer(
+    await hf.WordPiece.fromFile(vocabFile, { unkToken: "[UNK]", continuingSubwordPrefix: "##", maxInputCharsPerWord: 100 }),
+  );
   tok.setNormalizer(hf.bertNormalizer({ cleanText: true, handleChineseChars: true, stripAccents: lower, lowercase: lower }));
   tok.setPreTokenizer(hf.bertPreTokenizer());
   tok.setPostProcessor(hf.bertProcessing(["[SEP]", v["[SEP]"]], ["[CLS]", v["[CLS]"]]));
@@ -42,7 +53,10 @@ function vocabOnlyDir(t: { after(fn: () => void): void }, config: Record<string,
   t.after(() => rmSync(dir, { recursive: true, force: true }));
   copyFileSync(VOCAB, join(dir, "vocab.txt"));
   writeFileSync(join(dir, "tokenizer_config.json"), JSON.stringify(config));
-  writeFileSync(join(dir, "special_tokens_map.json"), JSON.stringify({ cls_token: "[CLS]", mask_token: "[MASK]", pad_token: "[PAD]", sep_token: "[SEP]", unk_token: "[UNK]" }));
+  writeFileSync(
+    join(dir, "special_tokens_map.json"),
+    JSON.stringify({ cls_token: "[CLS]", mask_token: "[MASK]", pad_token: "[PAD]", sep_token: "[SEP]", unk_token: "[UNK]" }),
+  );
   return dir;
 }
 
@@ -78,5 +92,8 @@ test("do_lower_case is honoured, and defaults to true as BertTokenizer's", (t) =
 test("a directory with neither tokenizer.json nor vocab.txt is an error naming both", (t) => {
   const dir = mkdtempSync(join(tmpdir(), "bench-no-tok-"));
   t.after(() => rmSync(dir, { recursive: true, force: true }));
-  assert.throws(() => loadTokenizer(dir), /tokenize: .*tokenizer\.json not found \(a model directory needs a Hugging Face tokenizer\.json, or a BERT vocab\.txt\)/);
+  assert.throws(
+    () => loadTokenizer(dir),
+    /tokenize: .*tokenizer\.json not found \(a model directory needs a Hugging Face tokenizer\.json, or a BERT vocab\.txt\)/,
+  );
 });

@@ -39,7 +39,20 @@ test("bench train: usage and input errors", (t) => {
   assert.equal(r.code, 2);
   assert.match(r.stderr, /--train_group_size expects an integer/);
 
-  r = bench(dir, ["train", "--model", tinyZh, "--data", "train.jsonl", "--out", "gpu", "--fp16", "--device", "cpu", "--per_device_train_batch_size", "1"]);
+  r = bench(dir, [
+    "train",
+    "--model",
+    tinyZh,
+    "--data",
+    "train.jsonl",
+    "--out",
+    "gpu",
+    "--fp16",
+    "--device",
+    "cpu",
+    "--per_device_train_batch_size",
+    "1",
+  ]);
   assert.equal(r.code, 2, r.stderr);
   assert.match(r.stderr, /bench: usage: --fp16 needs a CUDA device/);
 
@@ -84,20 +97,44 @@ test("bench train: every range and choice is checked before anything is created 
   }
   if (torchSkipReason()) return t.skip(`the torch-probe cases: ${torchSkipReason()}`);
   // after the probe: the base's position table, a GPU-only flag on a torch without CUDA, too few rows for one step
-  await assert.rejects(trainCommand({ model: tinyZh, data, out, python: PYTHON, hyperparameters: { max_length: 100000 } }), /--max_length 100000 exceeds what the model's positions allow \(512/);
+  await assert.rejects(
+    trainCommand({ model: tinyZh, data, out, python: PYTHON, hyperparameters: { max_length: 100000 } }),
+    /--max_length 100000 exceeds what the model's positions allow \(512/,
+  );
   if (!probeCuda()) {
-    await assert.rejects(trainCommand({ model: tinyZh, data, out, python: PYTHON, hyperparameters: { device: "cuda" } }), /--device cuda needs a CUDA GPU, and this torch .* sees none/);
-    await assert.rejects(trainCommand({ model: tinyZh, data, out, python: PYTHON, hyperparameters: { fp16: "" } }), /--fp16 needs a CUDA GPU/);
+    await assert.rejects(
+      trainCommand({ model: tinyZh, data, out, python: PYTHON, hyperparameters: { device: "cuda" } }),
+      /--device cuda needs a CUDA GPU, and this torch .* sees none/,
+    );
+    await assert.rejects(
+      trainCommand({ model: tinyZh, data, out, python: PYTHON, hyperparameters: { fp16: "" } }),
+      /--fp16 needs a CUDA GPU/,
+    );
   }
   await assert.rejects(
     trainCommand({ model: tinyZh, data, out, python: PYTHON, hyperparameters: { per_device_train_batch_size: 2 } }),
-    (e: unknown) => e instanceof BenchError && e.exitCode === 3 && /1 rows with a positive and a negative give no full step of batch 2/.test(e.message),
+    (e: unknown) =>
+      e instanceof BenchError && e.exitCode === 3 && /1 rows with a positive and a negative give no full step of batch 2/.test(e.message),
   );
   assert.ok(!existsSync(out));
   // the CLI: HF-style values reach the same checks, one line on stderr
-  const r = bench(dir, ["train", "--model", tinyZh, "--data", "train.jsonl", "--out", "never", "--unfold_each_positive", "True", "--temperature=0.02"]);
+  const r = bench(dir, [
+    "train",
+    "--model",
+    tinyZh,
+    "--data",
+    "train.jsonl",
+    "--out",
+    "never",
+    "--unfold_each_positive",
+    "True",
+    "--temperature=0.02",
+  ]);
   assert.equal(r.code, 2);
-  assert.equal(r.stderr, "bench: usage: --unfold_each_positive true is not supported: bench samples one positive per query and epoch (the recipe's --unfold_each_positive false)\n");
+  assert.equal(
+    r.stderr,
+    "bench: usage: --unfold_each_positive true is not supported: bench samples one positive per query and epoch (the recipe's --unfold_each_positive false)\n",
+  );
 });
 
 test("bench demo --steps 0 is refused (it used to train 12 steps)", (t) => {

@@ -16,10 +16,36 @@ import { timeoutScale } from "../helpers/budget.js";
 import { assertSameBytes, bench, benchAsync, benchUntil, scratchDir, tinyZh, torchSkipReason } from "./helpers.js";
 
 const ARGS = [
-  "--model", tinyZh, "--data", "split/train.jsonl", "--nproc-per-node", "2",
-  "--per_device_train_batch_size", "2", "--train_group_size", "3", "--max_steps", "20", "--learning_rate", "1e-3",
-  "--query_max_length", "32", "--max_length", "48", "--padding", "longest", "--use_inbatch_negative", "true",
-  "--logging_steps", "1", "--save_steps", "100", "--threads", "1", "--seed", "5",
+  "--model",
+  tinyZh,
+  "--data",
+  "split/train.jsonl",
+  "--nproc-per-node",
+  "2",
+  "--per_device_train_batch_size",
+  "2",
+  "--train_group_size",
+  "3",
+  "--max_steps",
+  "20",
+  "--learning_rate",
+  "1e-3",
+  "--query_max_length",
+  "32",
+  "--max_length",
+  "48",
+  "--padding",
+  "longest",
+  "--use_inbatch_negative",
+  "true",
+  "--logging_steps",
+  "1",
+  "--save_steps",
+  "100",
+  "--threads",
+  "1",
+  "--seed",
+  "5",
 ];
 const WEIGHTS = ["model.safetensors", "colbert_linear.pt"];
 
@@ -41,9 +67,16 @@ test("bench train --nproc-per-node 2: rank-0 output, Ctrl-C + --resume bit-ident
   assert.doesNotMatch(`${a.stderr}\n${c.stderr}`, /Address already in use/);
   assert.match(a.stderr, /torchrun, 2 processes per node; global batch 2 x 2 processes x 1 accumulation = 4 queries per step/);
   assert.match(a.stderr, /device cpu x 2 processes/);
-  for (const f of ["model.safetensors", "colbert_linear.pt", "model.onnx", "bench_model.json", "manifest.json"]) assert.ok(existsSync(join(dir, "A", f)), f);
-  const log = readFileSync(join(dir, "A", "train_log.jsonl"), "utf8").trim().split("\n").map((l) => JSON.parse(l) as { step: number });
-  assert.deepEqual(log.map((r) => r.step), Array.from({ length: 20 }, (_, i) => i + 1)); // one writer: no duplicate lines
+  for (const f of ["model.safetensors", "colbert_linear.pt", "model.onnx", "bench_model.json", "manifest.json"])
+    assert.ok(existsSync(join(dir, "A", f)), f);
+  const log = readFileSync(join(dir, "A", "train_log.jsonl"), "utf8")
+    .trim()
+    .split("\n")
+    .map((l) => JSON.parse(l) as { step: number });
+  assert.deepEqual(
+    log.map((r) => r.step),
+    Array.from({ length: 20 }, (_, i) => i + 1),
+  ); // one writer: no duplicate lines
 
   await t.test("Ctrl-C: every rank stops at the same step, rank 0 checkpoints; --resume ends bit-identical", async () => {
     const { code, stderr } = c;
@@ -105,7 +138,19 @@ test("bench train: torchrun flag errors (exit 2)", (t) => {
   let r = bench(dir, [...base, "--nproc-per-node", "2", "--nnodes", "2"]);
   assert.equal(r.code, 2);
   assert.match(r.stderr, /--nnodes > 1 needs --master-addr and --master-port/);
-  r = bench(dir, [...base, "--nproc-per-node", "2", "--nnodes", "2", "--node-rank", "2", "--master-addr", "10.0.0.1", "--master-port", "29500"]);
+  r = bench(dir, [
+    ...base,
+    "--nproc-per-node",
+    "2",
+    "--nnodes",
+    "2",
+    "--node-rank",
+    "2",
+    "--master-addr",
+    "10.0.0.1",
+    "--master-port",
+    "29500",
+  ]);
   assert.equal(r.code, 2);
   assert.match(r.stderr, /--node-rank 2 must be below --nnodes 2/);
   r = bench(dir, [...base, "--nnodes", "2"]);

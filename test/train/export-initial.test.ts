@@ -19,15 +19,36 @@ test("bench train --export-initial = the 0-epoch export, and bench eval on a tra
   writeSmallTrainFile(dir);
   const ev = bench(dir, ["eval", "--model", tinyZh, "--data", "train.jsonl"]);
   assert.equal(ev.code, 3, ev.stderr);
-  assert.match(ev.stderr, /has config.json but no model.onnx .*`bench train --model .*tiny-zh --out tiny-zh-init --export-initial`, then `bench eval --model tiny-zh-init`/);
+  assert.match(
+    ev.stderr,
+    /has config.json but no model.onnx .*`bench train --model .*tiny-zh --out tiny-zh-init --export-initial`, then `bench eval --model tiny-zh-init`/,
+  );
   assert.match(ev.stderr, /it has no ColBERT head \(colbert_linear.pt\), so the export gets a new randomly initialised head/);
 
   const init = bench(dir, ["train", "--model", tinyZh, "--out", "init", "--export-initial", "--run-name", "tiny-before", ...HP]);
   assert.equal(init.code, 0, init.stderr);
   assert.match(init.stderr, /exporting the starting point untrained/);
-  const zero = bench(dir, ["train", "--model", tinyZh, "--data", "train.jsonl", "--out", "zero", "--num_train_epochs", "0", "--per_device_train_batch_size", "2", ...HP]);
+  const zero = bench(dir, [
+    "train",
+    "--model",
+    tinyZh,
+    "--data",
+    "train.jsonl",
+    "--out",
+    "zero",
+    "--num_train_epochs",
+    "0",
+    "--per_device_train_batch_size",
+    "2",
+    ...HP,
+  ]);
   assert.equal(zero.code, 0, zero.stderr);
-  assertSameBytes(join(dir, "init"), join(dir, "zero"), ["model.safetensors", "colbert_linear.pt", "config.json", "tokenizer.json"], "differ between --export-initial and --num_train_epochs 0");
+  assertSameBytes(
+    join(dir, "init"),
+    join(dir, "zero"),
+    ["model.safetensors", "colbert_linear.pt", "config.json", "tokenizer.json"],
+    "differ between --export-initial and --num_train_epochs 0",
+  );
   const bm = JSON.parse(readFileSync(join(dir, "init", "bench_model.json"), "utf8")) as Record<string, unknown>;
   assert.equal(bm.name, "tiny-before");
   assert.equal(bm.step, 0);

@@ -31,7 +31,12 @@ export function bench(cwd: string, args: string[], env: NodeJS.ProcessEnv = {}, 
  * Kills `child` (its whole process group when `group`, else bench then, if need be, by SIGKILL) once
  * budgetMs(idleSeconds) has passed; `check()` after it closed throws naming the command and the budget if so.
  */
-function watchdog(child: ChildProcess, args: readonly string[], idleSeconds: number, group: boolean): { clear: () => void; check: (stderr: string) => void } {
+function watchdog(
+  child: ChildProcess,
+  args: readonly string[],
+  idleSeconds: number,
+  group: boolean,
+): { clear: () => void; check: (stderr: string) => void } {
   let fired = false;
   const timer = setTimeout(() => {
     fired = true;
@@ -49,7 +54,10 @@ function watchdog(child: ChildProcess, args: readonly string[], idleSeconds: num
   return {
     clear: () => clearTimeout(timer),
     check: (stderr) => {
-      if (fired) throw new Error(`bench ${args.join(" ")} did not finish ${describeBudget(idleSeconds)}; killed. Its stderr ends:\n${stderr.slice(-3000)}`);
+      if (fired)
+        throw new Error(
+          `bench ${args.join(" ")} did not finish ${describeBudget(idleSeconds)}; killed. Its stderr ends:\n${stderr.slice(-3000)}`,
+        );
     },
   };
 }
@@ -65,7 +73,13 @@ export function scratchDir(t: TestContext, prefix: string): string {
  * Runs `bench ARGS…` in its own process group (so `act` can SIGKILL bench and the trainer together), calls
  * `act(child)` once, when its stderr first matches `when` (e.g. to interrupt it), and waits for it to end.
  */
-export async function benchUntil(cwd: string, args: string[], when: RegExp, act: (child: ChildProcess) => void, idleSeconds = 60): Promise<{ code: number | null; signal: NodeJS.Signals | null; stderr: string }> {
+export async function benchUntil(
+  cwd: string,
+  args: string[],
+  when: RegExp,
+  act: (child: ChildProcess) => void,
+  idleSeconds = 60,
+): Promise<{ code: number | null; signal: NodeJS.Signals | null; stderr: string }> {
   const child = spawn(process.execPath, cliArgv(args), {
     cwd,
     env: { ...process.env, BENCH_PYTHON: PYTHON },
@@ -105,7 +119,12 @@ export function python(args: string[], cwd = repoRoot): string {
  * Like bench(), but without blocking this process's event loop (needed when the test itself serves HTTP, or runs
  * several at once). Past budgetMs(idleSeconds) the run is killed and the promise rejects naming the budget.
  */
-export function benchAsync(cwd: string, args: string[], env: NodeJS.ProcessEnv = {}, idleSeconds = 60): Promise<{ code: number | null; stdout: string; stderr: string }> {
+export function benchAsync(
+  cwd: string,
+  args: string[],
+  env: NodeJS.ProcessEnv = {},
+  idleSeconds = 60,
+): Promise<{ code: number | null; stdout: string; stderr: string }> {
   const child = spawn(process.execPath, cliArgv(args), { cwd, env: { ...process.env, BENCH_PYTHON: PYTHON, ...env } });
   const dog = watchdog(child, args, idleSeconds, false);
   let stdout = "";

@@ -22,6 +22,9 @@ test("numpy reads what writeNpy writes", (t) => {
   const dir = scratchDir(t, "bench-npy-");
   writeNpy(join(dir, "a.npy"), new Int32Array([7, -8, 2147483647]));
   writeNpy(join(dir, "b.npy"), BigInt64Array.from([0n, -1n, 2n ** 40n]));
-  const out = python(["-c", `import numpy as np; a=np.load('${dir}/a.npy'); b=np.load('${dir}/b.npy'); print(a.dtype, a.tolist(), b.dtype, b.tolist())`]);
+  const out = python([
+    "-c",
+    `import numpy as np; a=np.load('${dir}/a.npy'); b=np.load('${dir}/b.npy'); print(a.dtype, a.tolist(), b.dtype, b.tolist())`,
+  ]);
   assert.equal(out.trim(), "int32 [7, -8, 2147483647] int64 [0, -1, 1099511627776]");
 });

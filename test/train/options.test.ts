@@ -27,7 +27,10 @@ test("given flags beat a resumed run's stored values, which beat defaults", () =
 });
 
 test("bad values are usage errors naming the flag", () => {
-  assert.throws(() => mergeHyperparameters({ train_group_size: 2.5 }), (e: unknown) => e instanceof BenchError && e.exitCode === 2 && /--train_group_size expects an integer, got 2.5/.test(e.message));
+  assert.throws(
+    () => mergeHyperparameters({ train_group_size: 2.5 }),
+    (e: unknown) => e instanceof BenchError && e.exitCode === 2 && /--train_group_size expects an integer, got 2.5/.test(e.message),
+  );
   assert.throws(() => mergeHyperparameters({ fp16: "maybe" }), /--fp16 expects true or false/);
   assert.throws(() => mergeHyperparameters({ bf16: true, fp16: true }), /exclude each other/);
   assert.throws(() => mergeHyperparameters({ learning_rate: "fast" }), /--learning_rate expects a number/);
@@ -36,12 +39,13 @@ test("bad values are usage errors naming the flag", () => {
 test("the trainer's own defaults (scripts/trainer/args.py) are bench's, so the trainer run alone trains the same", (t) => {
   const skip = torchSkipReason();
   if (skip) return t.skip(skip);
-  const code = "import json, sys; sys.path.insert(0, 'scripts/trainer'); from args import parser; print(json.dumps(vars(parser().parse_args(['--model_dir', 'm', '--data_dir', 'd', '--output_dir', 'o']))))";
+  const code =
+    "import json, sys; sys.path.insert(0, 'scripts/trainer'); from args import parser; print(json.dumps(vars(parser().parse_args(['--model_dir', 'm', '--data_dir', 'd', '--output_dir', 'o']))))";
   const trainer = JSON.parse(python(["-c", code])) as Record<string, unknown>;
   for (const [name, [, def]] of Object.entries(HYPERPARAMETERS)) assert.equal(trainer[name], def, `--${name}`);
 });
 
-test("HF-style booleans: True/false/1/0/yes/no in any case, a bare flag (\"\") is true", () => {
+test('HF-style booleans: True/false/1/0/yes/no in any case, a bare flag ("") is true', () => {
   for (const v of ["True", "true", "TRUE", "1", "yes", "", true, 1]) assert.equal(parseBool(v), true, JSON.stringify(v));
   for (const v of ["False", "false", "0", "no", false, 0]) assert.equal(parseBool(v), false, JSON.stringify(v));
   for (const v of ["maybe", "2", 2, null, undefined]) assert.equal(parseBool(v), null, JSON.stringify(v));

@@ -11,7 +11,15 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { trainCommand } from "../../src/commands/train.js";
 import { BenchError } from "../../src/errors.js";
-import { BENCH_OUT_FILES, LOCK_FILE, TRAINER_LOG, blockingEntries, lockOutDir, removeBenchFiles, removeStaleTemps } from "../../src/train/out-dir.js";
+import {
+  BENCH_OUT_FILES,
+  LOCK_FILE,
+  TRAINER_LOG,
+  blockingEntries,
+  lockOutDir,
+  removeBenchFiles,
+  removeStaleTemps,
+} from "../../src/train/out-dir.js";
 import { bench, scratchDir, tinyZh, torchSkipReason } from "./helpers.js";
 import { writeSmallTrainFile } from "./fixtures-small.js";
 
@@ -29,14 +37,20 @@ test("the lock: a live holder refuses a second run at once; a dead holder's lock
   writeFileSync(join(out, LOCK_FILE), `${process.pid}\n`); // this test process: alive, and not bench's own pid there
   const r = bench(dir, ["train", "--model", tinyZh, "--data", data, "--out", "out"]);
   assert.equal(r.code, 2, r.stderr);
-  assert.equal(r.stderr, `bench: usage: --out out is in use by another bench train (pid ${process.pid}); wait for it to finish or choose another --out\n`);
+  assert.equal(
+    r.stderr,
+    `bench: usage: --out out is in use by another bench train (pid ${process.pid}); wait for it to finish or choose another --out\n`,
+  );
   // stale: the holder is dead, so the lock is replaced (and released again)
   writeFileSync(join(out, LOCK_FILE), `${deadPid()}\n`);
   assert.deepEqual(blockingEntries(out), [], "a stale lock alone does not make --out non-empty");
   const release = lockOutDir(out, "out");
   assert.equal(readFileSync(join(out, LOCK_FILE), "utf8"), `${process.pid}\n`);
   // a lock with this process's own pid is not "another run": the command gets past it (to the Python probe here)
-  await assert.rejects(trainCommand({ model: tinyZh, data, out, python: "/nonexistent/python", hyperparameters: {} }), (e: unknown) => e instanceof BenchError && /cannot import torch/.test(e.message));
+  await assert.rejects(
+    trainCommand({ model: tinyZh, data, out, python: "/nonexistent/python", hyperparameters: {} }),
+    (e: unknown) => e instanceof BenchError && /cannot import torch/.test(e.message),
+  );
   release();
   assert.ok(!existsSync(join(out, LOCK_FILE)));
 });
@@ -61,8 +75,29 @@ test("a NaN loss stops the run (exit 3, nothing exported); the failed start does
   if (skip) return t.skip(skip);
   const dir = scratchDir(t, "bench-train-nan-");
   writeSmallTrainFile(dir);
-  const args = ["train", "--model", tinyZh, "--data", "train.jsonl", "--out", "run", "--per_device_train_batch_size", "4", "--max_steps", "1",
-    "--query_max_length", "16", "--max_length", "32", "--train_group_size", "2", "--threads", "1", "--padding", "longest"];
+  const args = [
+    "train",
+    "--model",
+    tinyZh,
+    "--data",
+    "train.jsonl",
+    "--out",
+    "run",
+    "--per_device_train_batch_size",
+    "4",
+    "--max_steps",
+    "1",
+    "--query_max_length",
+    "16",
+    "--max_length",
+    "32",
+    "--train_group_size",
+    "2",
+    "--threads",
+    "1",
+    "--padding",
+    "longest",
+  ];
   // 1e-300 is a valid float > 0 but 0 in float32: every score becomes inf, the loss NaN
   const bad = bench(dir, [...args, "--temperature", "1e-300"]);
   assert.equal(bad.code, 3, bad.stderr);
@@ -85,14 +120,37 @@ test("a full disk under --out: one line, exit 3, no C++ trace, nothing but train
   const m = spawnSync("mount", ["-t", "tmpfs", "-o", "size=2M", "tmpfs", disk], { encoding: "utf8" });
   if (m.status !== 0) {
     rmSync(disk, { recursive: true, force: true });
-    return t.skip(`SKIPPED: cannot mount a small tmpfs to fill (${(m.stderr || m.error?.message || "").trim()}); the full-disk case is untested here`);
+    return t.skip(
+      `SKIPPED: cannot mount a small tmpfs to fill (${(m.stderr || m.error?.message || "").trim()}); the full-disk case is untested here`,
+    );
   }
   t.after(() => {
     spawnSync("umount", [disk]);
     rmSync(disk, { recursive: true, force: true });
   });
-  const r = bench(dir, ["train", "--model", tinyZh, "--data", "train.jsonl", "--out", join(disk, "out"), "--per_device_train_batch_size", "4", "--max_steps", "2",
-    "--save_steps", "1", "--query_max_length", "16", "--max_length", "32", "--train_group_size", "2", "--threads", "1"]);
+  const r = bench(dir, [
+    "train",
+    "--model",
+    tinyZh,
+    "--data",
+    "train.jsonl",
+    "--out",
+    join(disk, "out"),
+    "--per_device_train_batch_size",
+    "4",
+    "--max_steps",
+    "2",
+    "--save_steps",
+    "1",
+    "--query_max_length",
+    "16",
+    "--max_length",
+    "32",
+    "--train_group_size",
+    "2",
+    "--threads",
+    "1",
+  ]);
   assert.equal(r.code, 3, r.stderr);
   const last = r.stderr.trim().split("\n").pop() ?? "";
   assert.match(last, /^bench: train: cannot write the output .*No space left on device/);

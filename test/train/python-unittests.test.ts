@@ -33,14 +33,20 @@ async function unittest(modules: string[]): Promise<{ status: number | null; std
   }, budgetMs(IDLE_S));
   const [status] = (await once(child, "close")) as [number | null];
   clearTimeout(timer);
-  if (killed) throw new Error(`python -m unittest ${modules.join(" ")} did not finish ${describeBudget(IDLE_S)}; killed. Its stderr ends:\n${stderr.slice(-4000)}`);
+  if (killed)
+    throw new Error(
+      `python -m unittest ${modules.join(" ")} did not finish ${describeBudget(IDLE_S)}; killed. Its stderr ends:\n${stderr.slice(-4000)}`,
+    );
   return { status, stderr };
 }
 
 test("python -m unittest: every scripts/trainer/tests/test_*.py module", async (t) => {
   const skip = torchSkipReason();
   if (skip) return t.skip(skip);
-  const modules = readdirSync(DIR).filter((f) => /^test_.*\.py$/.test(f)).map((f) => f.slice(0, -3)).sort();
+  const modules = readdirSync(DIR)
+    .filter((f) => /^test_.*\.py$/.test(f))
+    .map((f) => f.slice(0, -3))
+    .sort();
   assert.ok(modules.includes("test_ddp"), "scripts/trainer/tests/test_ddp.py is missing");
   const groups = [["test_ddp"], modules.filter((m) => m !== "test_ddp")];
   const runs = await Promise.all(groups.map(unittest));

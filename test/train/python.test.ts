@@ -7,7 +7,11 @@ import { PYTHON, torchSkipReason } from "./helpers.js";
 test("an explicit Python without torch is a clear error naming the apt packages", () => {
   assert.throws(
     () => findTorchPython("/nonexistent/python3"),
-    (e: unknown) => e instanceof BenchError && e.exitCode === 3 && /--python \/nonexistent\/python3 cannot import torch/.test(e.message) && /apt-get install python3-torch python3-numpy libopenblas0-pthread/.test(e.message),
+    (e: unknown) =>
+      e instanceof BenchError &&
+      e.exitCode === 3 &&
+      /--python \/nonexistent\/python3 cannot import torch/.test(e.message) &&
+      /apt-get install python3-torch python3-numpy libopenblas0-pthread/.test(e.message),
   );
   assert.throws(() => findTorchPython(undefined, { BENCH_PYTHON: "/bin/false" }), /\$BENCH_PYTHON \/bin\/false cannot import torch/);
 });

@@ -17,18 +17,53 @@ test("bench train runs the seed's full flag set (open-retrievals' rerank pipelin
   const dir = scratchDir(t, "bench-train-seed-");
   writeSmallTrainFile(dir);
   const seedFlags = [
-    "--nproc-per-node", "1",
-    "--output_dir", "ckpt", "--overwrite_output_dir",
-    "--model_name_or_path", tinyZh, "--tokenizer_name", tinyZh,
-    "--model_type", "colbert", "--do_train",
-    "--data_name_or_path", "train.jsonl", "--positive_key", "positive", "--negative_key", "negative",
-    "--learning_rate", "1e-4", "--bf16", "--num_train_epochs", "1",
-    "--per_device_train_batch_size", "2", "--dataloader_drop_last", "True",
-    "--query_max_length", "16", "--max_length", "32", "--train_group_size", "2",
-    "--unfold_each_positive", "false", "--save_total_limit", "2", "--logging_steps", "1",
-    "--use_inbatch_negative", "False",
+    "--nproc-per-node",
+    "1",
+    "--output_dir",
+    "ckpt",
+    "--overwrite_output_dir",
+    "--model_name_or_path",
+    tinyZh,
+    "--tokenizer_name",
+    tinyZh,
+    "--model_type",
+    "colbert",
+    "--do_train",
+    "--data_name_or_path",
+    "train.jsonl",
+    "--positive_key",
+    "positive",
+    "--negative_key",
+    "negative",
+    "--learning_rate",
+    "1e-4",
+    "--bf16",
+    "--num_train_epochs",
+    "1",
+    "--per_device_train_batch_size",
+    "2",
+    "--dataloader_drop_last",
+    "True",
+    "--query_max_length",
+    "16",
+    "--max_length",
+    "32",
+    "--train_group_size",
+    "2",
+    "--unfold_each_positive",
+    "false",
+    "--save_total_limit",
+    "2",
+    "--logging_steps",
+    "1",
+    "--use_inbatch_negative",
+    "False",
     // bench's own, to keep it tiny: 4 steps, a checkpoint after each
-    "--max_steps=4", "--save_steps", "1", "--threads", "1",
+    "--max_steps=4",
+    "--save_steps",
+    "1",
+    "--threads",
+    "1",
   ];
   const r = bench(dir, ["train", ...seedFlags]);
   assert.equal(r.code, 0, r.stderr);
@@ -40,11 +75,22 @@ test("bench train runs the seed's full flag set (open-retrievals' rerank pipelin
   assert.equal(bm.step, 4);
   assert.equal(bm.base_model, tinyZh);
   const manifest = JSON.parse(readFileSync(join(out, "manifest.json"), "utf8")) as { hyperparameters: Record<string, unknown> };
-  for (const [k, v] of Object.entries({ bf16: true, dataloader_drop_last: true, use_inbatch_negative: false, save_total_limit: 2, train_group_size: 2 })) {
+  for (const [k, v] of Object.entries({
+    bf16: true,
+    dataloader_drop_last: true,
+    use_inbatch_negative: false,
+    save_total_limit: 2,
+    train_group_size: 2,
+  })) {
     assert.equal(manifest.hyperparameters[k], v, k);
   }
   // --save_total_limit 2: the latest (step 3) + one older (step 2); step 1's is gone
-  assert.deepEqual(readdirSync(join(out, "checkpoint")).filter((f) => f.endsWith(".pt")).sort(), ["checkpoint-2.pt", "checkpoint.pt"]);
+  assert.deepEqual(
+    readdirSync(join(out, "checkpoint"))
+      .filter((f) => f.endsWith(".pt"))
+      .sort(),
+    ["checkpoint-2.pt", "checkpoint.pt"],
+  );
   assert.ok(!existsSync(join(out, ".bench-train.lock")), "the lock is released");
 
   // a --resume with a changed training flag is refused by the checkpoint check, and run.json is untouched
@@ -64,8 +110,29 @@ test("--dataloader_drop_last false trains the last, smaller batch too (HF DataLo
   if (skip) return t.skip(skip);
   const dir = scratchDir(t, "bench-train-droplast-");
   writeSmallTrainFile(dir); // 12 rows, batch 5: 2 full batches (+ one of 2 rows without drop_last)
-  const args = ["train", "--model", tinyZh, "--data", "train.jsonl", "--per_device_train_batch_size", "5", "--num_train_epochs", "1",
-    "--query_max_length", "16", "--max_length", "32", "--train_group_size", "2", "--logging_steps", "1", "--threads", "1", "--padding", "longest"];
+  const args = [
+    "train",
+    "--model",
+    tinyZh,
+    "--data",
+    "train.jsonl",
+    "--per_device_train_batch_size",
+    "5",
+    "--num_train_epochs",
+    "1",
+    "--query_max_length",
+    "16",
+    "--max_length",
+    "32",
+    "--train_group_size",
+    "2",
+    "--logging_steps",
+    "1",
+    "--threads",
+    "1",
+    "--padding",
+    "longest",
+  ];
   const dropped = bench(dir, [...args, "--out", "a"]);
   assert.equal(dropped.code, 0, dropped.stderr);
   assert.match(dropped.stderr, /train: 2 steps;/);

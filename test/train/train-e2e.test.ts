@@ -15,11 +15,38 @@ import { assertSameBytes, bench, benchUntil, python, repoRoot, scratchDir, tinyZ
 
 // Small enough for ~30 s on 2 cores; lr/normalisation chosen so a random-init model learns within 30 steps.
 const TRAIN_ARGS = [
-  "--model", tinyZh, "--data", "split/train.jsonl",
-  "--learning_rate", "1e-3", "--head-lr-multiplier", "1", "--divide_by_query_length", "true",
-  "--per_device_train_batch_size", "8", "--train_group_size", "4", "--max_steps", "30", "--warmup_ratio", "0.1",
-  "--query_max_length", "32", "--max_length", "64", "--padding", "longest",
-  "--logging_steps", "5", "--save_steps", "10", "--threads", "1", "--seed", "7",
+  "--model",
+  tinyZh,
+  "--data",
+  "split/train.jsonl",
+  "--learning_rate",
+  "1e-3",
+  "--head-lr-multiplier",
+  "1",
+  "--divide_by_query_length",
+  "true",
+  "--per_device_train_batch_size",
+  "8",
+  "--train_group_size",
+  "4",
+  "--max_steps",
+  "30",
+  "--warmup_ratio",
+  "0.1",
+  "--query_max_length",
+  "32",
+  "--max_length",
+  "64",
+  "--padding",
+  "longest",
+  "--logging_steps",
+  "5",
+  "--save_steps",
+  "10",
+  "--threads",
+  "1",
+  "--seed",
+  "7",
 ];
 
 async function mapOf(modelDir: string, dataFile: string): Promise<number> {
@@ -40,17 +67,39 @@ test("bench train: loss falls, training MAP rises, ONNX = PyTorch, SIGKILL + --r
   assert.equal(split.code, 0, split.stderr);
 
   // The model before training: zero epochs = the seeded random init, exported as is.
-  const init = bench(dir, ["train", ...TRAIN_ARGS.filter((_, i, a) => a[i] !== "--max_steps" && a[i - 1] !== "--max_steps"), "--num_train_epochs", "0", "--out", "init"]);
+  const init = bench(dir, [
+    "train",
+    ...TRAIN_ARGS.filter((_, i, a) => a[i] !== "--max_steps" && a[i - 1] !== "--max_steps"),
+    "--num_train_epochs",
+    "0",
+    "--out",
+    "init",
+  ]);
   assert.equal(init.code, 0, init.stderr);
 
   const a = bench(dir, ["train", ...TRAIN_ARGS, "--out", "A"]);
   assert.equal(a.code, 0, a.stderr);
   assert.match(a.stderr, /random init/);
-  for (const f of ["config.json", "model.safetensors", "colbert_linear.pt", "tokenizer.json", "model.onnx", "bench_model.json", "train_log.jsonl", "manifest.json"]) {
+  for (const f of [
+    "config.json",
+    "model.safetensors",
+    "colbert_linear.pt",
+    "tokenizer.json",
+    "model.onnx",
+    "bench_model.json",
+    "train_log.jsonl",
+    "manifest.json",
+  ]) {
     assert.ok(existsSync(join(dir, "A", f)), `A/${f} missing`);
   }
-  const log = readFileSync(join(dir, "A", "train_log.jsonl"), "utf8").trim().split("\n").map((l) => JSON.parse(l) as Record<string, number>);
-  assert.deepEqual(log.map((r) => r.step), [5, 10, 15, 20, 25, 30]);
+  const log = readFileSync(join(dir, "A", "train_log.jsonl"), "utf8")
+    .trim()
+    .split("\n")
+    .map((l) => JSON.parse(l) as Record<string, number>);
+  assert.deepEqual(
+    log.map((r) => r.step),
+    [5, 10, 15, 20, 25, 30],
+  );
   for (const r of log) for (const k of ["loss", "learning_rate", "grad_norm", "samples_per_second"]) assert.equal(typeof r[k], "number", k);
   assert.ok(log[log.length - 1].loss < log[0].loss * 0.6, `loss did not fall: ${log.map((r) => r.loss.toFixed(3)).join(" ")}`);
   const manifest = JSON.parse(readFileSync(join(dir, "A", "manifest.json"), "utf8")) as Record<string, unknown>;
@@ -62,7 +111,9 @@ test("bench train: loss falls, training MAP rises, ONNX = PyTorch, SIGKILL + --r
   const trainFile = join(dir, "split", "train.jsonl");
   const before = await mapOf(join(dir, "init"), trainFile);
   const after = await mapOf(join(dir, "A"), trainFile);
-  t.diagnostic(`training-query MAP before ${before.toFixed(4)} → after ${after.toFixed(4)}; loss ${log[0].loss.toFixed(3)} → ${log[log.length - 1].loss.toFixed(3)}`);
+  t.diagnostic(
+    `training-query MAP before ${before.toFixed(4)} → after ${after.toFixed(4)}; loss ${log[0].loss.toFixed(3)} → ${log[log.length - 1].loss.toFixed(3)}`,
+  );
   assert.ok(after > before + 0.1, `MAP did not rise: ${before} → ${after}`);
 
   await t.test("export parity: ONNX through bench's reranker = PyTorch, max |diff| ≤ 1e-4", async () => {
@@ -75,7 +126,15 @@ test("bench train: loss falls, training MAP rises, ONNX = PyTorch, SIGKILL + --r
     const cfg = JSON.parse(readFileSync(join(dir, "A", "bench_model.json"), "utf8")) as { query_max_length: number; max_length: number };
     const pairs = requests.flatMap((r) => r.docs.map((d) => [tok.encode(r.query, cfg.query_max_length), tok.encode(d, cfg.max_length)]));
     writeFileSync(join(dir, "pairs.json"), JSON.stringify({ pairs }));
-    python([join(repoRoot, "scripts/trainer/score_pairs.py"), "--model_dir", join(dir, "A"), "--pairs", join(dir, "pairs.json"), "--out", join(dir, "torch.json")]);
+    python([
+      join(repoRoot, "scripts/trainer/score_pairs.py"),
+      "--model_dir",
+      join(dir, "A"),
+      "--pairs",
+      join(dir, "pairs.json"),
+      "--out",
+      join(dir, "torch.json"),
+    ]);
     const torchScores = (JSON.parse(readFileSync(join(dir, "torch.json"), "utf8")) as { scores: number[] }).scores;
     const flat = onnx.flat();
     assert.equal(flat.length, torchScores.length);
@@ -85,20 +144,30 @@ test("bench train: loss falls, training MAP rises, ONNX = PyTorch, SIGKILL + --r
   });
 
   await t.test("SIGKILL after a checkpoint, then --resume: same weights as the uninterrupted run", async () => {
-    const { code, signal, stderr } = await benchUntil(dir, ["train", ...TRAIN_ARGS, "--out", "B"], /checkpoint at step 10/, (child) => process.kill(-child.pid!, "SIGKILL"));
+    const { code, signal, stderr } = await benchUntil(dir, ["train", ...TRAIN_ARGS, "--out", "B"], /checkpoint at step 10/, (child) =>
+      process.kill(-child.pid!, "SIGKILL"),
+    );
     assert.equal(signal, "SIGKILL", `the run ended on its own (code ${code}):\n${stderr}`);
     assert.ok(!existsSync(join(dir, "B", "model.onnx")), "the killed run must not have finished");
     const r = bench(dir, ["train", "--out", "B", "--resume"]);
     assert.equal(r.code, 0, r.stderr);
     assert.match(r.stderr, /resuming at step 10 of 30/);
     assertSameBytes(join(dir, "A"), join(dir, "B"), ["model.safetensors", "colbert_linear.pt"], "differs after resume");
-    const logB = readFileSync(join(dir, "B", "train_log.jsonl"), "utf8").trim().split("\n").map((l) => JSON.parse(l) as { step: number; loss: number });
-    assert.deepEqual(logB.map((x) => x.step), log.map((x) => x.step));
+    const logB = readFileSync(join(dir, "B", "train_log.jsonl"), "utf8")
+      .trim()
+      .split("\n")
+      .map((l) => JSON.parse(l) as { step: number; loss: number });
+    assert.deepEqual(
+      logB.map((x) => x.step),
+      log.map((x) => x.step),
+    );
   });
 
   await t.test("Ctrl-C (SIGINT to bench): the trainer checkpoints and exits 130; --resume ends identical", async () => {
     // SIGINT to bench only, as a terminal's Ctrl-C reaches it; bench forwards it to the trainer
-    const { code, stderr } = await benchUntil(dir, ["train", ...TRAIN_ARGS, "--out", "C"], /train \[.*\] 5\/30/, (child) => child.kill("SIGINT"));
+    const { code, stderr } = await benchUntil(dir, ["train", ...TRAIN_ARGS, "--out", "C"], /train \[.*\] 5\/30/, (child) =>
+      child.kill("SIGINT"),
+    );
     assert.equal(code, 130, stderr);
     assert.match(stderr, /stopping after the current step/);
     const stopped = /interrupted at step (\d+); the checkpoint is saved, continue with --resume/.exec(stderr);

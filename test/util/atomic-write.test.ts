@@ -77,13 +77,21 @@ test("writeFilesAtomic: when the k-th rename fails, the previous set survives by
   for (let k = 0; k < 2 * files.length; k++) {
     for (const [name, bytes] of Object.entries(old)) writeFileSync(join(dir, name), bytes);
     // The second round makes backups by copying, as on a file system without hard links.
-    const noLinks = k >= files.length ? { link: () => { throw Object.assign(new Error("EPERM: links not supported"), { code: "EPERM" }); } } : {};
+    const noLinks =
+      k >= files.length
+        ? {
+            link: () => {
+              throw Object.assign(new Error("EPERM: links not supported"), { code: "EPERM" });
+            },
+          }
+        : {};
     rmSync(join(dir, "fresh.txt"), { force: true });
     let calls = 0;
     const failing = {
       ...noLinks,
       rename: (from: string, to: string) => {
-        if (calls++ === k % files.length) throw Object.assign(new Error(`ENOSPC: injected failure of rename ${k % files.length}`), { code: "ENOSPC" });
+        if (calls++ === k % files.length)
+          throw Object.assign(new Error(`ENOSPC: injected failure of rename ${k % files.length}`), { code: "ENOSPC" });
         renameSync(from, to);
       },
     };

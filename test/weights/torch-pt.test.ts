@@ -20,18 +20,29 @@ test.after(() => rmSync(work, { recursive: true, force: true }));
 
 /** Runs a Python snippet with torch; `W` is the work directory. */
 function py(code: string): string {
-  const r = spawnSync(TORCH_PYTHON, ["-c", `import torch, torch.nn as nn, json, os, pickle, zipfile, io\nW = ${JSON.stringify(work)}\n${code}`], { encoding: "utf8" });
+  const r = spawnSync(
+    TORCH_PYTHON,
+    ["-c", `import torch, torch.nn as nn, json, os, pickle, zipfile, io\nW = ${JSON.stringify(work)}\n${code}`],
+    { encoding: "utf8" },
+  );
   if (r.status !== 0) throw new Error(`python failed:\n${r.stderr}`);
   return r.stdout;
 }
 
 /** The same tensors as Python sees them after torch.load (as float32 lists). */
 function torchLoad(file: string): Record<string, { shape: number[]; data: number[] }> {
-  return JSON.parse(py(`sd = torch.load(${JSON.stringify(file)})\nprint(json.dumps({k: {"shape": list(v.shape), "data": v.float().flatten().tolist()} for k, v in sd.items()}))`));
+  return JSON.parse(
+    py(
+      `sd = torch.load(${JSON.stringify(file)})\nprint(json.dumps({k: {"shape": list(v.shape), "data": v.float().flatten().tolist()} for k, v in sd.items()}))`,
+    ),
+  );
 }
 
 function refuses(file: string, pattern: RegExp): void {
-  assert.throws(() => readTorchStateDict(file), (err: unknown) => err instanceof BenchError && err.exitCode === 3 && err.message.includes(file) && pattern.test(err.message));
+  assert.throws(
+    () => readTorchStateDict(file),
+    (err: unknown) => err instanceof BenchError && err.exitCode === 3 && err.message.includes(file) && pattern.test(err.message),
+  );
 }
 
 test("reads nn.Linear state dicts written by torch.save in fp32, fp16 and bf16, bit-exact with torch.load", (t) => {
