@@ -80,7 +80,7 @@ test("a worker that exits mid-run: exit code, unanswered batches and its stderr 
   const { err, pid } = await failing("exit:1");
   assert.match(
     err.message,
-    /^encode: torch worker \(.*encode_worker\.py, pid \d+\) exited with code 3 with \d batch\(es\) unanswered; its last stderr lines:\n {2}fault injection: exiting on request 1/,
+    /^encode: torch worker \(.*encode_worker\.py, pid \d+\) exited with code 3 with \d batch\(es\) unanswered; its last stderr lines:\n(?: {2}model: .*\n)? {2}fault injection: exiting on request 1/,
   );
   assert.ok(await gone(pid));
 });
@@ -90,7 +90,7 @@ test("a hung worker (on the first document batch, queries are batch #0): killed 
   const { err, pid, ms } = await failing("hang:1", 1.5);
   assert.match(
     err.message,
-    /did not return batch #1 \(2×\d+ tokens\) within 1\.5 s \(--worker-timeout\) with 3 batch\(es\) in flight; killed it; its last stderr lines:\n {2}fault injection: hanging on request 1/,
+    /did not return batch #1 \(2×\d+ tokens\) within 1\.5 s \(--worker-timeout\) with 3 batch\(es\) in flight; killed it; its last stderr lines:\n(?: {2}model: .*\n)? {2}fault injection: hanging on request 1/,
   );
   assert.ok(ms >= 1400 && ms < budgetMs(2), `failed after ${ms} ms`);
   assert.ok(await gone(pid), "the hung worker must be killed");
@@ -113,7 +113,7 @@ test("a worker killed from outside (OOM killer, kill -9): the signal is named", 
   t.after(() => clearTimeout(killer));
   await assert.rejects(
     m.score(requests),
-    /torch worker .* was killed by signal SIGKILL; its last stderr lines:\n {2}fault injection: hanging on request 1/,
+    /torch worker .* was killed by signal SIGKILL; its last stderr lines:\n(?: {2}model: .*\n)? {2}fault injection: hanging on request 1/,
   );
   await m.close();
 });
