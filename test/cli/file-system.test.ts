@@ -10,7 +10,7 @@ import { mkdirSync, readdirSync, rmSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { ExitCode } from "../../src/errors.js";
 import { tempDir } from "../helpers/cli.js";
-import { buildEncoderOnnx, TINY_UNIGRAM_PIECES, unigramTokenizerJson, writeModelDir } from "../helpers/onnx-builder.js";
+import { TINY_UNIGRAM_PIECES, tinyBgeM3Onnx, unigramTokenizerJson, writeModelDir } from "../helpers/onnx-builder.js";
 import { startFakeHub } from "../hub/server.js";
 import { assertFreshBuild, bench, benchAsync, benchBin, lines } from "./built-cli.js";
 
@@ -18,18 +18,7 @@ assertFreshBuild();
 
 /** A tiny ColBERT model directory (ONNX + tokenizer), so eval uses the vector cache. */
 function tinyModel(dir: string): string {
-  const model = buildEncoderOnnx({
-    vocab: TINY_UNIGRAM_PIECES.length + 5,
-    hidden: 16,
-    layers: 1,
-    heads: 2,
-    ffn: 32,
-    maxPositions: 300,
-    tokenTypes: false,
-    head: "bge-m3",
-    colbertDim: 8,
-    seed: 9,
-  });
+  const model = tinyBgeM3Onnx(9);
   return writeModelDir(join(dir, "m3"), model, unigramTokenizerJson(TINY_UNIGRAM_PIECES));
 }
 

@@ -291,6 +291,22 @@ export const TEST_CHARS: readonly string[] = [
 ];
 
 /** The pieces of the tiny test Unigram vocabulary: "▁", TEST_CHARS, a few multi-char words, ASCII. */
+/** The tiny bge-m3-layout ColBERT graph many tests load (vocab of TINY_UNIGRAM_PIECES, hidden 16, one layer, head 8). */
+export function tinyBgeM3Onnx(seed: number): Uint8Array {
+  return buildEncoderOnnx({
+    vocab: TINY_UNIGRAM_PIECES.length + 5,
+    hidden: 16,
+    layers: 1,
+    heads: 2,
+    ffn: 32,
+    maxPositions: 300,
+    tokenTypes: false,
+    head: "bge-m3",
+    colbertDim: 8,
+    seed,
+  });
+}
+
 export const TINY_UNIGRAM_PIECES: [string, number][] = [
   ["▁", -3],
   ...TEST_CHARS.map((c, i): [string, number] => [c, -5 - i / 100]),

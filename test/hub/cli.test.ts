@@ -12,22 +12,11 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { SAMPLE } from "../data/fixtures.js";
 import { cliArgv, type CliRun } from "../helpers/cli.js";
-import { buildEncoderOnnx, TINY_UNIGRAM_PIECES, unigramTokenizerJson } from "../helpers/onnx-builder.js";
+import { TINY_UNIGRAM_PIECES, tinyBgeM3Onnx, unigramTokenizerJson } from "../helpers/onnx-builder.js";
 import { type ServedFile, useFakeHub } from "./server.js";
 
 const C = "a".repeat(40);
-const graph = buildEncoderOnnx({
-  vocab: TINY_UNIGRAM_PIECES.length + 5,
-  hidden: 16,
-  layers: 1,
-  heads: 2,
-  ffn: 32,
-  maxPositions: 300,
-  tokenTypes: false,
-  head: "bge-m3",
-  colbertDim: 8,
-  seed: 3,
-});
+const graph = tinyBgeM3Onnx(3);
 const files: ServedFile[] = [
   ...["onnx/model_fp16.onnx", "onnx/model_quantized.onnx"].map((filename) => ({
     repoType: "model" as const,

@@ -18,7 +18,7 @@ import { resolveModelDir } from "../../src/models/model-dir.js";
 import { loadOnnxReranker } from "../../src/models/onnx-reranker.js";
 import { resolveBaseModel } from "../../src/train/base-model.js";
 import { benchError } from "../data/fixtures.js";
-import { buildEncoderOnnx, TINY_UNIGRAM_PIECES, unigramTokenizerJson } from "../helpers/onnx-builder.js";
+import { TINY_UNIGRAM_PIECES, tinyBgeM3Onnx, unigramTokenizerJson } from "../helpers/onnx-builder.js";
 import { type ServedFile, useFakeHub } from "./server.js";
 
 const M3 = "5617a9f61b028005a4858fdac845db406aefb181";
@@ -28,18 +28,7 @@ const PY = "/usr/bin/python3";
 const work = mkdtempSync(join(tmpdir(), "bench-layouts-"));
 const graphDir = join(work, "onnx-export");
 const tokenizer = Buffer.from(JSON.stringify(unigramTokenizerJson(TINY_UNIGRAM_PIECES)));
-const plain = buildEncoderOnnx({
-  vocab: TINY_UNIGRAM_PIECES.length + 5,
-  hidden: 16,
-  layers: 1,
-  heads: 2,
-  ffn: 32,
-  maxPositions: 300,
-  tokenTypes: false,
-  head: "bge-m3",
-  colbertDim: 8,
-  seed: 21,
-});
+const plain = tinyBgeM3Onnx(21);
 writeFileSync(join(work, "in.onnx"), plain);
 // bge-m3's onnx/ layout: the graph, model.onnx_data, and one Constant stored in its own file.
 const py = spawnSync(PY, [fileURLToPath(new URL("./fixtures/externalize_onnx.py", import.meta.url)), join(work, "in.onnx"), graphDir], {

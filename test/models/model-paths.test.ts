@@ -15,24 +15,13 @@ import onnxProto from "onnx-proto";
 import { BenchError } from "../../src/errors.js";
 import { resolveModelDir } from "../../src/models/model-dir.js";
 import { loadOnnxReranker, type OnnxRerankerOptions } from "../../src/models/onnx-reranker.js";
-import { buildEncoderOnnx, TINY_UNIGRAM_PIECES, unigramTokenizerJson, writeModelDir } from "../helpers/onnx-builder.js";
+import { buildEncoderOnnx, TINY_UNIGRAM_PIECES, tinyBgeM3Onnx, unigramTokenizerJson, writeModelDir } from "../helpers/onnx-builder.js";
 
 const { onnx } = onnxProto;
 const work = mkdtempSync(join(tmpdir(), "bench-model-paths-"));
 test.after(() => rmSync(work, { recursive: true, force: true }));
 const quiet: OnnxRerankerOptions = { progress: false, cache: false, threads: 1 };
-const graph = buildEncoderOnnx({
-  vocab: TINY_UNIGRAM_PIECES.length + 5,
-  hidden: 16,
-  layers: 1,
-  heads: 2,
-  ffn: 32,
-  maxPositions: 300,
-  tokenTypes: false,
-  head: "bge-m3",
-  colbertDim: 8,
-  seed: 3,
-});
+const graph = tinyBgeM3Onnx(3);
 const tj = unigramTokenizerJson(TINY_UNIGRAM_PIECES);
 const M3 = { format: "bench-model/1", type: "colbert", output: "colbert_vecs", output_layout: "tokens_without_cls", normalized: true };
 let n = 0;

@@ -5,26 +5,11 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { parsePythonJson } from "../../src/compare/python-json.js";
 import { runCli } from "../helpers/cli.js";
-import { buildEncoderOnnx, TINY_UNIGRAM_PIECES, unigramTokenizerJson, writeModelDir } from "../helpers/onnx-builder.js";
+import { TINY_UNIGRAM_PIECES, tinyBgeM3Onnx, unigramTokenizerJson, writeModelDir } from "../helpers/onnx-builder.js";
 
 test("bench eval --model DIR (generated bge-m3-style export): ONNX model meta, identical results from a cached re-run and --no-cache --batch-size 1", () => {
   const work = mkdtempSync(join(tmpdir(), "bench-onnx-cli-"));
-  writeModelDir(
-    join(work, "tiny-m3"),
-    buildEncoderOnnx({
-      vocab: TINY_UNIGRAM_PIECES.length + 5,
-      hidden: 16,
-      layers: 1,
-      heads: 2,
-      ffn: 32,
-      maxPositions: 300,
-      tokenTypes: false,
-      head: "bge-m3",
-      colbertDim: 8,
-      seed: 31,
-    }),
-    unigramTokenizerJson(TINY_UNIGRAM_PIECES),
-  );
+  writeModelDir(join(work, "tiny-m3"), tinyBgeM3Onnx(31), unigramTokenizerJson(TINY_UNIGRAM_PIECES));
   // Synthetic rows (not third-party text): a query, positives sharing its words, negatives that do not.
   const rows = [
     { query: "快递怎么办", positive: ["快递怎么办理", "北京快递"], negative: ["我不知道", "天安门在北京", "学生"] },

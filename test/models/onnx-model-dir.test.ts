@@ -6,7 +6,7 @@ import { join } from "node:path";
 import { loadOnnxReranker } from "../../src/models/onnx-reranker.js";
 import { parseBenchModel, parseHubId } from "../../src/models/model-dir.js";
 import { startFakeHub } from "../hub/server.js";
-import { buildEncoderOnnx, TINY_UNIGRAM_PIECES, unigramTokenizerJson, writeModelDir } from "../helpers/onnx-builder.js";
+import { TINY_UNIGRAM_PIECES, tinyBgeM3Onnx, unigramTokenizerJson, writeModelDir } from "../helpers/onnx-builder.js";
 
 const base = { format: "bench-model/1", type: "colbert", output: "colbert_vecs", output_layout: "tokens_without_cls" };
 
@@ -45,18 +45,7 @@ test("hub ids: ORG/NAME[@revision]", () => {
 test("--model ORG/NAME downloads a bge-m3-style export from a (loopback) hub into the HF cache and scores like the local copy", async () => {
   const local = writeModelDir(
     join(mkdtempSync(join(tmpdir(), "bench-hubsrc-")), "tiny-m3"),
-    buildEncoderOnnx({
-      vocab: TINY_UNIGRAM_PIECES.length + 5,
-      hidden: 16,
-      layers: 1,
-      heads: 2,
-      ffn: 32,
-      maxPositions: 300,
-      tokenTypes: false,
-      head: "bge-m3",
-      colbertDim: 8,
-      seed: 21,
-    }),
+    tinyBgeM3Onnx(21),
     unigramTokenizerJson(TINY_UNIGRAM_PIECES),
   );
   const commit = "0123456789abcdef0123456789abcdef01234567";
