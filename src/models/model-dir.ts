@@ -265,13 +265,6 @@ export function chooseLocalOnnxFile(dir: string, onnxFile?: string): string | nu
   return others.length === 1 ? others[0] : null;
 }
 
-/** tokenizerDir of the contract: the root when it has tokenizer.json, else the graph's folder. */
-export function chooseTokenizerDir(dir: string, onnxFile: string | null): string {
-  if (existsSync(join(dir, "tokenizer.json")) || onnxFile === null) return dir;
-  const graphDir = join(dir, dirname(onnxFile));
-  return existsSync(join(graphDir, "tokenizer.json")) ? graphDir : dir;
-}
-
 /** Options of resolveModelDir: hub endpoint/cache (default HF_ENDPOINT / HF_HUB_CACHE), --onnx-file, and the path it is for. */
 export interface ResolveModelDirOptions {
   endpoint?: string;
@@ -298,10 +291,15 @@ function declaredGraph(f: string, file: string): string {
   return f.replace(/^\.\//, "");
 }
 
-/** The tokenizer folder: the root when it has tokenizer.json (or vocab.txt), else the graph's folder. */
+/**
+ * tokenizerDir of the contract, for local directories and hub snapshots alike (`has` says whether a repo-relative
+ * file exists): the root when it has tokenizer.json (or vocab.txt), else the graph's folder when that has a
+ * tokenizer.json, else the root.
+ */
 function tokenizerDirOf(dir: string, has: (f: string) => boolean, graph: string | null): string {
   if (graph === null || has("tokenizer.json") || has("vocab.txt")) return dir;
-  return join(dir, ...folderOf(graph).split("/").filter(Boolean));
+  const folder = folderOf(graph);
+  return has(inFolder(folder, "tokenizer.json")) ? join(dir, ...folder.split("/").filter(Boolean)) : dir;
 }
 
 /**
@@ -316,7 +314,13 @@ export async function resolveModelDir(spec: string, opts: ResolveModelDirOptions
       throw inputError(`model: ${spec} is a file; expected a model directory (model.onnx + tokenizer.json)`);
     const dir = resolve(spec);
     const onnxFile = purpose === "torch" ? null : chooseLocalOnnxFile(dir, opts.onnxFile);
-    return { dir, name: basename(dir), revision: null, onnxFile, tokenizerDir: chooseTokenizerDir(dir, onnxFile) };
+    return {
+      dir,
+      name: basename(dir),
+      revision: null,
+      onnxFile,
+      tokenizerDir: tokenizerDirOf(dir, (f) => existsSync(join(dir, ...f.split("/"))), onnxFile),
+    };
   }
   const hub = parseHubId(spec);
   if (!hub) throw inputError(`model: ${spec} is neither a directory nor ORG/NAME[@revision]`);
