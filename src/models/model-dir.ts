@@ -3,7 +3,7 @@
  * export recognised by its output names; `ORG/NAME[@revision]` fetched from the hub into the HF cache first.
  */
 import { existsSync, readdirSync, readFileSync, statSync } from "node:fs";
-import { basename, dirname, join, resolve } from "node:path";
+import { basename, join, resolve } from "node:path";
 import { inputError } from "../errors.js";
 import { repoPathProblem } from "../hub/validate.js";
 import { chooseOnnxGraph, folderOf, inFolder, onnxPurposeFiles, torchPurposeFiles } from "./model-files.js";
