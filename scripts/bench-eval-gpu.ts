@@ -22,7 +22,7 @@ import { evaluateReranking } from "../src/metrics/evaluate.js";
 import { loadOnnxReranker, type OnnxReranker } from "../src/models/onnx-reranker.js";
 import { maxSim } from "../src/score/maxsim.js";
 import { defaultPoolSize } from "../src/score/maxsim-pool.js";
-import { findTorchPython } from "../src/train/python.js";
+import { findTorchPython } from "../src/python/find-python.js";
 import { unigramTokenizerJson } from "../test/helpers/onnx-builder.js";
 import { T2_LIKE_CJK, t2LikeRows } from "./lib/t2-like-data.js";
 

@@ -22,7 +22,7 @@ export function tokenizerFiles(dir: string): string[] {
 
 /**
  * Files of `dir` that feed the model's outputs: `onnxFile`, its external data, tokenizer files. `external`: the
- * external-data files the graph names (relative to dir, read from the graph by models/onnx-external.ts); without
+ * external-data files the graph names (relative to dir, read from the graph by onnx/external-data-files.ts); without
  * it they are guessed from the names beside a root graph.
  */
 function modelFiles(dir: string, onnxFile: string, external?: readonly string[]): string[] {

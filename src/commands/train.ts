@@ -31,7 +31,7 @@ import {
   removeStaleTemps,
 } from "../train/out-dir.js";
 import { trainerScript } from "../train/paths.js";
-import { findTorchPython } from "../train/python.js";
+import { findTorchPython } from "../python/find-python.js";
 import { writeTokenData } from "../train/token-data.js";
 import { writeFileAtomic } from "../util/atomic-write.js";
 import { gitCommit } from "../util/build-info.js";

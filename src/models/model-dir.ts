@@ -6,8 +6,8 @@ import { existsSync, readdirSync, readFileSync, statSync } from "node:fs";
 import { basename, join, resolve } from "node:path";
 import { inputError } from "../errors.js";
 import { repoPathProblem } from "../hub/validate.js";
-import { chooseOnnxGraph, folderOf, inFolder, onnxPurposeFiles, torchPurposeFiles } from "./model-files.js";
-import { modelPath, relativePathProblem } from "./model-paths.js";
+import { chooseOnnxGraph, folderOf, inFolder, onnxPurposeFiles, torchPurposeFiles } from "../hub/model-files.js";
+import { modelPath, relativePathProblem } from "../util/model-paths.js";
 
 /** What bench_model.json says, camel-cased. */
 export interface ModelConfig {
@@ -304,7 +304,7 @@ function tokenizerDirOf(dir: string, has: (f: string) => boolean, graph: string 
 
 /**
  * Resolves a local directory, or a hub id ORG/NAME[@revision] by listing the repo at the revision and fetching
- * only the files the purpose needs (./model-files.ts) into one snapshot, plus every external-data file the
+ * only the files the purpose needs (src/hub/model-files.ts) into one snapshot, plus every external-data file the
  * chosen graph names. Offline (HF_HUB_OFFLINE=1) the cached snapshot is used; all missing files in one message.
  */
 export async function resolveModelDir(spec: string, opts: ResolveModelDirOptions = {}): Promise<ResolvedModelDir> {
@@ -361,7 +361,7 @@ export async function resolveModelDir(spec: string, opts: ResolveModelDirOptions
   const picked = onnxPurposeFiles(names, graph);
   if (picked.missing.length > 0 && snap.offline) await fetchFiles(snap, [...picked.files, ...picked.missing]);
   if (picked.missing.length > 0) throw inputError(`model: ${where} has no ${picked.missing.join(", ")} next to ${graph}`);
-  const { externalDataFiles } = await import("./onnx-external.js");
+  const { externalDataFiles } = await import("../onnx/external-data-files.js");
   const dataOf = async (graphPath: string): Promise<string[]> =>
     (await externalDataFiles(graphPath, `${where}/${graph}`)).map((loc) => inFolder(folderOf(graph), loc));
   if (snap.offline) {

@@ -16,9 +16,9 @@ import { loadTokenizer, type TextTokenizer } from "../tokenize/tokenizer.js";
 import { progressDisplay } from "../util/progress.js";
 import { detectOnnxConfig } from "./detect-config.js";
 import { bgeM3Config, type ModelConfig, readBenchModel, resolveModelDir, trainingBaseError } from "./model-dir.js";
-import { modelPath } from "./model-paths.js";
-import { checkGraphFiles, onnxModelContentHash } from "./onnx-files.js";
-import { countOnnxParameters } from "./onnx-params.js";
+import { modelPath } from "../util/model-paths.js";
+import { checkGraphFiles, onnxModelContentHash } from "../onnx/graph-files.js";
+import { countOnnxParameters } from "../onnx/params.js";
 import type { TorchWorker } from "../encode/torch-worker.js";
 import {
   type Backend,

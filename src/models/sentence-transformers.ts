@@ -7,7 +7,7 @@
 import { existsSync, readFileSync, statSync } from "node:fs";
 import { join } from "node:path";
 import { inputError } from "../errors.js";
-import { relativePathProblem } from "./model-paths.js";
+import { relativePathProblem } from "../util/model-paths.js";
 
 /** What a sentence-transformers pipeline does after the encoder. */
 export interface SentenceTransformersPipeline {

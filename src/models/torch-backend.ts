@@ -11,7 +11,7 @@ import { fileHashLines, tokenizerFiles } from "../cache/content-hash.js";
 import { BenchError, inputError, usageError } from "../errors.js";
 import { info } from "../log.js";
 import { type TorchWorker, startTorchWorker } from "../encode/torch-worker.js";
-import { findTorchPython } from "../train/python.js";
+import { findTorchPython } from "../python/find-python.js";
 import { sha256Hex } from "../util/sha256.js";
 import type { ModelConfig } from "./model-dir.js";
 

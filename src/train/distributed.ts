@@ -6,7 +6,7 @@
 import { join } from "node:path";
 import { inputError, usageError } from "../errors.js";
 import { scriptsDir } from "./paths.js";
-import { runPythonCode } from "./python.js";
+import { runPythonCode } from "../python/find-python.js";
 
 /** The launch flags as the CLI passes them (all optional; none given = a plain single process). */
 export interface DistributedFlags {

@@ -338,7 +338,7 @@ test("a graph whose external data leaves its folder is refused before anything i
     { encoding: "utf8" },
   );
   assert.equal(p.status, 0, p.stderr);
-  const { externalDataFiles } = await import("../../src/models/onnx-external.js");
+  const { externalDataFiles } = await import("../../src/onnx/external-data-files.js");
   await assert.rejects(
     externalDataFiles(join(evil, "onnx", "model.onnx"), "evil/onnx/model.onnx"),
     benchError(

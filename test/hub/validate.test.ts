@@ -2,7 +2,7 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
 import { checkRedirect, checkServerCommit, checkServerEtag, repoPathProblem } from "../../src/hub/validate.js";
-import { chooseOnnxGraph, onnxPurposeFiles, torchPurposeFiles } from "../../src/models/model-files.js";
+import { chooseOnnxGraph, onnxPurposeFiles, torchPurposeFiles } from "../../src/hub/model-files.js";
 import { benchError } from "../data/fixtures.js";
 
 test("repo paths: relative, forward slashes, no '.', '..', empty segment, drive letter or control byte", () => {

@@ -12,7 +12,7 @@ import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import { parsePythonJson } from "../../src/compare/python-json.js";
 import { BenchError } from "../../src/errors.js";
-import { onnxExternalDataLocations } from "../../src/models/onnx-external-data.js";
+import { onnxExternalDataLocations } from "../../src/onnx/external-data.js";
 import { loadOnnxReranker } from "../../src/models/onnx-reranker.js";
 import { runCli } from "../helpers/cli.js";
 import { referenceMetrics, requestsOf, type Row } from "../helpers/colbert-reference.js";

@@ -5,7 +5,7 @@ import { once } from "node:events";
 import { readFileSync, rmSync } from "node:fs";
 import { join } from "node:path";
 import type { TestContext } from "node:test";
-import { TORCH_HINT, probePython } from "../../src/train/python.js";
+import { TORCH_HINT, probePython } from "../../src/python/find-python.js";
 import { budgetMs, describeBudget } from "../helpers/budget.js";
 import { type CliRun, cliArgv, repoRoot, runCli, tempDir } from "../helpers/cli.js";
 

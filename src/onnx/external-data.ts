@@ -8,7 +8,7 @@
  */
 import { open } from "node:fs/promises";
 import { inputError } from "../errors.js";
-import { fields, Reader } from "./onnx-params.js";
+import { fields, Reader } from "./params.js";
 
 // onnx.proto field numbers
 const MODEL_GRAPH = 7;

@@ -1,6 +1,6 @@
 /**
  * The external-data files an ONNX graph names, as a hub download needs them: the locations
- * ./onnx-external-data.ts reads from the protobuf, validated as repo paths. A tensor stored outside the graph has
+ * ./external-data.ts reads from the protobuf, validated as repo paths. A tensor stored outside the graph has
  * TensorProto.data_location (field 14) = EXTERNAL (1) and TensorProto.external_data (field 13), a list of
  * StringStringEntryProto {key = 1, value = 2} whose "location" entry is the file, relative to the graph's folder.
  * Such tensors sit in GraphProto.initializer (field 5) and in Constant nodes' attributes: NodeProto.attribute
@@ -9,10 +9,10 @@
  */
 import { inputError } from "../errors.js";
 import { repoPathProblem } from "../hub/validate.js";
-import { onnxExternalDataLocations } from "./onnx-external-data.js";
+import { onnxExternalDataLocations } from "./external-data.js";
 
 /**
- * The external-data locations `graphFile` names (./onnx-external-data.ts reads them), in first-seen order, each
+ * The external-data locations `graphFile` names (./external-data.ts reads them), in first-seen order, each
  * checked to stay inside the graph's folder (relative, no "..", no absolute path); `label` names the graph in errors.
  */
 export async function externalDataFiles(graphFile: string, label = graphFile): Promise<string[]> {

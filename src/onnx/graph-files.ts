@@ -1,15 +1,15 @@
 /**
  * The files an ONNX model directory's outputs depend on, each checked to stay inside the model root
  * (./model-paths.ts) before onnxruntime opens anything: the graph, every external-data file the graph names
- * (read from the graph, ./onnx-external-data.ts — never guessed from file names), the tokenizer files and
+ * (read from the graph, ./external-data.ts — never guessed from file names), the tokenizer files and
  * a ColBERT head. Their "name sha256" lines make the content hash (same formula as src/cache/content-hash.ts).
  */
 import { dirname, join, posix, relative } from "node:path";
 import { fileHashLines, tokenizerFiles } from "../cache/content-hash.js";
 import { inputError } from "../errors.js";
 import { sha256Hex } from "../util/sha256.js";
-import { modelPath, relativePathProblem } from "./model-paths.js";
-import { onnxExternalDataLocations } from "./onnx-external-data.js";
+import { modelPath, relativePathProblem } from "../util/model-paths.js";
+import { onnxExternalDataLocations } from "./external-data.js";
 
 /** Checks `onnxFile` (named by `field` of `source`) and its external data; returns the data files relative to `root`. */
 export async function checkGraphFiles(root: string, onnxFile: string, source: string, field: string): Promise<string[]> {

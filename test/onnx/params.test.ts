@@ -3,7 +3,7 @@ import assert from "node:assert/strict";
 import { mkdtempSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { countOnnxParameters } from "../../src/models/onnx-params.js";
+import { countOnnxParameters } from "../../src/onnx/params.js";
 import { buildEncoderOnnx } from "../helpers/onnx-builder.js";
 
 test("countOnnxParameters sums initializer sizes (counted by hand for a 1-layer generated encoder)", async () => {

@@ -8,7 +8,7 @@ import { open, type FileHandle } from "node:fs/promises";
 
 const WINDOW = 1 << 16;
 
-/** Positioned reads over a file, one 64 kB window at a time (also used by ./onnx-external.ts). */
+/** Positioned reads over a file, one 64 kB window at a time (also used by ./external-data.ts). */
 export class Reader {
   private buf = Buffer.alloc(0);
   private bufStart = 0;

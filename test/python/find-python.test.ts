@@ -1,8 +1,8 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
 import { BenchError } from "../../src/errors.js";
-import { findTorchPython } from "../../src/train/python.js";
-import { PYTHON, torchSkipReason } from "./helpers.js";
+import { findTorchPython } from "../../src/python/find-python.js";
+import { PYTHON, torchSkipReason } from "../train/helpers.js";
 
 test("an explicit Python without torch is a clear error naming the apt packages", () => {
   assert.throws(
