@@ -14,7 +14,7 @@ import { loadDatasetFile } from "../data/load.js";
 import { hasPositiveAndNegative } from "../data/validate-row.js";
 import { inputError, usageError } from "../errors.js";
 import { info, warn } from "../log.js";
-import { parseHubId } from "../models/model-dir.js";
+import { parseHubId } from "../hub/resolve-model-dir.js";
 import { loadTokenizer } from "../tokenize/tokenizer.js";
 import { resolveBaseModel } from "../train/base-model.js";
 import { type DistributedFlags, checkTorchrun, describeLaunch, parseDistributed, torchrunArgs } from "../train/distributed.js";

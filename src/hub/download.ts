@@ -31,7 +31,7 @@ import { Progress } from "./progress.js";
 import { removeOnSignal } from "./signals.js";
 import { repoPathProblem } from "./validate.js";
 
-/** Re-exported so callers that load this module lazily (models/model-dir.ts) can tell a 404 apart. */
+/** Re-exported so callers of hubDownload can tell a 404 apart without importing http.ts. */
 export { HubNotFoundError } from "./http.js";
 
 /** What to download. `endpoint`, `token`, `cacheDir` default to HF_ENDPOINT, HF_TOKEN, HF_HUB_CACHE. */

@@ -26,6 +26,12 @@ const ONNX_EXTRAS = [
 ];
 const NORMALIZE = /^\d+_Normalize\/[^/]+$/;
 
+/** Graph names tried in order when neither bench_model.json nor --onnx-file names one. */
+export const DEFAULT_ONNX_FILES = ["model.onnx", "onnx/model.onnx"];
+
+/** The encoder weight files the torch path loads (and training copies), in preference order; never tf/flax weights. */
+export const TORCH_WEIGHT_FILES = ["model.safetensors", "pytorch_model.bin"];
+
 /** The folder part of a repo path ("" for the root). */
 export function folderOf(path: string): string {
   const i = path.lastIndexOf("/");
@@ -37,12 +43,24 @@ export function inFolder(folder: string, name: string): string {
   return folder === "" ? name : `${folder}/${name}`;
 }
 
+/** When several graphs match and neither default is there: the error to throw, or null to choose none. */
+export type SeveralGraphs = (graphs: string[]) => Error | null;
+
 /**
  * The graph to load: `onnxFile` when given (it must be listed and stay inside the model root); else model.onnx;
  * else onnx/model.onnx; else the only *.onnx file; null when there is none. Several candidates and none of the
- * two defaults: an error listing them and suggesting --onnx-file. `where` names the model in errors.
+ * two defaults: `several` decides (by default an error listing them and suggesting --onnx-file). `where` names
+ * the model in errors. Local directories use the same rule over their listing (src/hub/resolve-model-dir.ts).
  */
-export function chooseOnnxGraph(files: Iterable<string>, onnxFile: string | undefined, where: string): string | null {
+export function chooseOnnxGraph(
+  files: Iterable<string>,
+  onnxFile: string | undefined,
+  where: string,
+  several: SeveralGraphs = (graphs) =>
+    inputError(
+      `model: ${where} has several ONNX graphs and neither model.onnx nor onnx/model.onnx: ${graphs.join(", ")}; pick one with --onnx-file PATH`,
+    ),
+): string | null {
   const all = new Set(files);
   const graphs = [...all].filter((f) => f.endsWith(".onnx")).sort();
   if (onnxFile !== undefined) {
@@ -52,12 +70,10 @@ export function chooseOnnxGraph(files: Iterable<string>, onnxFile: string | unde
     if (!all.has(f)) throw inputError(`model: --onnx-file ${f} is not in ${where} (its ONNX graphs: ${graphs.join(", ") || "none"})`);
     return f;
   }
-  for (const d of ["model.onnx", "onnx/model.onnx"]) if (all.has(d)) return d;
+  for (const d of DEFAULT_ONNX_FILES) if (all.has(d)) return d;
   if (graphs.length === 1) return graphs[0];
-  if (graphs.length > 1)
-    throw inputError(
-      `model: ${where} has several ONNX graphs and neither model.onnx nor onnx/model.onnx: ${graphs.join(", ")}; pick one with --onnx-file PATH`,
-    );
+  const err = graphs.length > 1 ? several(graphs) : null;
+  if (err !== null) throw err;
   return null;
 }
 
@@ -82,11 +98,11 @@ export function onnxPurposeFiles(files: Iterable<string>, graph: string): Picked
 /** Files of the "torch" purpose: config.json, model.safetensors (else pytorch_model.bin), heads, tokenizer files. */
 export function torchPurposeFiles(files: Iterable<string>): Picked {
   const all = new Set(files);
-  const weights = all.has("model.safetensors") ? "model.safetensors" : all.has("pytorch_model.bin") ? "pytorch_model.bin" : null;
+  const weights = TORCH_WEIGHT_FILES.find((w) => all.has(w)) ?? null;
   const want = ["config.json", ...(weights ? [weights] : []), "colbert_linear.pt", "bench_model.json", ...TOKENIZER];
   const missing = [];
   if (!all.has("config.json")) missing.push("config.json");
-  if (weights === null) missing.push("model.safetensors or pytorch_model.bin");
+  if (weights === null) missing.push(TORCH_WEIGHT_FILES.join(" or "));
   if (!all.has("tokenizer.json") && !all.has("vocab.txt")) missing.push("tokenizer.json");
   return { files: want.filter((f) => all.has(f)), missing };
 }

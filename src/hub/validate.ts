@@ -5,9 +5,8 @@
  * whole class is closed in one place.
  */
 import { BenchError } from "../errors.js";
+import { isCommitSha } from "./cache.js";
 
-/** A full git commit sha: the only form a server-supplied commit may take (it names snapshots/<commit>). */
-const COMMIT = /^[0-9a-f]{40}$/;
 /** A content etag: a git blob sha1 (40 hex) or an LFS sha256 (64 hex); it names blobs/<etag>. */
 const ETAG = /^(?:[0-9a-f]{40}|[0-9a-f]{64})$/;
 
@@ -15,9 +14,12 @@ function show(v: string): string {
   return JSON.stringify(v.length > 80 ? `${v.slice(0, 80)}…` : v);
 }
 
-/** A server-supplied commit sha (X-Repo-Commit, listing sha), or a BenchError naming where it came from. */
+/**
+ * A server-supplied commit sha (X-Repo-Commit, listing sha), or a BenchError naming where it came from. A full
+ * git commit sha is the only form it may take: it names snapshots/<commit>.
+ */
 export function checkServerCommit(v: string, where: string): string {
-  if (!COMMIT.test(v)) throw new BenchError(`hub: ${where} sent commit ${show(v)}, which is not a 40-hex-digit sha; refusing to use it`);
+  if (!isCommitSha(v)) throw new BenchError(`hub: ${where} sent commit ${show(v)}, which is not a 40-hex-digit sha; refusing to use it`);
   return v;
 }
 

@@ -11,7 +11,7 @@ import { existsSync } from "node:fs";
 import { join } from "node:path";
 import { inputError } from "../errors.js";
 import type { EncoderSession } from "../encode/session.js";
-import { BGE_M3_OUTPUTS, bgeM3Config, hiddenStateColbertConfig, type ModelConfig } from "./model-dir.js";
+import { BGE_M3_OUTPUTS, bgeM3Config, hiddenStateColbertConfig, type ModelConfig } from "./model-config.js";
 import { readSentenceTransformers } from "./sentence-transformers.js";
 
 /** bge-m3's head file, as the repo ships it and `bench train` writes it. */

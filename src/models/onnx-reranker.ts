@@ -15,7 +15,8 @@ import { type EncodeStats, encodeSequences, newStats, type TextEncodeSpec } from
 import { loadTokenizer, type TextTokenizer } from "../tokenize/tokenizer.js";
 import { progressDisplay } from "../util/progress.js";
 import { detectOnnxConfig } from "./detect-config.js";
-import { bgeM3Config, type ModelConfig, readBenchModel, resolveModelDir, trainingBaseError } from "./model-dir.js";
+import { resolveModelDir } from "../hub/resolve-model-dir.js";
+import { bgeM3Config, type ModelConfig, readBenchModel, trainingBaseError } from "./model-config.js";
 import { modelPath } from "../util/model-paths.js";
 import { checkGraphFiles, onnxModelContentHash } from "../onnx/graph-files.js";
 import { countOnnxParameters } from "../onnx/params.js";

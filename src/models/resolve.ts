@@ -8,7 +8,7 @@
 import { existsSync, statSync } from "node:fs";
 import type { RerankRow } from "../data/types.js";
 import { inputError } from "../errors.js";
-import { parseHubId } from "./model-dir.js";
+import { parseHubId } from "../hub/resolve-model-dir.js";
 import type { OnnxRerankerOptions } from "./onnx-reranker.js";
 import type { Reranker } from "./types.js";
 

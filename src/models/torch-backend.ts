@@ -11,9 +11,10 @@ import { fileHashLines, tokenizerFiles } from "../cache/content-hash.js";
 import { BenchError, inputError, usageError } from "../errors.js";
 import { info } from "../log.js";
 import { type TorchWorker, startTorchWorker } from "../encode/torch-worker.js";
+import { TORCH_WEIGHT_FILES } from "../hub/model-files.js";
 import { findTorchPython } from "../python/find-python.js";
 import { sha256Hex } from "../util/sha256.js";
-import type { ModelConfig } from "./model-dir.js";
+import type { ModelConfig } from "./model-config.js";
 
 /** Encoder backends of `bench eval`. */
 export type Backend = "onnx" | "torch";
@@ -38,11 +39,9 @@ export interface TorchBackendOptions {
   replies?: "fifo" | "stdout";
 }
 
-const WEIGHTS = ["model.safetensors", "pytorch_model.bin"];
-
 /** The files whose bytes determine the torch backend's vectors; throws naming what is missing. */
 function torchModelFiles(dir: string): string[] {
-  const weights = WEIGHTS.find((f) => existsSync(join(dir, f)));
+  const weights = TORCH_WEIGHT_FILES.find((f) => existsSync(join(dir, f)));
   const missing = [
     ...(existsSync(join(dir, "config.json")) ? [] : ["config.json"]),
     ...(weights ? [] : ["model.safetensors (or pytorch_model.bin)"]),

@@ -5,7 +5,8 @@
 import { existsSync, statSync } from "node:fs";
 import { join, resolve } from "node:path";
 import { inputError } from "../errors.js";
-import { parseHubId, resolveModelDir } from "../models/model-dir.js";
+import { TORCH_WEIGHT_FILES } from "../hub/model-files.js";
+import { parseHubId, resolveModelDir } from "../hub/resolve-model-dir.js";
 
 /** The trainer's starting point. */
 export interface BaseModel {
@@ -15,8 +16,6 @@ export interface BaseModel {
   /** Whether encoder weights exist; false → random init from config.json. */
   hasWeights: boolean;
 }
-
-const WEIGHTS = ["model.safetensors", "pytorch_model.bin"];
 
 /** Checks a local base directory and reports whether it carries weights. */
 export function localBase(dir: string, id = dir): BaseModel {
@@ -30,7 +29,7 @@ export function localBase(dir: string, id = dir): BaseModel {
       `train: --model ${dir} has no tokenizer.json (a base model needs config.json and a Hugging Face tokenizer.json, or a BERT vocab.txt)`,
     );
   }
-  return { dir: abs, id, hasWeights: WEIGHTS.some((w) => existsSync(join(abs, w))) };
+  return { dir: abs, id, hasWeights: TORCH_WEIGHT_FILES.some((w) => existsSync(join(abs, w))) };
 }
 
 /**

@@ -15,7 +15,7 @@ import { ExitCode } from "../../src/errors.js";
 import { hubDownload } from "../../src/hub/download.js";
 import { hubEndpoint, parseListing } from "../../src/hub/listing.js";
 import { redact } from "../../src/hub/validate.js";
-import { resolveModelDir } from "../../src/models/model-dir.js";
+import { resolveModelDir } from "../../src/hub/resolve-model-dir.js";
 import { benchError } from "../data/fixtures.js";
 import { type ServedFile, useFakeHub } from "./server.js";
 

@@ -14,7 +14,7 @@ import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { createHash } from "node:crypto";
 import { fileHashLines } from "../../src/cache/content-hash.js";
-import { resolveModelDir } from "../../src/models/model-dir.js";
+import { resolveModelDir } from "../../src/hub/resolve-model-dir.js";
 import { loadOnnxReranker } from "../../src/models/onnx-reranker.js";
 import { resolveBaseModel } from "../../src/train/base-model.js";
 import { benchError } from "../data/fixtures.js";

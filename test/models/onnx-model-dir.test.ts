@@ -4,7 +4,8 @@ import { existsSync, mkdtempSync, readFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { loadOnnxReranker } from "../../src/models/onnx-reranker.js";
-import { parseBenchModel, parseHubId } from "../../src/models/model-dir.js";
+import { parseHubId } from "../../src/hub/resolve-model-dir.js";
+import { parseBenchModel } from "../../src/models/model-config.js";
 import { startFakeHub } from "../hub/server.js";
 import { TINY_UNIGRAM_PIECES, tinyBgeM3Onnx, unigramTokenizerJson, writeModelDir } from "../helpers/onnx-builder.js";
 

@@ -13,7 +13,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import onnxProto from "onnx-proto";
 import { BenchError } from "../../src/errors.js";
-import { resolveModelDir } from "../../src/models/model-dir.js";
+import { resolveModelDir } from "../../src/hub/resolve-model-dir.js";
 import { loadOnnxReranker, type OnnxRerankerOptions } from "../../src/models/onnx-reranker.js";
 import { buildEncoderOnnx, TINY_UNIGRAM_PIECES, tinyBgeM3Onnx, unigramTokenizerJson, writeModelDir } from "../helpers/onnx-builder.js";
 
