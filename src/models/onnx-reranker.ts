@@ -29,8 +29,9 @@ import {
   torchContentHash,
   workerInfoExtra,
 } from "./torch-backend.js";
-import { scoreEmbedding, scorePairs } from "./onnx-score.js";
-import { scoreColbertParallel } from "./parallel-score.js";
+import { scoreEmbedding } from "../score/embedding-loop.js";
+import { scorePairs } from "../score/pair-loop.js";
+import { scoreColbertParallel } from "../score/parallel-colbert-loop.js";
 import { defaultPoolSize, MaxSimPool } from "../score/maxsim-pool.js";
 import type { ModelInfo, Progress, Reranker, ScoreRequest } from "./types.js";
 
