@@ -315,6 +315,56 @@ function makeEncoders(
   };
 }
 
+/** The score step, with the MaxSim thread pool the torch path starts on its first use. */
+interface Scorer {
+  score(requests: ScoreRequest[], onProgress?: Progress): Promise<number[][]>;
+  close(): Promise<void>;
+}
+
+/**
+ * Scores by the loops of src/score/: the cross-encoder's pairs, the embedding loop, or with the torch worker
+ * (`parallel`, always ColBERT) the parallel ColBERT loop. A progress bar is drawn when `score` gets no callback
+ * and `opts.progress` is not false.
+ */
+function makeScorer(
+  model: ModelDirConfig,
+  settings: EncodeSettings,
+  encoders: Encoders,
+  chunkDocs: number,
+  parallel: boolean,
+  opts: NeuralRerankerOptions,
+): Scorer {
+  const { cfg, tokenizer } = model;
+  const { compat, queryMax, docMax } = settings;
+  let pool: MaxSimPool | null = null;
+  return {
+    async score(requests, onProgress) {
+      const display =
+        onProgress || opts.progress === false
+          ? null
+          : progressDisplay(`encode ${cfg.name}`, cfg.type === "cross-encoder" ? "pairs" : "texts");
+      const progress = onProgress ?? ((d: number, t: number) => display?.update(d, t));
+      try {
+        if (cfg.type === "cross-encoder") return await scorePairs(requests, encoders.pairs(), chunkDocs, progress);
+        const encodeQueries = encoders.texts("query", cfg.queryPrefix, queryMax);
+        const encodeDocs = encoders.texts("document", cfg.documentPrefix, docMax);
+        const how = { kind: cfg.type, floorBelowTokens: compat && cfg.type === "colbert" ? docMax : null, chunkDocs };
+        if (!parallel) return await scoreEmbedding(requests, encodeQueries, encodeDocs, how, progress);
+        // torch (always ColBERT): MaxSim on threads, so Node keeps feeding the GPU (docs/torch-backend.md)
+        pool ??= new MaxSimPool(defaultPoolSize());
+        const tokenizeDoc = (text: string): number[] => tokenizer.encode(cfg.documentPrefix + text, docMax);
+        return await scoreColbertParallel(requests, encodeQueries, encodeDocs, how, progress, pool, tokenizeDoc);
+      } finally {
+        display?.stop();
+      }
+    },
+    async close() {
+      await pool?.close();
+      pool = null;
+    },
+  };
+}
+
 /** Loads a model directory or `ORG/NAME[@revision]` as a Reranker. */
 export async function loadNeuralReranker(dirOrHubId: string, opts: NeuralRerankerOptions = {}): Promise<NeuralReranker> {
   const batchSize = positiveInt(opts.batchSize, "--batch-size") ?? 32;
@@ -327,39 +377,16 @@ export async function loadNeuralReranker(dirOrHubId: string, opts: NeuralReranke
   const stats = newStats();
   const info = modelInfo(model, settings, backend);
   const encoders = makeEncoders(model, settings, backend, batchSize, stats, info);
-  const { cfg, tokenizer } = model;
-  const { compat, queryMax, docMax } = settings;
-  let pool: MaxSimPool | null = null;
-
+  const scorer = makeScorer(model, settings, encoders, chunkDocs, worker !== null, opts);
   return {
     info,
-    config: cfg,
+    config: model.cfg,
     stats,
-    tokenizer,
+    tokenizer: model.tokenizer,
     worker,
-    async score(requests: ScoreRequest[], onProgress?: Progress): Promise<number[][]> {
-      const display =
-        onProgress || opts.progress === false
-          ? null
-          : progressDisplay(`encode ${cfg.name}`, cfg.type === "cross-encoder" ? "pairs" : "texts");
-      const progress = onProgress ?? ((d: number, t: number) => display?.update(d, t));
-      try {
-        if (cfg.type === "cross-encoder") return await scorePairs(requests, encoders.pairs(), chunkDocs, progress);
-        const encodeQueries = encoders.texts("query", cfg.queryPrefix, queryMax);
-        const encodeDocs = encoders.texts("document", cfg.documentPrefix, docMax);
-        const how = { kind: cfg.type, floorBelowTokens: compat && cfg.type === "colbert" ? docMax : null, chunkDocs };
-        if (!worker) return await scoreEmbedding(requests, encodeQueries, encodeDocs, how, progress);
-        // torch (always ColBERT): MaxSim on threads, so Node keeps feeding the GPU (docs/torch-backend.md)
-        pool ??= new MaxSimPool(defaultPoolSize());
-        const tokenizeDoc = (text: string): number[] => tokenizer.encode(cfg.documentPrefix + text, docMax);
-        return await scoreColbertParallel(requests, encodeQueries, encodeDocs, how, progress, pool, tokenizeDoc);
-      } finally {
-        display?.stop();
-      }
-    },
+    score: (requests, onProgress) => scorer.score(requests, onProgress),
     async close() {
-      await pool?.close();
-      pool = null;
+      await scorer.close();
       await backend.release();
     },
   };
