@@ -220,6 +220,44 @@ interface Encoders {
   pairs(): (pairs: [string, string][], tick: (n: number) => void) => Promise<CachedVectors[]>;
 }
 
+/** How vectors are extracted from the output: the config's layout, plus the head's name when there is one. */
+function extractSpec(cfg: ModelConfig, backend: EncoderBackend): ExtractSpec {
+  return {
+    kind: cfg.type,
+    layout: cfg.outputLayout,
+    normalized: cfg.normalized,
+    pooling: cfg.pooling,
+    head: backend.head ? cfg.colbertHead : null,
+  };
+}
+
+/** The vector cache of one role, prefix and length (null with --no-cache); the key's JSON is kept byte for byte so old caches stay valid. */
+function vectorCacheFor(
+  cfg: ModelConfig,
+  settings: EncodeSettings,
+  backend: EncoderBackend,
+  extract: ExtractSpec,
+): (role: string, prefix: string, maxLength: number) => VectorCache | null {
+  // The head's bytes are in contentHash; its name is in the key only when there is one (older keys stay valid).
+  const { head: _h, ...extractKey } = extract;
+  return (role, prefix, maxLength) =>
+    settings.useCache
+      ? new VectorCache(
+          settings.cacheDir,
+          backend.contentHash,
+          JSON.stringify({
+            role,
+            prefix,
+            maxLength,
+            output: cfg.output,
+            extract: extract.head ? extract : extractKey,
+            padTo: settings.padToMax ? maxLength : null,
+            ...backend.cacheKeyExtra,
+          }),
+        )
+      : null;
+}
+
 /** Builds the encode functions; `info.embedDim` is filled from the first vectors when the config leaves dim out. */
 function makeEncoders(
   model: ModelDirConfig,
@@ -236,42 +274,17 @@ function makeEncoders(
     checkOutput(session, cfg.output, `${dir}/${cfg.onnxFile}`);
     return session;
   };
-  const head = backend.head;
-  const headName = head ? cfg.colbertHead : null;
-  const extract: ExtractSpec = {
-    kind: cfg.type,
-    layout: cfg.outputLayout,
-    normalized: cfg.normalized,
-    pooling: cfg.pooling,
-    head: headName,
-  };
+  const extract = extractSpec(cfg, backend);
   const spec = (maxLength: number): TextEncodeSpec => ({
     inputs: cfg.inputs,
     output: cfg.output,
     extract,
-    head,
+    head: backend.head,
     padId: tokenizer.padId,
     batchSize,
     padTo: settings.padToMax ? maxLength : null,
   });
-  // The head's bytes are in contentHash; its name is in the key only when there is one (older keys stay valid).
-  const { head: _h, ...extractKey } = extract;
-  const cacheFor = (role: string, prefix: string, maxLength: number): VectorCache | null =>
-    settings.useCache
-      ? new VectorCache(
-          settings.cacheDir,
-          backend.contentHash,
-          JSON.stringify({
-            role,
-            prefix,
-            maxLength,
-            output: cfg.output,
-            extract: headName ? extract : extractKey,
-            padTo: settings.padToMax ? maxLength : null,
-            ...backend.cacheKeyExtra,
-          }),
-        )
-      : null;
+  const cacheFor = vectorCacheFor(cfg, settings, backend, extract);
 
   return {
     texts(role, prefix, maxLength) {
