@@ -14,7 +14,7 @@ import { cpus, loadavg, tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import { gemmModel } from "../src/encode/gemm-onnx.js";
 import { openFloatGraph, openSession, ortVersion } from "../src/encode/session.js";
-import { loadOnnxReranker, type OnnxReranker } from "../src/models/onnx-reranker.js";
+import { loadNeuralReranker, type NeuralReranker } from "../src/models/neural-reranker.js";
 import type { ScoreRequest } from "../src/models/types.js";
 import { maxSim } from "../src/score/maxsim.js";
 import { padBatch } from "../src/tokenize/batch.js";
@@ -342,7 +342,7 @@ async function headMicro(rows: number): Promise<{ ortMs: number; jsMs: number; m
 async function headRun(reqs: ScoreRequest[], f: (ms: number) => string): Promise<string[]> {
   const dir = headModelDir();
   const t0 = performance.now();
-  const rr = await loadOnnxReranker(dir, { progress: true, cache: false });
+  const rr = await loadNeuralReranker(dir, { progress: true, cache: false });
   const loadMs = performance.now() - t0;
   const [, scoreMs] = await timed(() => rr.score(reqs));
   await rr.close();
@@ -370,9 +370,9 @@ async function main(): Promise<void> {
   const load0 = loadavg()[0];
   const cacheDir = mkdtempSync(join(tmpdir(), "bench-encode-cache-"));
   const run = async (
-    opts: Parameters<typeof loadOnnxReranker>[1],
-  ): Promise<{ rr: OnnxReranker; scores: number[][]; loadMs: number; scoreMs: number }> => {
-    const [rr, loadMs] = await timed(() => loadOnnxReranker(dir, { progress: true, ...opts }));
+    opts: Parameters<typeof loadNeuralReranker>[1],
+  ): Promise<{ rr: NeuralReranker; scores: number[][]; loadMs: number; scoreMs: number }> => {
+    const [rr, loadMs] = await timed(() => loadNeuralReranker(dir, { progress: true, ...opts }));
     const [scores, scoreMs] = await timed(() => rr.score(reqs));
     await rr.close();
     return { rr, scores, loadMs, scoreMs };

@@ -19,7 +19,7 @@ import { availableParallelism, cpus, tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import type { RerankRow } from "../src/data/types.js";
 import { evaluateReranking } from "../src/metrics/evaluate.js";
-import { loadOnnxReranker, type OnnxReranker } from "../src/models/onnx-reranker.js";
+import { loadNeuralReranker, type NeuralReranker } from "../src/models/neural-reranker.js";
 import { maxSim } from "../src/score/maxsim.js";
 import { defaultPoolSize } from "../src/score/maxsim-pool.js";
 import { findTorchPython } from "../src/python/find-python.js";
@@ -176,7 +176,11 @@ function testRows(n: number): RerankRow[] {
 }
 
 /** The baseline's input: every (query, document) pair's token ids, as bench's tokenizer makes them. */
-function writePairs(model: OnnxReranker, rows: RerankRow[], file: string): { pairs: number; realTokens: number; meanQueryTokens: number } {
+function writePairs(
+  model: NeuralReranker,
+  rows: RerankRow[],
+  file: string,
+): { pairs: number; realTokens: number; meanQueryTokens: number } {
   const q: number[][] = [];
   const d: number[][] = [];
   let qTokens = 0;
@@ -195,8 +199,8 @@ function writePairs(model: OnnxReranker, rows: RerankRow[], file: string): { pai
 }
 
 let workerEnv: NodeJS.ProcessEnv = {};
-async function load(dt: string): Promise<OnnxReranker> {
-  return loadOnnxReranker(join(work, "model"), {
+async function load(dt: string): Promise<NeuralReranker> {
+  return loadNeuralReranker(join(work, "model"), {
     backend: "torch",
     device,
     dtype: dt as "fp16",
@@ -210,7 +214,7 @@ async function load(dt: string): Promise<OnnxReranker> {
 }
 
 /** The model loaded and warmed up; if the asynchronous CUDA copy path fails, once more with BENCH_WORKER_SYNC=1. */
-async function loadWarm(): Promise<OnnxReranker> {
+async function loadWarm(): Promise<NeuralReranker> {
   const warmUp = testRows(2).map((r, row) => ({ row, query: `${r.query}热`, docs: r.negative.map((d) => `${d}热`) }));
   for (;;) {
     const model = await load(dtype);

@@ -54,7 +54,7 @@ export function detectOnnxConfig(
     tokenTypeIds: session.inputNames.includes("token_type_ids") ? "token_type_ids" : null,
   };
   if (existsSync(join(dir, COLBERT_LINEAR))) {
-    // dim: the head's output size, known once colbert_linear.pt is read (onnx-reranker.ts).
+    // dim: the head's output size, known once colbert_linear.pt is read (src/encode/onnx-backend.ts).
     return { ...hiddenStateColbertConfig(name, revision, onnxFile, hidden, null, COLBERT_LINEAR), inputs };
   }
   const st = readSentenceTransformers(dir);

@@ -9,12 +9,12 @@ import { existsSync, statSync } from "node:fs";
 import type { RerankRow } from "../data/types.js";
 import { inputError } from "../errors.js";
 import { parseHubId } from "../hub/resolve-model-dir.js";
-import type { OnnxRerankerOptions } from "./onnx-reranker.js";
+import type { NeuralRerankerOptions } from "./neural-reranker.js";
 import type { Reranker } from "./types.js";
 
 /** Options passed through to neural models (ignored by bm25 and precomputed scores): the `bench eval` flags, backend included. */
 export type NeuralModelOptions = Pick<
-  OnnxRerankerOptions,
+  NeuralRerankerOptions,
   | "batchSize"
   | "cache"
   | "openRetrievalsCompat"
@@ -43,8 +43,8 @@ export async function resolveModel(spec: string, rows: RerankRow[], neural: Neur
     throw inputError(`eval: --model ${spec} is a file; expected a model directory (model.onnx + tokenizer.json), bm25, or scores:FILE`);
   }
   if (local || parseHubId(spec) !== null) {
-    const { loadOnnxReranker } = await import("./onnx-reranker.js");
-    return loadOnnxReranker(spec, neural);
+    const { loadNeuralReranker } = await import("./neural-reranker.js");
+    return loadNeuralReranker(spec, neural);
   }
   throw inputError(`eval: unknown model '${spec}': expected bm25, scores:FILE.jsonl, a model directory, or ORG/NAME[@revision]`);
 }

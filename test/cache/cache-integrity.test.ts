@@ -10,7 +10,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileSha256 } from "../../src/cache/content-hash.js";
 import { VectorCache } from "../../src/cache/vector-cache.js";
-import { loadOnnxReranker } from "../../src/models/onnx-reranker.js";
+import { loadNeuralReranker } from "../../src/models/neural-reranker.js";
 import type { ScoreRequest } from "../../src/models/types.js";
 import { sha256Hex } from "../../src/util/sha256.js";
 import { buildEncoderOnnx, TINY_UNIGRAM_PIECES, unigramTokenizerJson, writeModelDir } from "../helpers/onnx-builder.js";
@@ -66,7 +66,7 @@ test("vector cache: a flipped bit, then two swapped entries, are re-encoded (sco
   const dir = writeModelDir(join(tempDir(t, "bench-ci-model-"), "m3"), model, tj);
   const cacheDir = tempDir(t, "bench-ci-cache-");
   const run = async (cache: boolean): Promise<{ scores: number[][]; batches: number; hits: number }> => {
-    const rr = await loadOnnxReranker(dir, { progress: false, cacheDir, cache });
+    const rr = await loadNeuralReranker(dir, { progress: false, cacheDir, cache });
     const scores = await rr.score(REQS);
     await rr.close();
     return { scores, batches: rr.stats.batches, hits: rr.stats.cacheHits };

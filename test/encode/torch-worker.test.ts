@@ -9,7 +9,7 @@ import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { BenchError } from "../../src/errors.js";
-import { loadOnnxReranker } from "../../src/models/onnx-reranker.js";
+import { loadNeuralReranker } from "../../src/models/neural-reranker.js";
 import { torchSkipReason } from "../train/helpers.js";
 import { makeTorchModel, TORCH_PYTHON } from "../helpers/torch-model.js";
 import { budgetMs } from "../helpers/budget.js";
@@ -43,7 +43,7 @@ async function failing(
   timeoutS = 30,
   replies: "fifo" | "stdout" = "fifo",
 ): Promise<{ err: BenchError; pid: number; ms: number }> {
-  const m = await loadOnnxReranker(modelDir(), {
+  const m = await loadNeuralReranker(modelDir(), {
     progress: false,
     threads: 1,
     batchSize: 2,
@@ -98,7 +98,7 @@ test("a hung worker (on the first document batch, queries are batch #0): killed 
 
 test("a worker killed from outside (OOM killer, kill -9): the signal is named", async (t) => {
   if (skip) return t.skip(skip);
-  const m = await loadOnnxReranker(modelDir(), {
+  const m = await loadNeuralReranker(modelDir(), {
     progress: false,
     threads: 1,
     batchSize: 2,

@@ -15,7 +15,7 @@ import { fileURLToPath } from "node:url";
 import { createHash } from "node:crypto";
 import { fileHashLines } from "../../src/cache/content-hash.js";
 import { resolveModelDir } from "../../src/hub/resolve-model-dir.js";
-import { loadOnnxReranker } from "../../src/models/onnx-reranker.js";
+import { loadNeuralReranker } from "../../src/models/neural-reranker.js";
 import { resolveBaseModel } from "../../src/train/base-model.js";
 import { benchError } from "../data/fixtures.js";
 import { TINY_UNIGRAM_PIECES, tinyBgeM3Onnx, unigramTokenizerJson } from "../helpers/onnx-builder.js";
@@ -110,7 +110,7 @@ const fetched = (from: number): string[] => fake.hub.hubRequests.slice(from).map
 before(async () => {
   // The reference: the same export loaded straight from its folder (ORT resolves the external data itself).
   writeFileSync(join(graphDir, "tokenizer.json"), tokenizer);
-  const direct = await loadOnnxReranker(graphDir, { progress: false, cache: false });
+  const direct = await loadNeuralReranker(graphDir, { progress: false, cache: false });
   reference = (await direct.score(reqs)) as number[][];
   await direct.close();
 });
@@ -119,7 +119,7 @@ const cacheOf = (): string => join(fake.home, "hub");
 
 test("bge-m3 (ONNX): the listing, then onnx/model.onnx, every external-data file it names and the tokenizer; no weights, images or README", async () => {
   const n = fake.hub.hubRequests.length;
-  const rr = await loadOnnxReranker("BAAI/bge-m3", { progress: false, cache: false });
+  const rr = await loadNeuralReranker("BAAI/bge-m3", { progress: false, cache: false });
   assert.equal(rr.info.revision, M3, "results record the commit");
   assert.deepEqual(await rr.score(reqs), reference, "the downloaded copy scores exactly like the export itself");
   // The vector-cache key covers the external data beside onnx/model.onnx (read from the graph, not guessed).
@@ -163,7 +163,7 @@ test("bge-m3 offline with a warm cache: zero requests, same scores; a cold cache
   process.env.HF_HUB_OFFLINE = "1";
   try {
     const n = fake.hub.hubRequests.length + fake.hub.cdnRequests.length;
-    const rr = await loadOnnxReranker("BAAI/bge-m3", { progress: false, cache: false });
+    const rr = await loadNeuralReranker("BAAI/bge-m3", { progress: false, cache: false });
     assert.deepEqual(await rr.score(reqs), reference);
     assert.equal(rr.info.revision, M3);
     await rr.close();
@@ -302,7 +302,7 @@ test("several graphs and no default: an error listing them and suggesting --onnx
       /^model: org\/multi@2{40} has several ONNX graphs .*: onnx\/model_fp16\.onnx, onnx\/model_quantized\.onnx; pick one with --onnx-file PATH$/,
     ),
   );
-  const rr = await loadOnnxReranker("org/multi", { progress: false, cache: false, onnxFile: "onnx/model_quantized.onnx" });
+  const rr = await loadNeuralReranker("org/multi", { progress: false, cache: false, onnxFile: "onnx/model_quantized.onnx" });
   assert.equal(rr.config.onnxFile, "onnx/model_quantized.onnx");
   assert.deepEqual(await rr.score(reqs), reference);
   await rr.close();

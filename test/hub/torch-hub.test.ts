@@ -7,7 +7,7 @@ import assert from "node:assert/strict";
 import { mkdtempSync, readdirSync, readFileSync, statSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { loadOnnxReranker } from "../../src/models/onnx-reranker.js";
+import { loadNeuralReranker } from "../../src/models/neural-reranker.js";
 import { makeTorchModel, TORCH_PYTHON } from "../helpers/torch-model.js";
 import { torchSkipReason } from "../train/helpers.js";
 import { type ServedFile, useFakeHub } from "./server.js";
@@ -52,12 +52,12 @@ test("--backend torch with a hub id: resolved for the torch purpose, scores equa
     dtype: "fp32" as const,
     python: TORCH_PYTHON,
   };
-  const viaHub = await loadOnnxReranker("org/m3-torch", opts);
+  const viaHub = await loadNeuralReranker("org/m3-torch", opts);
   const a = await viaHub.score(reqs);
   assert.equal(viaHub.info.revision, C);
   await viaHub.close();
   // One worker start only (they are slow on a busy machine): the reference is the same model's ONNX export.
-  const local = await loadOnnxReranker(dir, { progress: false, cache: false, threads: 1 });
+  const local = await loadNeuralReranker(dir, { progress: false, cache: false, threads: 1 });
   const b = (await local.score(reqs)).flat();
   await local.close();
   const d = Math.max(...a.flat().map((x, i) => Math.abs(x - b[i])));

@@ -13,7 +13,7 @@ import { join, resolve } from "node:path";
 import { parsePythonJson } from "../../src/compare/python-json.js";
 import { BenchError } from "../../src/errors.js";
 import { onnxExternalDataLocations } from "../../src/onnx/external-data.js";
-import { loadOnnxReranker } from "../../src/models/onnx-reranker.js";
+import { loadNeuralReranker } from "../../src/models/neural-reranker.js";
 import { runCli } from "../helpers/cli.js";
 import { referenceMetrics, requestsOf, type Row } from "../helpers/colbert-reference.js";
 import { writeBgeM3Repo } from "../helpers/seed-repos.js";
@@ -47,7 +47,7 @@ function seedRepo(): string {
 async function compare(name: string, rows: Row[]): Promise<void> {
   const dir = seedRepo();
   const ref = await referenceMetrics(dir, rows, 256, work);
-  const rr = await loadOnnxReranker(dir, { progress: false, cache: false, batchSize: 5, threads: 1 });
+  const rr = await loadNeuralReranker(dir, { progress: false, cache: false, batchSize: 5, threads: 1 });
   let got: number[][];
   try {
     assert.equal(rr.info.extra?.config_origin, "detected bge-m3 hidden-state export + colbert_linear.pt");
@@ -91,7 +91,7 @@ test("the external-data files are read from the graph (a Constant node's value i
   cpSync(dir, broken, { recursive: true });
   rmSync(join(broken, "onnx/Constant_7_attr__value"));
   await assert.rejects(
-    loadOnnxReranker(broken, { progress: false, cache: false }),
+    loadNeuralReranker(broken, { progress: false, cache: false }),
     (err: unknown) =>
       err instanceof BenchError &&
       err.exitCode === 3 &&

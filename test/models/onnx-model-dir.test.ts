@@ -3,7 +3,7 @@ import assert from "node:assert/strict";
 import { existsSync, mkdtempSync, readFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { loadOnnxReranker } from "../../src/models/onnx-reranker.js";
+import { loadNeuralReranker } from "../../src/models/neural-reranker.js";
 import { parseHubId } from "../../src/hub/resolve-model-dir.js";
 import { parseBenchModel } from "../../src/models/model-config.js";
 import { startFakeHub } from "../hub/server.js";
@@ -63,7 +63,7 @@ test("--model ORG/NAME downloads a bge-m3-style export from a (loopback) hub int
   const hubCacheDir = mkdtempSync(join(tmpdir(), "bench-hubcache-"));
   const cacheDir = mkdtempSync(join(tmpdir(), "bench-cache-"));
   try {
-    const rr = await loadOnnxReranker("org/tiny-m3", { progress: false, hubEndpoint: hub.endpoint, hubCacheDir, cacheDir });
+    const rr = await loadNeuralReranker("org/tiny-m3", { progress: false, hubEndpoint: hub.endpoint, hubCacheDir, cacheDir });
     assert.equal(rr.info.name, "org/tiny-m3");
     assert.equal(rr.info.revision, commit);
     assert.ok(existsSync(join(hubCacheDir, "models--org--tiny-m3", "snapshots", commit, "model.onnx")));
@@ -79,7 +79,7 @@ test("--model ORG/NAME downloads a bge-m3-style export from a (loopback) hub int
     const reqs = [{ row: 0, query: "快递怎么办", docs: ["北京天安门", "我不知道"] }];
     const viaHub = await rr.score(reqs);
     await rr.close();
-    const direct = await loadOnnxReranker(local, { progress: false, cache: false });
+    const direct = await loadNeuralReranker(local, { progress: false, cache: false });
     assert.deepEqual(viaHub, await direct.score(reqs));
     assert.equal(direct.info.extra?.content_sha256, rr.info.extra?.content_sha256, "same files, same content hash");
     await direct.close();

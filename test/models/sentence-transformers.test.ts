@@ -10,7 +10,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { Tokenizer } from "tokenizers";
 import { BenchError } from "../../src/errors.js";
-import { loadOnnxReranker } from "../../src/models/onnx-reranker.js";
+import { loadNeuralReranker } from "../../src/models/neural-reranker.js";
 import { referenceScores, writeBgeM3Repo } from "../helpers/seed-repos.js";
 import { torchSkipReason } from "../train/helpers.js";
 
@@ -26,14 +26,14 @@ const quiet = { progress: false, cache: false, threads: 1 } as const;
 test("bge-m3 layout: ColBERT with colbert_linear.pt; dense CLS + Normalize (modules.json) without it, scores equal torch's; bench_model.json picks dense explicitly", async (t) => {
   if (skip) return t.skip(skip);
   const repo = writeBgeM3Repo(join(work, "bge-m3"), { texts: REQ.flatMap((r) => [r.query, ...r.docs]) });
-  const colbert = await loadOnnxReranker(repo, quiet);
+  const colbert = await loadNeuralReranker(repo, quiet);
   assert.equal(colbert.config.type, "colbert");
   await colbert.close();
 
   const dense = join(work, "dense");
   cpSync(repo, dense, { recursive: true });
   rmSync(join(dense, "colbert_linear.pt"));
-  const rr = await loadOnnxReranker(dense, quiet);
+  const rr = await loadNeuralReranker(dense, quiet);
   assert.deepEqual([rr.config.type, rr.config.pooling, rr.config.normalized, rr.info.similarityFn], ["dense", "cls", true, "cosine"]);
   assert.equal(rr.info.extra?.config_origin, "detected sentence-transformers export (modules.json: cls pooling + Normalize)");
   const got = (await rr.score(REQ)).flat();
@@ -60,7 +60,7 @@ test("bge-m3 layout: ColBERT with colbert_linear.pt; dense CLS + Normalize (modu
       normalized: false,
     }),
   );
-  const explicit = await loadOnnxReranker(repo, quiet);
+  const explicit = await loadNeuralReranker(repo, quiet);
   const e = (await explicit.score(REQ)).flat();
   await explicit.close();
   e.forEach((v, i) => assert.ok(Math.abs(v - want[i]) <= 1e-6, `explicit dense pair ${i}: ${v} vs ${want[i]}`));
@@ -71,7 +71,7 @@ test("bge-m3 layout: ColBERT with colbert_linear.pt; dense CLS + Normalize (modu
     JSON.stringify({ pooling_mode_cls_token: false, pooling_mode_mean_tokens: false, pooling_mode_max_tokens: true }),
   );
   await assert.rejects(
-    loadOnnxReranker(dense, quiet),
+    loadNeuralReranker(dense, quiet),
     (err: unknown) =>
       err instanceof BenchError &&
       err.exitCode === 3 &&

@@ -8,7 +8,7 @@ import assert from "node:assert/strict";
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { loadOnnxReranker } from "../../src/models/onnx-reranker.js";
+import { loadNeuralReranker } from "../../src/models/neural-reranker.js";
 import type { ScoreRequest } from "../../src/models/types.js";
 import { torchSkipReason } from "../train/helpers.js";
 import { TEST_CHARS } from "../helpers/onnx-builder.js";
@@ -35,9 +35,9 @@ const common = { progress: false, threads: 1, batchSize: 4, python: TORCH_PYTHON
 
 async function scores(
   dir: string,
-  opts: Parameters<typeof loadOnnxReranker>[1],
+  opts: Parameters<typeof loadNeuralReranker>[1],
 ): Promise<{ flat: number[]; framework: string[]; hits: number; batches: number }> {
-  const m = await loadOnnxReranker(dir, { ...common, ...opts });
+  const m = await loadNeuralReranker(dir, { ...common, ...opts });
   try {
     const flat = (await m.score(requests())).flat();
     return { flat, framework: m.info.framework, hits: m.stats.cacheHits, batches: m.stats.batches };
@@ -89,11 +89,11 @@ test("the vector cache keeps torch and ONNX vectors apart, and a cached torch ru
 
 test("--device / --dtype without --backend torch are refused, not ignored", async () => {
   await assert.rejects(
-    loadOnnxReranker(join(work, "nowhere"), { dtype: "fp16" }),
+    loadNeuralReranker(join(work, "nowhere"), { dtype: "fp16" }),
     /eval: --device and --dtype apply to --backend torch only/,
   );
   await assert.rejects(
-    loadOnnxReranker(join(work, "nowhere"), { backend: "onnx", device: "cuda" }),
+    loadNeuralReranker(join(work, "nowhere"), { backend: "onnx", device: "cuda" }),
     /eval: --device and --dtype apply to --backend torch only/,
   );
 });

@@ -10,8 +10,8 @@ import assert from "node:assert/strict";
 import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { loadOnnxReranker } from "../../src/models/onnx-reranker.js";
-import { torchContentHash } from "../../src/models/torch-backend.js";
+import { loadNeuralReranker } from "../../src/models/neural-reranker.js";
+import { torchContentHash } from "../../src/encode/torch-backend.js";
 import { writeBgeM3Layout, writeChineseRobertaLayout } from "../helpers/published-layouts.js";
 import { bench, python, repoRoot, torchSkipReason } from "../train/helpers.js";
 
@@ -134,7 +134,7 @@ test("bench eval --backend torch on a bge-m3-layout directory: scores = the trai
     /eval: torch worker: model: pytorch_model\.bin: ignored 2 weights of heads ColBERT does not use: pooler\.dense\.bias, pooler\.dense\.weight/,
   );
 
-  const model = await loadOnnxReranker(dir, { backend: "torch", device: "cpu", cache: false, progress: false, threads: 1, batchSize: 3 });
+  const model = await loadNeuralReranker(dir, { backend: "torch", device: "cpu", cache: false, progress: false, threads: 1, batchSize: 3 });
   const requests = ROWS.map((r, row) => ({ row, query: r.query, docs: [...r.positive, ...r.negative] }));
   let got: number[];
   let pairs: number[][][];

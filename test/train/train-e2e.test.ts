@@ -10,7 +10,7 @@ import { readFileSync, writeFileSync, existsSync } from "node:fs";
 import { join } from "node:path";
 import { loadDatasetFile } from "../../src/data/load.js";
 import { evaluateReranking } from "../../src/metrics/evaluate.js";
-import { loadOnnxReranker } from "../../src/models/onnx-reranker.js";
+import { loadNeuralReranker } from "../../src/models/neural-reranker.js";
 import { assertSameBytes, bench, benchUntil, python, repoRoot, scratchDir, tinyZh, torchSkipReason } from "./helpers.js";
 
 // Small enough for ~30 s on 2 cores; lr/normalisation chosen so a random-init model learns within 30 steps.
@@ -51,7 +51,7 @@ const TRAIN_ARGS = [
 
 async function mapOf(modelDir: string, dataFile: string): Promise<number> {
   const ds = await loadDatasetFile(dataFile);
-  const model = await loadOnnxReranker(modelDir, { cache: false, progress: false, threads: 1 });
+  const model = await loadNeuralReranker(modelDir, { cache: false, progress: false, threads: 1 });
   try {
     return (await evaluateReranking(ds.rows, model)).scores.map;
   } finally {
@@ -119,7 +119,7 @@ test("bench train: loss falls, training MAP rises, ONNX = PyTorch, SIGKILL + --r
   await t.test("export parity: ONNX through bench's reranker = PyTorch, max |diff| ≤ 1e-4", async () => {
     const ds = await loadDatasetFile(trainFile);
     const requests = ds.rows.slice(0, 6).map((r, row) => ({ row, query: String(r.query), docs: [...r.positive, ...r.negative] }));
-    const model = await loadOnnxReranker(join(dir, "A"), { cache: false, progress: false, threads: 1 });
+    const model = await loadNeuralReranker(join(dir, "A"), { cache: false, progress: false, threads: 1 });
     const onnx = await model.score(requests);
     const tok = model.tokenizer;
     await model.close();

@@ -8,7 +8,7 @@ import assert from "node:assert/strict";
 import { mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { openSession } from "../../src/encode/session.js";
-import { loadOnnxReranker } from "../../src/models/onnx-reranker.js";
+import { loadNeuralReranker } from "../../src/models/neural-reranker.js";
 import { TINY_UNIGRAM_PIECES, unigramTokenizerJson } from "../helpers/onnx-builder.js";
 import { bench, python, repoRoot, scratchDir, torchSkipReason } from "./helpers.js";
 
@@ -106,7 +106,7 @@ test("XLM-R: bench train exports an ONNX graph equal to PyTorch on padded batche
     "pad positions must be zero vectors",
   );
 
-  const model = await loadOnnxReranker(join(dir, "out"), { cache: false, progress: false, threads: 1 });
+  const model = await loadNeuralReranker(join(dir, "out"), { cache: false, progress: false, threads: 1 });
   const requests = [{ row: 0, query: "北京快递怎么办", docs: ["北京快递怎么办的回答是这样", "我想看天气的回答"] }];
   const scores = (await model.score(requests)).flat();
   const pairs = requests[0].docs.map((d) => [model.tokenizer.encode(requests[0].query, 16), model.tokenizer.encode(d, 24)]);

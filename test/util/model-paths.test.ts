@@ -14,13 +14,13 @@ import { join } from "node:path";
 import onnxProto from "onnx-proto";
 import { BenchError } from "../../src/errors.js";
 import { resolveModelDir } from "../../src/hub/resolve-model-dir.js";
-import { loadOnnxReranker, type OnnxRerankerOptions } from "../../src/models/onnx-reranker.js";
+import { loadNeuralReranker, type NeuralRerankerOptions } from "../../src/models/neural-reranker.js";
 import { buildEncoderOnnx, TINY_UNIGRAM_PIECES, tinyBgeM3Onnx, unigramTokenizerJson, writeModelDir } from "../helpers/onnx-builder.js";
 
 const { onnx } = onnxProto;
 const work = mkdtempSync(join(tmpdir(), "bench-model-paths-"));
 test.after(() => rmSync(work, { recursive: true, force: true }));
-const quiet: OnnxRerankerOptions = { progress: false, cache: false, threads: 1 };
+const quiet: NeuralRerankerOptions = { progress: false, cache: false, threads: 1 };
 const graph = tinyBgeM3Onnx(3);
 const tj = unigramTokenizerJson(TINY_UNIGRAM_PIECES);
 const M3 = { format: "bench-model/1", type: "colbert", output: "colbert_vecs", output_layout: "tokens_without_cls", normalized: true };
@@ -61,31 +61,31 @@ function externalizeFirst(dir: string, location: string): Uint8Array {
 
 test("bench_model.json onnx_file: traversal, absolute paths, /dev/zero, a FIFO and a symlink to a device are refused naming the file and field", async () => {
   await refuses(
-    loadOnnxReranker(fresh({ ...M3, onnx_file: "../../../../etc/passwd" }), quiet),
+    loadNeuralReranker(fresh({ ...M3, onnx_file: "../../../../etc/passwd" }), quiet),
     /bench_model\.json: field "onnx_file" must be a path inside the model directory/,
   );
-  await refuses(loadOnnxReranker(fresh({ ...M3, onnx_file: "/dev/zero" }), quiet), /bench_model\.json: field "onnx_file"/);
-  await refuses(loadOnnxReranker(fresh({ ...M3, onnx_file: "sub/../../x.onnx" }), quiet), /field "onnx_file"/);
+  await refuses(loadNeuralReranker(fresh({ ...M3, onnx_file: "/dev/zero" }), quiet), /bench_model\.json: field "onnx_file"/);
+  await refuses(loadNeuralReranker(fresh({ ...M3, onnx_file: "sub/../../x.onnx" }), quiet), /field "onnx_file"/);
   const fifo = fresh({ ...M3, onnx_file: "pipe.onnx" });
   mkfifo(join(fifo, "pipe.onnx"));
-  await refuses(loadOnnxReranker(fifo, quiet), /bench_model\.json: onnx_file "pipe\.onnx": .* is not a regular file/);
+  await refuses(loadNeuralReranker(fifo, quiet), /bench_model\.json: onnx_file "pipe\.onnx": .* is not a regular file/);
   const dev = fresh({ ...M3, onnx_file: "zero.onnx" });
   symlinkSync("/dev/zero", join(dev, "zero.onnx"));
-  await refuses(loadOnnxReranker(dev, quiet), /onnx_file "zero\.onnx": .* is not a regular file/);
-  await refuses(loadOnnxReranker(fresh({ ...M3, onnx_file: "missing.onnx" }), quiet), /onnx_file "missing\.onnx": .* does not exist/);
+  await refuses(loadNeuralReranker(dev, quiet), /onnx_file "zero\.onnx": .* is not a regular file/);
+  await refuses(loadNeuralReranker(fresh({ ...M3, onnx_file: "missing.onnx" }), quiet), /onnx_file "missing\.onnx": .* does not exist/);
   // bench_model.json itself, and files modules.json names, must be regular files too (a FIFO would block the read).
   const fifoCfg = fresh();
   mkfifo(join(fifoCfg, "bench_model.json"));
-  await refuses(loadOnnxReranker(fifoCfg, quiet), /bench_model\.json is not a regular file/);
+  await refuses(loadNeuralReranker(fifoCfg, quiet), /bench_model\.json is not a regular file/);
 });
 
 test("--onnx-file and colbert_head stay inside the root too", async () => {
   const dir = fresh(M3);
   await refuses(
-    loadOnnxReranker(dir, { ...quiet, onnxFile: "../m0/model.onnx" }),
+    loadNeuralReranker(dir, { ...quiet, onnxFile: "../m0/model.onnx" }),
     /--onnx-file "\.\.\/m0\/model\.onnx" has a "\.\." segment/,
   );
-  await refuses(loadOnnxReranker(dir, { ...quiet, onnxFile: join(dir, "model.onnx") }), /--onnx-file .* is an absolute path/);
+  await refuses(loadNeuralReranker(dir, { ...quiet, onnxFile: join(dir, "model.onnx") }), /--onnx-file .* is an absolute path/);
   const head = {
     format: "bench-model/1",
     type: "colbert",
@@ -93,12 +93,12 @@ test("--onnx-file and colbert_head stay inside the root too", async () => {
     output_layout: "tokens",
     colbert_head: "../colbert_linear.pt",
   };
-  await refuses(loadOnnxReranker(fresh(head), quiet), /field "colbert_head" must be null or a path inside the model directory/);
+  await refuses(loadNeuralReranker(fresh(head), quiet), /field "colbert_head" must be null or a path inside the model directory/);
   // A sound --onnx-file is used even when bench_model.json names another graph.
   const two = fresh({ ...M3, onnx_file: "nothing-here.onnx" });
   mkdirSync(join(two, "onnx"));
   renameSync(join(two, "model.onnx"), join(two, "onnx", "alt.onnx"));
-  const rr = await loadOnnxReranker(two, { ...quiet, onnxFile: "onnx/alt.onnx" });
+  const rr = await loadNeuralReranker(two, { ...quiet, onnxFile: "onnx/alt.onnx" });
   assert.equal(rr.config.onnxFile, "onnx/alt.onnx");
   assert.equal((await rr.score([{ row: 0, query: "快递", docs: ["北京"] }]))[0].length, 1);
   await rr.close();
@@ -107,18 +107,18 @@ test("--onnx-file and colbert_head stay inside the root too", async () => {
 test("external-data locations named inside the graph: traversal, absolute and non-regular files are refused before onnxruntime opens them", async () => {
   const up = fresh(M3);
   writeFileSync(join(work, "outside.bin"), externalizeFirst(up, "../outside.bin"));
-  await refuses(loadOnnxReranker(up, quiet), /model\.onnx: external_data location "\.\.\/outside\.bin" has a "\.\." segment/);
+  await refuses(loadNeuralReranker(up, quiet), /model\.onnx: external_data location "\.\.\/outside\.bin" has a "\.\." segment/);
   const abs = fresh(M3);
   writeFileSync(join(work, "abs.bin"), externalizeFirst(abs, join(work, "abs.bin")));
-  await refuses(loadOnnxReranker(abs, quiet), /external_data location ".*abs\.bin" is an absolute path/);
+  await refuses(loadNeuralReranker(abs, quiet), /external_data location ".*abs\.bin" is an absolute path/);
   const fifo = fresh(M3);
   externalizeFirst(fifo, "weights.bin");
   mkfifo(join(fifo, "weights.bin"));
-  await refuses(loadOnnxReranker(fifo, quiet), /external_data location "weights\.bin": .* is not a regular file/);
+  await refuses(loadNeuralReranker(fifo, quiet), /external_data location "weights\.bin": .* is not a regular file/);
   // The same graph with a real file there loads and scores.
   const ok = fresh(M3);
   writeFileSync(join(ok, "weights.bin"), externalizeFirst(ok, "weights.bin"));
-  const rr = await loadOnnxReranker(ok, quiet);
+  const rr = await loadNeuralReranker(ok, quiet);
   assert.equal((await rr.score([{ row: 0, query: "快递", docs: ["北京", "学生"] }]))[0].length, 2);
   await rr.close();
 });
@@ -141,7 +141,7 @@ test("a hub-snapshot layout (every file a symlink to ../../blobs/…) loads: the
   const r = await resolveModelDir(snap, {});
   assert.deepEqual([r.onnxFile, r.tokenizerDir], ["onnx/model.onnx", snap]);
   // No bench_model.json: recognised as a bge-m3 export from its outputs, graph and data behind symlinks.
-  const rr = await loadOnnxReranker(snap, quiet);
+  const rr = await loadNeuralReranker(snap, quiet);
   assert.equal(rr.config.onnxFile, "onnx/model.onnx");
   assert.equal(rr.info.extra?.config_origin, "detected bge-m3 export");
   await rr.score([{ row: 0, query: "快递", docs: ["北京"] }]);
@@ -191,16 +191,19 @@ test("modules.json: a Pooling path outside the root or a pooling config that is 
     );
     return dir;
   };
-  await refuses(loadOnnxReranker(st("../1_Pooling"), quiet), /modules\.json: module 1: "path" must be a folder inside the model directory/);
+  await refuses(
+    loadNeuralReranker(st("../1_Pooling"), quiet),
+    /modules\.json: module 1: "path" must be a folder inside the model directory/,
+  );
   const fifo = st("1_Pooling");
   mkdirSync(join(fifo, "1_Pooling"));
   mkfifo(join(fifo, "1_Pooling", "config.json"));
-  await refuses(loadOnnxReranker(fifo, quiet), /1_Pooling\/config\.json is not a regular file/);
+  await refuses(loadNeuralReranker(fifo, quiet), /1_Pooling\/config\.json is not a regular file/);
   // A sound one: mean pooling, no Normalize.
   const ok = st("1_Pooling");
   mkdirSync(join(ok, "1_Pooling"));
   writeFileSync(join(ok, "1_Pooling", "config.json"), JSON.stringify({ pooling_mode_cls_token: false, pooling_mode_mean_tokens: true }));
-  const rr = await loadOnnxReranker(ok, quiet);
+  const rr = await loadNeuralReranker(ok, quiet);
   assert.deepEqual([rr.config.type, rr.config.pooling, rr.config.normalized], ["dense", "mean", false]);
   assert.equal((await rr.score([{ row: 0, query: "快递", docs: ["北京", "学生"] }]))[0].length, 2);
   await rr.close();

@@ -1,8 +1,8 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
 import type { CachedVectors } from "../../src/cache/vector-cache.js";
-import { scoreEmbedding } from "../../src/models/onnx-score.js";
-import { type PretokenizedEncodeFn, scoreColbertParallel } from "../../src/models/parallel-score.js";
+import { scoreEmbedding } from "../../src/score/embedding-loop.js";
+import { type PretokenizedEncodeFn, scoreColbertParallel } from "../../src/score/parallel-colbert-loop.js";
 import type { ScoreRequest } from "../../src/models/types.js";
 import { MaxSimPool } from "../../src/score/maxsim-pool.js";
 

@@ -4,7 +4,7 @@ import { existsSync, mkdtempSync, readFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import { openSession } from "../../src/encode/session.js";
-import { loadOnnxReranker, type OnnxRerankerOptions } from "../../src/models/onnx-reranker.js";
+import { loadNeuralReranker, type NeuralRerankerOptions } from "../../src/models/neural-reranker.js";
 import type { ScoreRequest } from "../../src/models/types.js";
 import { loadTokenizer } from "../../src/tokenize/tokenizer.js";
 import {
@@ -138,12 +138,12 @@ function assertClose(actual: number[][], expected: number[][], tol: number): voi
   );
 }
 
-const quiet: OnnxRerankerOptions = { progress: false };
+const quiet: NeuralRerankerOptions = { progress: false };
 
 test("bge-m3-style export (XLM-R Unigram, no bench_model.json) is recognised; ColBERT scores match a direct computation", async () => {
   const dir = tinyUnigramDir("m3", {});
   const cacheDir = mkdtempSync(join(tmpdir(), "bench-cache-"));
-  const rr = await loadOnnxReranker(dir, { ...quiet, cacheDir, batchSize: 4 });
+  const rr = await loadNeuralReranker(dir, { ...quiet, cacheDir, batchSize: 4 });
   assert.equal(rr.info.modelType, "late-interaction");
   assert.equal(rr.info.similarityFn, "MaxSim");
   assert.deepEqual(rr.info.framework, ["ONNX"]);
@@ -166,24 +166,24 @@ test("batching, length grouping, dedup and the cache never change a ColBERT scor
   const dir = tinyUnigramDir("m3", { seed: 3 });
   const cacheDir = mkdtempSync(join(tmpdir(), "bench-cache-"));
   const reqs = makeRequests(6, 8, 2, 300);
-  const base = await loadOnnxReranker(dir, { ...quiet, batchSize: 1, cache: false });
+  const base = await loadNeuralReranker(dir, { ...quiet, batchSize: 1, cache: false });
   const want = await base.score(reqs);
   await base.close();
-  const cold = await loadOnnxReranker(dir, { ...quiet, batchSize: 16, cacheDir });
+  const cold = await loadNeuralReranker(dir, { ...quiet, batchSize: 16, cacheDir });
   assert.deepEqual(await cold.score(reqs), want);
   assert.equal(cold.stats.cacheHits, 0);
   await cold.close();
-  const warm = await loadOnnxReranker(dir, { ...quiet, batchSize: 7, cacheDir });
+  const warm = await loadNeuralReranker(dir, { ...quiet, batchSize: 7, cacheDir });
   assert.deepEqual(await warm.score(reqs), want);
   assert.equal(warm.stats.batches, 0, "a warm cache runs no batch");
   assert.ok(warm.stats.cacheHits > 0);
   await warm.close();
-  const chunked = await loadOnnxReranker(dir, { ...quiet, batchSize: 5, cache: false, chunkDocs: 3, padToMaxLength: true });
+  const chunked = await loadNeuralReranker(dir, { ...quiet, batchSize: 5, cache: false, chunkDocs: 3, padToMaxLength: true });
   assert.deepEqual(await chunked.score(reqs), want);
   await chunked.close();
   // A different model (same files but other weights) must not hit the first model's entries.
   const other = tinyUnigramDir("m3", { seed: 4 });
-  const fresh = await loadOnnxReranker(other, { ...quiet, cacheDir });
+  const fresh = await loadNeuralReranker(other, { ...quiet, cacheDir });
   const otherScores = await fresh.score(reqs);
   assert.equal(fresh.stats.cacheHits, 0);
   assert.notDeepEqual(otherScores, want);
@@ -198,7 +198,7 @@ test("openRetrievalsCompat equals open-retrievals' compute_score on inputs padde
     { row: 3, query: "快递怎么办", docs: ["的是了", "我不人在他有这个上", "北京"] },
     { row: 4, query: "学么之都好看", docs: ["来到时大地为子中你说", "去能对小多然于"] },
   ];
-  const rr = await loadOnnxReranker(dir, { ...quiet, cache: false, openRetrievalsCompat: true });
+  const rr = await loadNeuralReranker(dir, { ...quiet, cache: false, openRetrievalsCompat: true });
   const got = await rr.score(reqs);
   await rr.close();
   const tok = loadTokenizer(dir);
@@ -213,7 +213,7 @@ test("openRetrievalsCompat equals open-retrievals' compute_score on inputs padde
   const compatScore = (q: { rows: Nested; n: number }, dm: Nested): number =>
     q.rows.reduce((s, qi) => s + Math.max(...dm.map((dj) => dot(qi, dj))), 0) / q.n;
   assertClose(got, await referenceScores(reqs, query, (text) => padded(tok.encode(text, 256)), compatScore), 1e-5);
-  const plain = await loadOnnxReranker(dir, { ...quiet, cache: false });
+  const plain = await loadNeuralReranker(dir, { ...quiet, cache: false });
   const unfloored = await plain.score(reqs);
   await plain.close();
   assert.ok(
@@ -237,7 +237,7 @@ test("BERT-shaped ColBERT (token_type_ids, last_hidden_state, normalised by benc
     },
   );
   if (!shared) t.diagnostic(`NOTE: ${SHARED_TOKENIZER} missing; using a generated WordPiece vocabulary instead of bge-small-zh-v1.5`);
-  const rr = await loadOnnxReranker(dir, { ...quiet, cache: false });
+  const rr = await loadNeuralReranker(dir, { ...quiet, cache: false });
   const reqs = makeRequests(4, 5, 4, 120);
   const got = await rr.score(reqs);
   await rr.close();
@@ -270,7 +270,7 @@ test("dense: mean pooling over last_hidden_state and bge-m3 dense_vecs, cosine, 
       max_length: 64,
     },
   );
-  const rr = await loadOnnxReranker(dir, { ...quiet, cache: false, batchSize: 3 });
+  const rr = await loadNeuralReranker(dir, { ...quiet, cache: false, batchSize: 3 });
   assert.equal(rr.info.modelType, "dense");
   assert.equal(rr.info.similarityFn, "cosine");
   const reqs = makeRequests(4, 5, 5, 100);
@@ -283,7 +283,7 @@ test("dense: mean pooling over last_hidden_state and bge-m3 dense_vecs, cosine, 
     return h[0].map((_, k) => h.reduce((s, row) => s + row[k], 0) / h.length);
   };
   assertClose(got, await referenceScores(reqs, meanVec, meanVec, cosineRef), 1e-5);
-  const one = await loadOnnxReranker(dir, { ...quiet, cache: false, batchSize: 1 });
+  const one = await loadNeuralReranker(dir, { ...quiet, cache: false, batchSize: 1 });
   assert.deepEqual(await one.score(reqs), got, "mean pooling ignores padding: batch 1 and batch 3 agree bit for bit");
   await one.close();
 
@@ -292,7 +292,7 @@ test("dense: mean pooling over last_hidden_state and bge-m3 dense_vecs, cosine, 
     { seed: 8 },
     { format: "bench-model/1", type: "dense", output: "dense_vecs", output_layout: "pooled", normalized: true, max_length: 128 },
   );
-  const rd = await loadOnnxReranker(m3, { ...quiet, cache: false });
+  const rd = await loadNeuralReranker(m3, { ...quiet, cache: false });
   const got2 = await rd.score(reqs);
   await rd.close();
   const tok2 = loadTokenizer(m3);
@@ -315,7 +315,7 @@ test("cross-encoder: each pair through the model, its logit is the score; batchi
   );
   const reqs = makeRequests(4, 5, 6, 100);
   const cacheDir = mkdtempSync(join(tmpdir(), "bench-cache-"));
-  const rr = await loadOnnxReranker(dir, { ...quiet, cacheDir, batchSize: 6 });
+  const rr = await loadNeuralReranker(dir, { ...quiet, cacheDir, batchSize: 6 });
   assert.equal(rr.info.modelType, "cross-encoder");
   assert.equal(rr.info.similarityFn, null);
   const got = await rr.score(reqs);
@@ -332,10 +332,10 @@ test("cross-encoder: each pair through the model, its logit is the score; batchi
     expected.push(row);
   }
   assertClose(got, expected, 1e-5);
-  const one = await loadOnnxReranker(dir, { ...quiet, batchSize: 1, cache: false });
+  const one = await loadNeuralReranker(dir, { ...quiet, batchSize: 1, cache: false });
   assert.deepEqual(await one.score(reqs), got);
   await one.close();
-  const warm = await loadOnnxReranker(dir, { ...quiet, cacheDir });
+  const warm = await loadNeuralReranker(dir, { ...quiet, cacheDir });
   assert.deepEqual(await warm.score(reqs), got);
   assert.equal(warm.stats.batches, 0);
   await warm.close();
@@ -343,14 +343,14 @@ test("cross-encoder: each pair through the model, its logit is the score; batchi
 
 test("a directory that is neither configured nor a bge-m3 export, and a wrong input config, fail with model:/encode: errors", async () => {
   const { dir } = bertDir("bad", {}, { type: "colbert", output: "last_hidden_state", output_layout: "tokens" });
-  const rr = await loadOnnxReranker(dir, { ...quiet, cache: false });
+  const rr = await loadNeuralReranker(dir, { ...quiet, cache: false });
   await assert.rejects(
     rr.score(makeRequests(1, 1, 1, 10)),
     /encode: .*inputs are \[input_ids, attention_mask, token_type_ids\].*token_type_ids/,
   );
   await rr.close();
   const noCfg = tinyUnigramDir("plain", { head: "tokens" });
-  const wrongDim = await loadOnnxReranker(
+  const wrongDim = await loadNeuralReranker(
     tinyUnigramDir(
       "dim",
       {},
@@ -371,7 +371,7 @@ test("a directory that is neither configured nor a bge-m3 export, and a wrong in
   );
   await wrongDim.close();
   // A graph whose embedding table is smaller than the tokenizer's vocabulary: ORT's Gather fails, and says where.
-  const small = await loadOnnxReranker(tinyUnigramDir("small-vocab", { vocab: 10 }), { ...quiet, cache: false });
+  const small = await loadNeuralReranker(tinyUnigramDir("small-vocab", { vocab: 10 }), { ...quiet, cache: false });
   await assert.rejects(
     small.score([{ row: 0, query: "快递", docs: ["北京"] }]),
     /^BenchError: encode: onnxruntime failed running .*model\.onnx on input_ids \[1, \d+\]/,
@@ -379,7 +379,7 @@ test("a directory that is neither configured nor a bge-m3 export, and a wrong in
   await small.close();
   // A hidden-state graph without a ColBERT head or modules.json: a plain LM, and the message says how to get a reranker.
   await assert.rejects(
-    loadOnnxReranker(noCfg, { ...quiet, cache: false }),
+    loadNeuralReranker(noCfg, { ...quiet, cache: false }),
     /model: .*model\.onnx outputs only the encoder's hidden state \(last_hidden_state\) and the directory has no ColBERT head \(colbert_linear\.pt\).*bench train/,
   );
 });

@@ -1,23 +1,22 @@
 /**
- * `--backend torch`: what differs from ONNX when a model directory is encoded by the PyTorch worker
+ * `--backend torch`: the EncoderBackend (./encoder-backend.ts) of a model directory encoded by the PyTorch worker
  * (docs/torch-backend.md). The backend flags are checked, the files that make the vectors (config.json, the
  * weights, colbert_linear.pt, the tokenizer) are checked and hashed, a Python with torch is found, the worker is
- * started, and what it reports is recorded. Everything above the EncoderSession (tokenizing, length batches,
- * dedup, vector cache, MaxSim, metrics) is shared.
+ * started, and what it reports is recorded. The model config as the worker serves it is src/models/torch-config.ts.
  */
 import { existsSync } from "node:fs";
 import { join } from "node:path";
 import { fileHashLines, tokenizerFiles } from "../cache/content-hash.js";
 import { BenchError, inputError, usageError } from "../errors.js";
 import { info } from "../log.js";
-import { type TorchWorker, startTorchWorker } from "../encode/torch-worker.js";
 import { TORCH_WEIGHT_FILES } from "../hub/model-files.js";
 import { findTorchPython } from "../python/find-python.js";
 import { sha256Hex } from "../util/sha256.js";
-import type { ModelConfig } from "./model-config.js";
+import type { EncoderBackend, BackendName } from "./encoder-backend.js";
+import type { ColbertHead } from "./colbert-head.js";
+import type { EncoderSession } from "./session.js";
+import { type TorchWorker, startTorchWorker } from "./torch-worker.js";
 
-/** Encoder backends of `bench eval`. */
-export type Backend = "onnx" | "torch";
 /** Precisions of the torch backend. */
 export type TorchDtype = "fp32" | "bf16" | "fp16";
 
@@ -57,19 +56,6 @@ export async function torchContentHash(dir: string, memoFile: string | null): Pr
   return sha256Hex(`torch\n${await fileHashLines(dir, torchModelFiles(dir), memoFile)}`);
 }
 
-/** The model config as the worker serves it: ColBERT only, CLS-less normalised colbert_vecs from ids + mask. */
-export function torchConfig(cfg: ModelConfig, dir: string): ModelConfig {
-  if (cfg.type !== "colbert")
-    throw inputError(`model: ${dir}: --backend torch runs the trainer's ColBERT; this model is type ${cfg.type} (use --backend onnx)`);
-  return {
-    ...cfg,
-    inputs: { inputIds: "input_ids", attentionMask: "attention_mask", tokenTypeIds: null },
-    output: "colbert_vecs",
-    outputLayout: "tokens_without_cls",
-    normalized: true,
-  };
-}
-
 /** Flag checks that need no files, done before any model file is read or hashed. */
 function checkTorchOptions(opts: TorchBackendOptions): void {
   const t = opts.workerTimeoutS;
@@ -82,7 +68,7 @@ function checkTorchOptions(opts: TorchBackendOptions): void {
  * Which backend `opts` choose (true = torch), after the flag checks that need no files: an unknown backend, and
  * --device/--dtype without --backend torch, are errors. Hub ids are fetched for the torch purpose by resolveModelDir.
  */
-export function choosesTorch(_dirOrHubId: string, opts: TorchBackendOptions & { backend?: Backend }): boolean {
+export function choosesTorch(_dirOrHubId: string, opts: TorchBackendOptions & { backend?: BackendName }): boolean {
   const torch = opts.backend === "torch";
   if (opts.backend !== undefined && opts.backend !== "onnx" && !torch)
     throw inputError(`eval: --backend must be onnx or torch, got ${String(opts.backend)}`);
@@ -102,7 +88,7 @@ export function workerInfoExtra(worker: TorchWorker): Record<string, unknown> {
 const probed = new Map<string, string>();
 
 /** Finds Python and starts the worker on `dir`; resolves once the model is loaded on its device. */
-export async function startTorchBackend(dir: string, threads: number, opts: TorchBackendOptions): Promise<TorchWorker> {
+async function startTorchBackend(dir: string, threads: number, opts: TorchBackendOptions): Promise<TorchWorker> {
   torchModelFiles(dir);
   checkTorchOptions(opts);
   const timeoutS = opts.workerTimeoutS ?? 300;
@@ -133,4 +119,47 @@ export async function startTorchBackend(dir: string, threads: number, opts: Torc
   );
   if (w.ignoredWeights) info(`eval: torch worker: ${w.ignoredWeights}`);
   return worker;
+}
+
+/** The torch backend: the worker's session, its report in results, and torch-only vector-cache entries. */
+export class TorchBackend implements EncoderBackend {
+  readonly head: ColbertHead | null = null;
+  readonly framework = ["PyTorch"];
+  private released = false;
+
+  private constructor(
+    readonly contentHash: string,
+    /** The running worker (its load report and compute time). */
+    readonly worker: TorchWorker,
+  ) {}
+
+  /** Hashes the model files of `dir` (memoised in `memoFile`), then starts the worker on them. */
+  static async open(dir: string, threads: number, memoFile: string | null, opts: TorchBackendOptions): Promise<TorchBackend> {
+    const contentHash = await torchContentHash(dir, memoFile);
+    // The worker starts now (not on the first cache miss): its device and dtype are part of the cache key.
+    return new TorchBackend(contentHash, await startTorchBackend(dir, threads, opts));
+  }
+
+  /** torch and ONNX vectors never share cache entries: the key names the backend, device and dtype. */
+  get cacheKeyExtra(): Readonly<Record<string, string>> {
+    return { backend: "torch", device: this.worker.info.device, dtype: this.worker.info.dtype };
+  }
+
+  get nParameters(): number {
+    return this.worker.info.nParameters;
+  }
+
+  get infoExtra(): Record<string, unknown> {
+    return workerInfoExtra(this.worker);
+  }
+
+  async session(): Promise<EncoderSession> {
+    return this.worker;
+  }
+
+  async release(): Promise<void> {
+    if (this.released) return;
+    this.released = true;
+    await this.worker.release();
+  }
 }
