@@ -85,7 +85,10 @@ const onSignal = (sig: NodeJS.Signals): void => {
   process.kill(process.pid, sig);
 };
 function watchSignals(on: boolean): void {
-  for (const s of ["SIGINT", "SIGTERM"] as const) on ? process.on(s, onSignal) : process.off(s, onSignal);
+  for (const s of ["SIGINT", "SIGTERM"] as const) {
+    if (on) process.on(s, onSignal);
+    else process.off(s, onSignal);
+  }
 }
 function track(w: TorchWorkerProcess): void {
   if (live.size === 0) watchSignals(true);
