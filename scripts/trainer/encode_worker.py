@@ -10,9 +10,8 @@ per request {"op": "vectors", "id", "dims": [batch, length-1, dim], "compute_ms"
 {"op": "error", "id", "message"}. End of stdin = exit. Real stdout is kept for frames only: anything printed
 (by us, torch or a C library) goes to stderr, so a stray print can never corrupt the stream.
 
-BENCH_WORKER_FAULT (tests only): "KIND" or "KIND:N" misbehaves on encode request N (0-based, default 0):
-exit (exit code 3), hang (sleep forever), garbage (write non-frame bytes), short (a frame whose payload is
-shorter than its dims), error (raise inside the model call).
+Importable: tests run main(argv) from test/helpers/faulty_python.py with read_frame, Writer and load patched
+to make the worker misbehave; this file has no test hooks of its own.
 """
 import argparse
 import json
@@ -91,28 +90,18 @@ def error_reply(rid, e):
     return {"op": "error", "id": rid, "message": f"{type(e).__name__}: {e}"}
 
 
-def cuda_reply(rid, host, start, done, short):
+def cuda_reply(rid, host, start, done):
     """The deferred reply of one CUDA batch: wait for its copy into pinned memory, then frame it."""
 
     def make():
         try:
             done.synchronize()  # releases the GIL; a CUDA error of this batch surfaces here
             data = memoryview(host.numpy()).cast("B")
-            if short:
-                data = data[:-4]
             return {"op": "vectors", "id": rid, "dims": list(host.shape), "compute_ms": round(start.elapsed_time(done), 3)}, data
         except Exception as e:  # noqa: BLE001
             return error_reply(rid, e), b""
 
     return make
-
-
-def parse_fault():
-    spec = os.environ.get("BENCH_WORKER_FAULT", "")
-    if not spec:
-        return None, -1
-    kind, _, n = spec.partition(":")
-    return kind, int(n or 0)
 
 
 def protocol_out(replies):
@@ -172,21 +161,20 @@ def load(model_dir, device, dtype):
     return model, info, n_params, wfile
 
 
-def main():
+def main(argv=None):
     ap = argparse.ArgumentParser()
     ap.add_argument("--model_dir", required=True)
     ap.add_argument("--device", default="auto", choices=["auto", "cpu", "cuda"])
     ap.add_argument("--dtype", default="auto", choices=["auto", "fp32", "bf16", "fp16"])
     ap.add_argument("--threads", type=int, default=0)
     ap.add_argument("--replies", default=None, help="FIFO to write reply frames to (default: stdout)")
-    a = ap.parse_args()
+    a = ap.parse_args(argv)
     # Ctrl-C reaches the whole process group: leave quietly, Node reports the interruption.
     signal.signal(signal.SIGINT, lambda *_: os._exit(130))
     out = protocol_out(a.replies)
     writer = Writer(out)
     writer.start()
     inp = sys.stdin.buffer
-    fault, fault_at = parse_fault()
     try:
         import torch
 
@@ -211,7 +199,6 @@ def main():
         "ignored_weights": info["ignored_line"],
         "sdpa": bool(getattr(__import__("encoder").Attention, "use_sdpa", False)),
     })
-    n = 0
     while True:
         frame = read_frame(inp)
         if frame is None:
@@ -221,18 +208,12 @@ def main():
             writer.send({"op": "error", "id": header.get("id"), "message": f"unknown op {header.get('op')!r}"})
             continue
         rid, b, length = header["id"], int(header["batch"]), int(header["length"])
-        if fault is not None and n == fault_at:
-            misbehave(fault, writer, out, rid)
-        n += 1
         try:
             if len(payload) != 16 * b * length:
                 raise ValueError(f"payload has {len(payload)} bytes; batch {b} x length {length} needs {16 * b * length}")
             t1 = time.time()
             cpu_ids = torch.frombuffer(bytearray(payload), dtype=torch.int64).view(2, b, length)
-            short = fault == "short" and n - 1 == fault_at
             with torch.inference_mode():
-                if fault == "error" and n - 1 == fault_at:
-                    raise RuntimeError("fault injection: error inside the model call")
                 if async_copy:
                     start, done = torch.cuda.Event(enable_timing=True), torch.cuda.Event(enable_timing=True)
                     ids = cpu_ids.pin_memory().to(device, non_blocking=True)
@@ -241,35 +222,16 @@ def main():
                     host = torch.empty(v.shape, dtype=torch.float32, pin_memory=True)
                     host.copy_(v, non_blocking=True)
                     done.record()
-                    writer.send_later(cuda_reply(rid, host, start, done, short))
+                    writer.send_later(cuda_reply(rid, host, start, done))
                     continue
                 ids = cpu_ids.to(device)
                 v = model.encode(ids[0], ids[1]).float().cpu().contiguous()
             data = memoryview(v.numpy()).cast("B")  # no copy; the writer thread sends it
-            if short:
-                data = data[:-4]
             writer.send({"op": "vectors", "id": rid, "dims": list(v.shape), "compute_ms": round((time.time() - t1) * 1000, 3)}, data)
         except Exception as e:  # noqa: BLE001
             writer.send(error_reply(rid, e))
     writer.q.join()
     return 0
-
-
-def misbehave(kind, writer, out, rid):
-    """Test-only faults (BENCH_WORKER_FAULT); `short` and `error` act inside the encode path."""
-    if kind == "exit":
-        print(f"fault injection: exiting on request {rid}", file=sys.stderr, flush=True)
-        writer.q.join()
-        os._exit(3)
-    if kind == "hang":
-        print(f"fault injection: hanging on request {rid}", file=sys.stderr, flush=True)
-        while True:
-            time.sleep(3600)
-    if kind == "garbage":
-        writer.q.join()
-        print(f"fault injection: writing garbage for request {rid}", file=sys.stderr, flush=True)
-        out.write(b"Traceback? not a frame\n" * 4)
-        out.flush()
 
 
 if __name__ == "__main__":

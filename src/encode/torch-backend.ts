@@ -32,7 +32,7 @@ export interface TorchBackendOptions {
   workerTimeoutS?: number;
   /** Batches kept in flight (default 3). */
   maxInFlight?: number;
-  /** Extra worker environment (tests: BENCH_WORKER_FAULT). */
+  /** Extra worker environment (on top of bench's own). */
   workerEnv?: NodeJS.ProcessEnv;
   /** Reply transport (default: a FIFO on Linux, else stdout); see src/encode/fifo-reader.ts. */
   replies?: "fifo" | "stdout";

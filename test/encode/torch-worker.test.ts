@@ -1,7 +1,8 @@
 /**
- * The PyTorch worker misbehaving for real (BENCH_WORKER_FAULT makes scripts/trainer/encode_worker.py exit, hang,
- * write garbage, send a short reply or fail inside the model): every case ends in a BenchError that names the
- * cause and the worker's last stderr lines, within the batch timeout, and the worker process is gone.
+ * The PyTorch worker misbehaving for real (test/helpers/faulty_python.py runs scripts/trainer/encode_worker.py so
+ * that it exits, hangs, writes garbage, sends a short reply or fails inside the model): every case ends in a
+ * BenchError that names the cause and the worker's last stderr lines, within the batch timeout, and the worker
+ * process is gone.
  */
 import { test } from "node:test";
 import assert from "node:assert/strict";
@@ -11,8 +12,9 @@ import { join } from "node:path";
 import { BenchError } from "../../src/errors.js";
 import { loadNeuralReranker } from "../../src/models/neural-reranker.js";
 import { torchSkipReason } from "../train/helpers.js";
-import { makeTorchModel, TORCH_PYTHON } from "../helpers/torch-model.js";
+import { makeTorchModel } from "../helpers/torch-model.js";
 import { budgetMs } from "../helpers/budget.js";
+import { FAULTY_PYTHON, faultStarted, workerFault } from "../helpers/faulty-python.js";
 
 const skip = torchSkipReason();
 const work = mkdtempSync(join(tmpdir(), "bench-torch-worker-"));
@@ -37,10 +39,10 @@ function alive(pid: number): boolean {
   }
 }
 
-/** Scores with BENCH_WORKER_FAULT=fault; returns the error, the worker's pid and how long failing took. */
+/** Scores with the worker faulting as `fault` says; returns the error, the worker's pid and how long failing took. */
 async function failing(
   fault: string,
-  timeoutS = 30,
+  timeoutS = budgetMs(3) / 1000,
   replies: "fifo" | "stdout" = "fifo",
 ): Promise<{ err: BenchError; pid: number; ms: number }> {
   const m = await loadNeuralReranker(modelDir(), {
@@ -50,9 +52,9 @@ async function failing(
     cache: false,
     backend: "torch",
     device: "cpu",
-    python: TORCH_PYTHON,
+    python: FAULTY_PYTHON,
     workerTimeoutS: timeoutS,
-    workerEnv: { BENCH_WORKER_FAULT: fault },
+    workerEnv: workerFault(fault),
     replies,
   });
   assert.equal(m.worker?.info.replies, replies);
@@ -68,6 +70,8 @@ async function failing(
   }
   throw new Error(`fault ${fault}: score() succeeded`);
 }
+
+const noop = (): void => {};
 
 async function gone(pid: number): Promise<boolean> {
   const until = Date.now() + budgetMs(0.5); // a killed process is gone within a fraction of a second when idle
@@ -87,12 +91,18 @@ test("a worker that exits mid-run: exit code, unanswered batches and its stderr 
 
 test("a hung worker (on the first document batch, queries are batch #0): killed after --worker-timeout, the error names the batch and the batches in flight", async (t) => {
   if (skip) return t.skip(skip);
-  const { err, pid, ms } = await failing("hang:1", 1.5);
+  // Batch #0 must come back within the timeout too: 10x its time on an idle machine (1.5 s unscaled).
+  const timeoutMs = budgetMs(0.15);
+  const timeoutS = timeoutMs / 1000;
+  const { err, pid, ms } = await failing("hang:1", timeoutS);
+  const within = String((timeoutS * 1000) / 1000).replaceAll(".", "\\."); // as the worker computes it
   assert.match(
     err.message,
-    /did not return batch #1 \(2×\d+ tokens\) within 1\.5 s \(--worker-timeout\) with 3 batch\(es\) in flight; killed it; its last stderr lines:\n(?: {2}model: .*\n)? {2}fault injection: hanging on request 1/,
+    new RegExp(
+      `did not return batch #1 \\(2×\\d+ tokens\\) within ${within} s \\(--worker-timeout\\) with 3 batch\\(es\\) in flight; killed it; its last stderr lines:\n(?: {2}model: .*\n)? {2}fault injection: hanging on request 1`,
+    ),
   );
-  assert.ok(ms >= 1400 && ms < budgetMs(2), `failed after ${ms} ms`);
+  assert.ok(ms >= timeoutMs - 100 && ms < budgetMs(2), `failed after ${ms} ms`);
   assert.ok(await gone(pid), "the hung worker must be killed");
 });
 
@@ -105,14 +115,19 @@ test("a worker killed from outside (OOM killer, kill -9): the signal is named", 
     cache: false,
     backend: "torch",
     device: "cpu",
-    python: TORCH_PYTHON,
-    workerEnv: { BENCH_WORKER_FAULT: "hang:1" },
+    python: FAULTY_PYTHON,
+    workerEnv: workerFault("hang:1", join(work, "hang-started")),
   });
   const pid = Number((m.info.extra as { worker_pid?: number }).worker_pid);
-  const killer = setTimeout(() => process.kill(pid, "SIGKILL"), 500);
-  t.after(() => clearTimeout(killer));
+  const scoring = m.score(requests);
+  // Killed once it hangs on batch #1 (its stderr line is out), however long batch #0 took.
+  try {
+    await Promise.race([faultStarted(join(work, "hang-started"), 1), scoring.then(noop, noop)]);
+  } finally {
+    if (alive(pid)) process.kill(pid, "SIGKILL");
+  }
   await assert.rejects(
-    m.score(requests),
+    scoring,
     /torch worker .* was killed by signal SIGKILL; its last stderr lines:\n(?: {2}model: .*\n)? {2}fault injection: hanging on request 1/,
   );
   await m.close();

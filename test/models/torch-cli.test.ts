@@ -13,6 +13,7 @@ import { cliArgv, runCli } from "../helpers/cli.js";
 import { torchSkipReason } from "../train/helpers.js";
 import { makeTorchModel } from "../helpers/torch-model.js";
 import { budgetMs } from "../helpers/budget.js";
+import { FAULTY_PYTHON, faultStarted, workerFault } from "../helpers/faulty-python.js";
 
 const skip = torchSkipReason();
 const work = mkdtempSync(join(tmpdir(), "bench-torch-cli-"));
@@ -80,16 +81,20 @@ test("bench eval --backend torch --device cpu gives --backend onnx's metrics and
 test("Ctrl-C during bench eval --backend torch ends bench and its worker", async (t) => {
   if (skip) return t.skip(skip);
   if (!existsSync(join(work, "m"))) setup();
-  // The worker hangs on its first document batch, so the run is surely in progress when SIGINT arrives.
+  // The worker hangs on its first document batch, and SIGINT is sent once it does: the run is surely in progress.
+  const hanging = join(work, "hang-started");
   const child = spawn(
     process.execPath,
     cliArgv(["eval", "--data", "test.jsonl", "--model", "m", "--output", "r-int", "--backend", "torch", "--device", "cpu"]),
     {
       cwd: work,
-      env: { ...process.env, BENCH_PYTHON: "/usr/bin/python3", BENCH_WORKER_FAULT: "hang:1" },
+      env: { ...process.env, BENCH_PYTHON: FAULTY_PYTHON, ...workerFault("hang:1", hanging) },
     },
   );
   let stderr = "";
+  const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((ok) =>
+    child.on("close", (code, signal) => ok({ code, signal })),
+  );
   const pid = await new Promise<number>((ok, fail) => {
     child.stderr.on("data", (b: Buffer) => {
       stderr += b.toString();
@@ -98,11 +103,11 @@ test("Ctrl-C during bench eval --backend torch ends bench and its worker", async
     });
     child.on("close", () => fail(new Error(`bench ended before its worker started:\n${stderr}`)));
   });
-  await new Promise((r) => setTimeout(r, 500));
-  const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((ok) =>
-    child.on("close", (code, signal) => ok({ code, signal })),
-  );
-  child.kill("SIGINT");
+  try {
+    await Promise.race([faultStarted(hanging, 1), exited]);
+  } finally {
+    child.kill("SIGINT");
+  }
   const end = await exited;
   assert.ok(end.signal === "SIGINT" || end.code === 130, `bench ended with ${JSON.stringify(end)}:\n${stderr}`);
   let alive = true;
