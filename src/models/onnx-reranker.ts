@@ -249,8 +249,8 @@ export async function loadOnnxReranker(dirOrHubId: string, opts: OnnxRerankerOpt
   const info: ModelInfo = {
     name: cfg.name,
     revision: cfg.revision,
-    modelType: { colbert: "late-interaction", dense: "dense", "cross-encoder": "cross-encoder" }[cfg.type],
-    similarityFn: { colbert: "MaxSim", dense: "cosine", "cross-encoder": null }[cfg.type],
+    modelType: ({ colbert: "late-interaction", dense: "dense", "cross-encoder": "cross-encoder" } as const)[cfg.type],
+    similarityFn: ({ colbert: "MaxSim", dense: "cosine", "cross-encoder": null } as const)[cfg.type],
     framework: worker ? ["PyTorch"] : ["ONNX"],
     nParameters: worker ? worker.info.nParameters : await countOnnxParameters(join(dir, cfg.onnxFile)),
     embedDim: cfg.type === "cross-encoder" ? null : (head?.dim ?? cfg.dim),
