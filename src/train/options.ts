@@ -45,7 +45,7 @@ export interface Hyperparameters {
   attention: Attention;
   gather_inbatch_negatives: boolean;
   ddp_timeout: number;
-  /** auto | cpu | cuda | cuda:N (validateDevice). */
+  /** auto | cpu | cuda | cuda:N (checked by validateChoices). */
   device: string;
   threads: number;
   onnx_opset: number;
@@ -114,9 +114,6 @@ export const HYPERPARAMETERS: { readonly [K in HyperparameterName]: Spec<Hyperpa
 /** Every hyperparameter name, in the table's order (the filter keeps them all; it only gives the keys their type). */
 export const HYPERPARAMETER_NAMES: readonly HyperparameterName[] = Object.keys(HYPERPARAMETERS).filter(isHyperparameterName);
 
-/** Choices of the string hyperparameters, in the order validateChoices checks them. */
-export const CHOICES = { lr_scheduler_type: LR_SCHEDULER_TYPES, padding: PADDINGS, attention: ATTENTIONS } as const;
-
 function isHyperparameterName(name: string): name is HyperparameterName {
   return Object.hasOwn(HYPERPARAMETERS, name);
 }
@@ -181,8 +178,12 @@ function validateChoices(values: Readonly<Partial<Record<HyperparameterName, unk
   const bad = (k: HyperparameterName, want: string): never => {
     throw usageError(`usage: --${k} must be ${want}, got ${JSON.stringify(values[k])}`);
   };
-  for (const [k, choices] of Object.entries(CHOICES) as [keyof typeof CHOICES, readonly string[]][])
+  const oneOf = (k: HyperparameterName, choices: readonly string[]): void => {
     if (!choices.includes(String(values[k]))) bad(k, `one of ${choices.join(" | ")}`);
+  };
+  oneOf("lr_scheduler_type", LR_SCHEDULER_TYPES);
+  oneOf("padding", PADDINGS);
+  oneOf("attention", ATTENTIONS);
   if (!/^(auto|cpu|cuda(:\d+)?)$/.test(String(values.device))) bad("device", "auto | cpu | cuda | cuda:N");
 }
 
