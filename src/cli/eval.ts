@@ -34,8 +34,21 @@ export function defineEvalCommand<T>(y: Argv<T>): Argv<T> {
   );
 }
 
-/** What to evaluate (model, task or data file), where the results go, and the neural models' settings. */
+/** What to evaluate and where the results go, the neural models' settings, and the examples. */
 function evalOptions<T>(y: Argv<T>) {
+  return neuralModelOptions(evalInputOptions(y))
+    .conflicts("task", "data")
+    .example("$0 eval", "bm25 on the embedded sample task, results in results/")
+    .example("$0 eval --task T2Reranking --model BAAI/bge-m3", "the real task from the hub (pinned revision)")
+    .example("$0 eval --data split/test.jsonl --model ckpt/ --format mteb-1.1.1", "as open-retrievals' eval script writes it")
+    .example(
+      "$0 eval --task C-MTEB-reranking --model ckpt/ --model-name me/ckpt-step600",
+      "the four C-MTEB reranking tasks and their average",
+    );
+}
+
+/** The model, the task or data file, and where and how the results are written. */
+function evalInputOptions<T>(y: Argv<T>) {
   return y
     .option("model", {
       type: "string",
@@ -65,7 +78,12 @@ function evalOptions<T>(y: Argv<T>) {
       choices: ["mteb", "mteb-1.1.1"] as const,
       default: "mteb" as const,
       describe: "Result file layout (docs/spec.md §2.5)",
-    })
+    });
+}
+
+/** Batching, caching, truncation and the backend of model directories (ignored by bm25 and precomputed scores). */
+function neuralModelOptions<T>(y: Argv<T>) {
+  return y
     .option("batch-size", {
       type: "number",
       describe: "Neural models: texts (or pairs) per ONNX run (default 32; never changes a score)",
@@ -109,13 +127,5 @@ function evalOptions<T>(y: Argv<T>) {
       type: "string",
       describe:
         "Model directories / hub ids: the ONNX graph to load, relative to the model root (default model.onnx, else onnx/model.onnx)",
-    })
-    .conflicts("task", "data")
-    .example("$0 eval", "bm25 on the embedded sample task, results in results/")
-    .example("$0 eval --task T2Reranking --model BAAI/bge-m3", "the real task from the hub (pinned revision)")
-    .example("$0 eval --data split/test.jsonl --model ckpt/ --format mteb-1.1.1", "as open-retrievals' eval script writes it")
-    .example(
-      "$0 eval --task C-MTEB-reranking --model ckpt/ --model-name me/ckpt-step600",
-      "the four C-MTEB reranking tasks and their average",
-    );
+    });
 }
