@@ -26,7 +26,7 @@ import {
   parseDistributed,
   torchrunArgs,
 } from "../train/distributed.js";
-import { runTrainer } from "../train/launch.js";
+import { type TrainerResult, runTrainer } from "../train/launch.js";
 import {
   type HyperparameterName,
   type Hyperparameters,
@@ -194,7 +194,7 @@ export async function trainCommand(opts: TrainCommandOptions): Promise<string> {
   return writeAndTrain(opts, plan, inputs);
 }
 
-/** Every flag, --out's state and a resumed run's record, before any probing or loading (usage errors first). */
+/** Every flag, --out's state and a resumed run's record, before any probing or loading. */
 function checkFlags(opts: TrainCommandOptions): TrainPlan {
   const out = resolve(opts.out);
   if (existsSync(out) && !statSync(out).isDirectory()) throw inputError(`train: --out ${opts.out} exists and is not a directory`);
@@ -287,22 +287,27 @@ async function writeAndTrain(opts: TrainCommandOptions, plan: TrainPlan, inputs:
         if (opts.resume) writeRunRecord(out, record);
       },
     });
-    if (remote) {
-      info(`train: node ${launch.nodeRank}'s processes finished; node 0 writes the checkpoints, the log and the model directory`);
-    } else if (opts.exportInitial) {
-      info(`train: wrote ${base.id} untrained (step 0) to ${out}; its "before" score: bench eval --model ${opts.out}`);
-    } else {
-      const last = [...result.events].reverse().find((e) => e.event === "log");
-      info(
-        `train: done at step ${result.finalStep}${last && typeof last.loss === "number" ? `, loss ${last.loss.toPrecision(4)}` : ""}; model directory ${out} (evaluate with: bench eval --model ${opts.out})`,
-      );
-    }
+    reportFinished(opts, plan, inputs, result);
     return out;
   } catch (err) {
     if (!opts.resume) cleanUpFailedStart(out, created, started, release);
     throw err;
   } finally {
     release();
+  }
+}
+
+/** The last line of a run: what node 0 wrote (a remote node only says it is done). */
+function reportFinished(opts: TrainCommandOptions, { out, launch }: TrainPlan, { base }: TrainInputs, result: TrainerResult): void {
+  if (launch !== null && launch.nodeRank > 0) {
+    info(`train: node ${launch.nodeRank}'s processes finished; node 0 writes the checkpoints, the log and the model directory`);
+  } else if (opts.exportInitial) {
+    info(`train: wrote ${base.id} untrained (step 0) to ${out}; its "before" score: bench eval --model ${opts.out}`);
+  } else {
+    const last = [...result.events].reverse().find((e) => e.event === "log");
+    info(
+      `train: done at step ${result.finalStep}${last && typeof last.loss === "number" ? `, loss ${last.loss.toPrecision(4)}` : ""}; model directory ${out} (evaluate with: bench eval --model ${opts.out})`,
+    );
   }
 }
 
