@@ -11,15 +11,30 @@
 import { existsSync, readFileSync, rmSync, statSync } from "node:fs";
 import { join, resolve } from "node:path";
 import { loadDatasetFile } from "../data/load.js";
+import type { LoadedDataset } from "../data/types.js";
 import { hasPositiveAndNegative } from "../data/validate-row.js";
 import { inputError, usageError } from "../errors.js";
 import { info, warn } from "../log.js";
 import { parseHubId } from "../hub/resolve-model-dir.js";
-import { loadTokenizer } from "../tokenize/tokenizer.js";
-import { resolveBaseModel } from "../train/base-model.js";
-import { type DistributedFlags, checkTorchrun, describeLaunch, parseDistributed, torchrunArgs } from "../train/distributed.js";
-import { runTrainer } from "../train/launch.js";
-import { type Hyperparameters, maxTokenLength, mergeHyperparameters, parseBool, trainerArgs } from "../train/options.js";
+import { type TextTokenizer, loadTokenizer } from "../tokenize/tokenizer.js";
+import { type BaseModel, resolveBaseModel } from "../train/base-model.js";
+import {
+  type DistributedFlags,
+  type DistributedLaunch,
+  checkTorchrun,
+  describeLaunch,
+  parseDistributed,
+  torchrunArgs,
+} from "../train/distributed.js";
+import { type TrainerResult, runTrainer } from "../train/launch.js";
+import {
+  type HyperparameterName,
+  type Hyperparameters,
+  maxTokenLength,
+  mergeHyperparameters,
+  parseBool,
+  trainerArgs,
+} from "../train/options.js";
 import {
   TRAINER_LOG,
   blockingEntries,
@@ -31,7 +46,8 @@ import {
   removeStaleTemps,
 } from "../train/out-dir.js";
 import { trainerScript } from "../train/paths.js";
-import { findTorchPython } from "../python/find-python.js";
+import { type RunRecord, readRunRecord, writeRunRecord } from "../train/run-record.js";
+import { type TorchPython, findTorchPython } from "../python/find-python.js";
 import { writeTokenData } from "../train/token-data.js";
 import { writeFileAtomic } from "../util/atomic-write.js";
 import { gitCommit } from "../util/build-info.js";
@@ -60,29 +76,11 @@ export interface TrainCommandOptions {
   python?: string;
   name?: string;
   quiet?: boolean;
-  hyperparameters: Record<string, unknown>;
+  /** Raw flag values (strings, numbers, booleans as the CLI parsed them); mergeHyperparameters checks them. */
+  hyperparameters: Partial<Record<HyperparameterName, unknown>>;
   /** torchrun launch flags (--nproc-per-node …); none = one process. Not saved for --resume: give them again. */
   distributed?: DistributedFlags;
   seedFlags?: SeedFlags;
-}
-
-/** What `bench train` saves in DIR/train-data/run.json so `--resume` can repeat the run's settings. */
-interface RunRecord {
-  model: string;
-  data: string;
-  name: string | null;
-  tokenizer?: string | null;
-  hyperparameters: Hyperparameters;
-}
-
-function readRunRecord(out: string): RunRecord {
-  const file = join(out, "train-data", "run.json");
-  if (!existsSync(file)) throw inputError(`train: --resume: ${file} not found (was ${out} written by bench train?)`);
-  try {
-    return JSON.parse(readFileSync(file, "utf8")) as RunRecord;
-  } catch (err) {
-    throw inputError(`train: --resume: ${file} is not valid JSON: ${(err as Error).message}`);
-  }
 }
 
 function boolFlag(name: string, v: unknown, def: boolean): boolean {
@@ -138,7 +136,7 @@ function checkDataPath(data: string): void {
 
 /** Devices the probed torch cannot give are usage errors before any tokenizing. */
 function checkDevice(hp: Hyperparameters, cuda: boolean, torch: string): void {
-  const dev = String(hp.device);
+  const dev = hp.device;
   if (hp.fp16 && dev === "cpu") throw usageError("usage: --fp16 needs a CUDA device (use --bf16 or fp32 on CPU)");
   if (cuda) return;
   const want = hp.fp16 ? "--fp16" : dev.startsWith("cuda") ? `--device ${dev}` : null;
@@ -158,16 +156,46 @@ function checkLengths(baseDir: string, hp: Hyperparameters): void {
   }
   const limit = maxTokenLength(cfg);
   if (limit === null) return;
-  for (const k of ["max_length", "query_max_length"]) {
-    if (Number(hp[k]) > limit)
+  for (const k of ["max_length", "query_max_length"] as const) {
+    if (hp[k] > limit)
       throw usageError(
         `usage: --${k} ${hp[k]} exceeds what the model's positions allow (${limit}: max_position_embeddings ${String(cfg.max_position_embeddings)} in ${join(baseDir, "config.json")})`,
       );
   }
 }
 
+/** The run's settings, every flag checked (checkFlags). */
+interface TrainPlan {
+  /** --out, resolved. */
+  out: string;
+  overwrite: boolean;
+  modelSpec: string;
+  dataPath: string | undefined;
+  hp: Hyperparameters;
+  launch: DistributedLaunch | null;
+  name: string | null;
+  tokDir: string | null;
+}
+
+/** What the run reads, loaded and checked before DIR is touched (loadInputs). */
+interface TrainInputs {
+  python: TorchPython;
+  base: BaseModel;
+  tok: TextTokenizer;
+  /** The training data; null with --export-initial. */
+  ds: LoadedDataset | null;
+}
+
 /** Runs `bench train`; returns the output directory. */
 export async function trainCommand(opts: TrainCommandOptions): Promise<string> {
+  const plan = checkFlags(opts);
+  const inputs = await loadInputs(opts, plan);
+  // Everything is checked: from here on DIR is written (under its lock).
+  return writeAndTrain(opts, plan, inputs);
+}
+
+/** Every flag, --out's state and a resumed run's record, before any probing or loading. */
+function checkFlags(opts: TrainCommandOptions): TrainPlan {
   const out = resolve(opts.out);
   if (existsSync(out) && !statSync(out).isDirectory()) throw inputError(`train: --out ${opts.out} exists and is not a directory`);
   checkSeedFlags(opts.seedFlags ?? {});
@@ -196,7 +224,11 @@ export async function trainCommand(opts: TrainCommandOptions): Promise<string> {
   if (dataPath && !opts.exportInitial) checkDataPath(dataPath); // after the flags: usage errors (2) come before input errors (3)
   const name = opts.name ?? stored?.name ?? null;
   const tokDir = tokenizerDir(opts.seedFlags?.tokenizerName, modelSpec) ?? stored?.tokenizer ?? null;
+  return { out, overwrite, modelSpec, dataPath, hp, launch, name, tokDir };
+}
 
+/** Probes Python/torch, resolves the base model, loads the tokenizer and the data, and checks they fit the flags. */
+async function loadInputs(opts: TrainCommandOptions, { modelSpec, dataPath, hp, launch, tokDir }: TrainPlan): Promise<TrainInputs> {
   const python = findTorchPython(opts.python);
   checkDevice(hp, python.cuda, python.torch);
   if (launch) checkTorchrun(python.python);
@@ -204,68 +236,42 @@ export async function trainCommand(opts: TrainCommandOptions): Promise<string> {
   checkLengths(base.dir, hp);
   const tok = loadTokenizer(tokDir ?? base.dir);
   const ds = opts.exportInitial || !dataPath ? null : await loadDatasetFile(dataPath);
-  if (ds) {
-    const usable = ds.rows.filter(hasPositiveAndNegative).length;
-    const procs = launch ? launch.nprocPerNode * launch.nnodes : 1;
-    const need = hp.dataloader_drop_last ? Number(hp.per_device_train_batch_size) * procs * Number(hp.gradient_accumulation_steps) : 1;
-    if (usable < need) {
-      throw inputError(
-        `train: ${ds.source.path}: ${usable} rows with a positive and a negative give no full step of batch ${hp.per_device_train_batch_size}${procs > 1 ? ` x ${procs} processes` : ""} x accumulation ${hp.gradient_accumulation_steps} (lower --per_device_train_batch_size, or --dataloader_drop_last false)`,
-      );
-    }
-  }
+  if (ds) checkFullStep(ds, hp, launch);
+  return { python, base, tok, ds };
+}
 
-  // Everything is checked: from here on DIR is written (under its lock).
+/** The data must give at least one full optimizer step when incomplete batches are dropped. */
+function checkFullStep(ds: LoadedDataset, hp: Hyperparameters, launch: DistributedLaunch | null): void {
+  const usable = ds.rows.filter(hasPositiveAndNegative).length;
+  const procs = launch ? launch.nprocPerNode * launch.nnodes : 1;
+  const need = hp.dataloader_drop_last ? hp.per_device_train_batch_size * procs * hp.gradient_accumulation_steps : 1;
+  if (usable < need) {
+    throw inputError(
+      `train: ${ds.source.path}: ${usable} rows with a positive and a negative give no full step of batch ${hp.per_device_train_batch_size}${procs > 1 ? ` x ${procs} processes` : ""} x accumulation ${hp.gradient_accumulation_steps} (lower --per_device_train_batch_size, or --dataloader_drop_last false)`,
+    );
+  }
+}
+
+/**
+ * Locks DIR, writes the token data and the run record, runs the trainer and reports. A fresh start that fails
+ * before its first checkpoint is cleaned up (cleanUpFailedStart).
+ */
+async function writeAndTrain(opts: TrainCommandOptions, plan: TrainPlan, inputs: TrainInputs): Promise<string> {
+  const { out, hp, launch, name, tokDir } = plan;
+  const { python, base, ds } = inputs;
   const created = !existsSync(out);
   const release = lockOutDir(out, opts.out);
   const dataDir = join(out, "train-data");
   let started = false;
   try {
-    if (overwrite) {
-      const removed = removeBenchFiles(out);
-      if (removed.length > 0) info(`train: --overwrite_output_dir: removed bench's ${removed.join(", ")} from ${opts.out}`);
-    }
-    for (const f of removeStaleTemps(out)) warn(`train: removed ${f}, a temp file left by a killed run`);
-    const meta = {
-      base_model: base.id,
-      git_commit: gitCommit(),
-      ...(ds ? { data_sha256: ds.source.sha256, data_path: ds.source.path } : {}),
-    };
-    const metaFile = join(dataDir, "manifest-meta.json");
-    const args = ["--model_dir", base.dir, "--output_dir", out, "--meta", metaFile, ...trainerArgs(hp)];
-    try {
-      if (ds) {
-        const bar = opts.quiet ? null : progressDisplay("train: tokenizing", "rows");
-        const summary = writeTokenData(
-          dataDir,
-          ds.rows,
-          tok,
-          { queryMaxLength: Number(hp.query_max_length), maxLength: Number(hp.max_length) },
-          {
-            data_path: ds.source.path,
-            data_sha256: ds.source.sha256,
-          },
-          bar ? (d, t) => bar.update(d, t) : undefined,
-        );
-        bar?.stop();
-        info(
-          `train: ${summary.rows} rows → ${summary.queries} unique queries, ${summary.docs} unique passages (${summary.truncatedDocs} truncated to ${hp.max_length} tokens) tokenized with ${tok.source}; python ${python.python} (torch ${python.torch}${python.cuda ? ", CUDA" : ""})`,
-        );
-        args.push("--data_dir", dataDir);
-      } else {
-        args.push("--export_only");
-      }
-      writeFileAtomic(metaFile, `${JSON.stringify(meta, null, 2)}\n`);
-    } catch (err) {
-      throw fsError(`the training data into ${dataDir}`, err);
-    }
-    const record: RunRecord = { model: modelSpec, data: ds?.source.path ?? "", name, tokenizer: tokDir, hyperparameters: hp };
-    const saveRecord = (): void => writeFileAtomic(join(dataDir, "run.json"), `${JSON.stringify(record, null, 2)}\n`);
+    prepareOutDir(out, opts.out, plan.overwrite);
+    const args = writeTrainerInputs(opts, plan, inputs, dataDir);
+    const record: RunRecord = { model: plan.modelSpec, data: ds?.source.path ?? "", name, tokenizer: tokDir, hyperparameters: hp };
     // a fresh run records its settings now; a resumed one only once the trainer accepted the checkpoint (a refused
     // --resume with a changed flag must leave run.json as it was, so the correct --resume still works)
-    if (!opts.resume && ds) saveRecord();
+    if (!opts.resume && ds) writeRunRecord(out, record);
     if (!base.hasWeights) info(`train: ${base.dir} has no weights: the encoder starts from random init (config.json)`);
-    if (launch) info(describeLaunch(launch, Number(hp.per_device_train_batch_size), Number(hp.gradient_accumulation_steps)));
+    if (launch) info(describeLaunch(launch, hp.per_device_train_batch_size, hp.gradient_accumulation_steps));
 
     if (tokDir) args.push("--tokenizer_dir", tokDir);
     if (name) args.push("--name", name);
@@ -278,34 +284,97 @@ export async function trainCommand(opts: TrainCommandOptions): Promise<string> {
       logFile: join(out, TRAINER_LOG),
       onStart: () => {
         started = true;
-        if (opts.resume) saveRecord();
+        if (opts.resume) writeRunRecord(out, record);
       },
     });
-    if (remote) {
-      info(`train: node ${launch.nodeRank}'s processes finished; node 0 writes the checkpoints, the log and the model directory`);
-      return out;
-    }
-    if (opts.exportInitial) {
-      info(`train: wrote ${base.id} untrained (step 0) to ${out}; its "before" score: bench eval --model ${opts.out}`);
-      return out;
-    }
+    reportFinished(opts, plan, inputs, result);
+    return out;
+  } catch (err) {
+    if (!opts.resume) cleanUpFailedStart(out, created, started, release);
+    throw err;
+  } finally {
+    release();
+  }
+}
+
+/** The last line of a run: what node 0 wrote (a remote node only says it is done). */
+function reportFinished(opts: TrainCommandOptions, { out, launch }: TrainPlan, { base }: TrainInputs, result: TrainerResult): void {
+  if (launch !== null && launch.nodeRank > 0) {
+    info(`train: node ${launch.nodeRank}'s processes finished; node 0 writes the checkpoints, the log and the model directory`);
+  } else if (opts.exportInitial) {
+    info(`train: wrote ${base.id} untrained (step 0) to ${out}; its "before" score: bench eval --model ${opts.out}`);
+  } else {
     const last = [...result.events].reverse().find((e) => e.event === "log");
     info(
       `train: done at step ${result.finalStep}${last && typeof last.loss === "number" ? `, loss ${last.loss.toPrecision(4)}` : ""}; model directory ${out} (evaluate with: bench eval --model ${opts.out})`,
     );
-    return out;
-  } catch (err) {
-    // A fresh start that failed before its first checkpoint leaves nothing that blocks the retry: bench's own
-    // files go (the trainer.log with the traceback stays; it does not count as content), a folder bench created too.
-    if (!opts.resume && !existsSync(join(out, "checkpoint", "checkpoint.pt"))) {
-      removeBenchFiles(out, [TRAINER_LOG]);
-      if (created && !started && !existsSync(join(out, TRAINER_LOG))) {
-        release();
-        rmSync(out, { recursive: true, force: true });
-      }
+  }
+}
+
+/** --overwrite_output_dir removes bench's files from DIR; temp files of a killed run go in any case. */
+function prepareOutDir(out: string, given: string, overwrite: boolean): void {
+  if (overwrite) {
+    const removed = removeBenchFiles(out);
+    if (removed.length > 0) info(`train: --overwrite_output_dir: removed bench's ${removed.join(", ")} from ${given}`);
+  }
+  for (const f of removeStaleTemps(out)) warn(`train: removed ${f}, a temp file left by a killed run`);
+}
+
+/**
+ * Tokenizes the data into `dataDir` (or, with --export-initial, asks for the export only) and writes the manifest
+ * metadata; returns the trainer's argv so far. A failed write is a file-system error naming `dataDir`.
+ */
+function writeTrainerInputs(
+  opts: TrainCommandOptions,
+  { out, hp }: TrainPlan,
+  { python, base, tok, ds }: TrainInputs,
+  dataDir: string,
+): string[] {
+  const meta = {
+    base_model: base.id,
+    git_commit: gitCommit(),
+    ...(ds ? { data_sha256: ds.source.sha256, data_path: ds.source.path } : {}),
+  };
+  const metaFile = join(dataDir, "manifest-meta.json");
+  const args = ["--model_dir", base.dir, "--output_dir", out, "--meta", metaFile, ...trainerArgs(hp)];
+  try {
+    if (ds) {
+      const bar = opts.quiet ? null : progressDisplay("train: tokenizing", "rows");
+      const summary = writeTokenData(
+        dataDir,
+        ds.rows,
+        tok,
+        { queryMaxLength: hp.query_max_length, maxLength: hp.max_length },
+        {
+          data_path: ds.source.path,
+          data_sha256: ds.source.sha256,
+        },
+        bar ? (d, t) => bar.update(d, t) : undefined,
+      );
+      bar?.stop();
+      info(
+        `train: ${summary.rows} rows → ${summary.queries} unique queries, ${summary.docs} unique passages (${summary.truncatedDocs} truncated to ${hp.max_length} tokens) tokenized with ${tok.source}; python ${python.python} (torch ${python.torch}${python.cuda ? ", CUDA" : ""})`,
+      );
+      args.push("--data_dir", dataDir);
+    } else {
+      args.push("--export_only");
     }
-    throw err;
-  } finally {
+    writeFileAtomic(metaFile, `${JSON.stringify(meta, null, 2)}\n`);
+  } catch (err) {
+    throw fsError(`the training data into ${dataDir}`, err);
+  }
+  return args;
+}
+
+/**
+ * A fresh start that failed before its first checkpoint leaves nothing that blocks the retry: bench's own files go
+ * (the trainer.log with the traceback stays; it does not count as content), and a folder bench created too.
+ */
+function cleanUpFailedStart(out: string, created: boolean, started: boolean, release: () => void): void {
+  if (existsSync(join(out, "checkpoint", "checkpoint.pt"))) return;
+  removeBenchFiles(out, [TRAINER_LOG]);
+  if (created && !started && !existsSync(join(out, TRAINER_LOG))) {
     release();
+    rmSync(out, { recursive: true, force: true });
   }
 }

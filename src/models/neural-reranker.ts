@@ -185,8 +185,8 @@ function modelInfo(model: ModelDirConfig, settings: EncodeSettings, backend: Enc
   return {
     name: cfg.name,
     revision: cfg.revision,
-    modelType: { colbert: "late-interaction", dense: "dense", "cross-encoder": "cross-encoder" }[cfg.type],
-    similarityFn: { colbert: "MaxSim", dense: "cosine", "cross-encoder": null }[cfg.type],
+    modelType: ({ colbert: "late-interaction", dense: "dense", "cross-encoder": "cross-encoder" } as const)[cfg.type],
+    similarityFn: ({ colbert: "MaxSim", dense: "cosine", "cross-encoder": null } as const)[cfg.type],
     framework: backend.framework,
     nParameters: backend.nParameters,
     embedDim: cfg.type === "cross-encoder" ? null : (head?.dim ?? cfg.dim),

@@ -14,16 +14,22 @@ export interface ScoreRequest {
 /** Progress callback: `done` of `total` units (documents or pairs, as the model counts them). */
 export type Progress = (done: number, total: number) => void;
 
+/** mteb's model_type of each kind bench evaluates (bm25, ColBERT, dense and cross-encoder models, precomputed scores). */
+export type ModelType = "lexical" | "late-interaction" | "dense" | "cross-encoder" | "precomputed";
+
+/** mteb's similarity_fn_name values bench records (src/results/mteb-format.ts MTEB_SIMILARITY_FNS). */
+export type SimilarityFn = "MaxSim" | "cosine" | "dot";
+
 /** What the results writer records about a model (mteb's model_meta.json fields that we know). */
 export interface ModelInfo {
   /** Name as written in results: "bm25", "BAAI/bge-m3", or a checkpoint's directory basename. */
   name: string;
   /** Hub revision, or null when there is none. */
   revision: string | null;
-  /** mteb model_type: "lexical" | "late-interaction" | "dense" | "cross-encoder" | "precomputed". */
-  modelType: string;
-  /** mteb similarity_fn_name: "MaxSim", "cosine", "dot", null. */
-  similarityFn: string | null;
+  /** mteb model_type. */
+  modelType: ModelType;
+  /** mteb similarity_fn_name; null for models without one (bm25, cross-encoders, precomputed scores). */
+  similarityFn: SimilarityFn | null;
   framework: string[];
   nParameters: number | null;
   embedDim: number | null;

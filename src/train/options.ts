@@ -6,8 +6,67 @@ import { usageError } from "../errors.js";
 
 type Kind = "number" | "int" | "boolean" | "string";
 
-/** name → [kind, default, description]. The trainer's own defaults are the same (scripts/trainer/args.py). */
-export const HYPERPARAMETERS: Record<string, [Kind, number | boolean | string, string]> = {
+/** The choices of the string hyperparameters (the trainer's argparse choices, scripts/trainer/args.py). */
+export const LR_SCHEDULER_TYPES = ["linear", "cosine", "constant"] as const;
+export const PADDINGS = ["max_length", "longest"] as const;
+export const ATTENTIONS = ["auto", "sdpa", "manual"] as const;
+export type LrSchedulerType = (typeof LR_SCHEDULER_TYPES)[number];
+export type Padding = (typeof PADDINGS)[number];
+export type Attention = (typeof ATTENTIONS)[number];
+
+/** Hyperparameter values by name, after mergeHyperparameters checked them (kinds, choices, ranges). */
+export interface Hyperparameters {
+  learning_rate: number;
+  num_train_epochs: number;
+  max_steps: number;
+  per_device_train_batch_size: number;
+  gradient_accumulation_steps: number;
+  train_group_size: number;
+  query_max_length: number;
+  max_length: number;
+  use_inbatch_negative: boolean;
+  bf16: boolean;
+  fp16: boolean;
+  warmup_ratio: number;
+  warmup_steps: number;
+  lr_scheduler_type: LrSchedulerType;
+  logging_steps: number;
+  save_steps: number;
+  seed: number;
+  max_grad_norm: number;
+  weight_decay: number;
+  adam_epsilon: number;
+  head_lr_multiplier: number;
+  temperature: number;
+  divide_by_query_length: boolean;
+  colbert_dim: number;
+  padding: Padding;
+  gradient_checkpointing: boolean;
+  attention: Attention;
+  gather_inbatch_negatives: boolean;
+  ddp_timeout: number;
+  /** auto | cpu | cuda | cuda:N (checked by validateChoices). */
+  device: string;
+  threads: number;
+  onnx_opset: number;
+  dataloader_drop_last: boolean;
+  save_total_limit: number;
+}
+
+export type HyperparameterName = keyof Hyperparameters;
+
+/** [kind, default, description] of one hyperparameter; the kind and the default must fit the field's type. */
+type Spec<T> = [T] extends [number]
+  ? readonly ["number" | "int", T, string]
+  : [T] extends [boolean]
+    ? readonly ["boolean", boolean, string]
+    : readonly ["string", T, string];
+
+/**
+ * name → [kind, default, description], in the order the trainer's argv, run.json and `bench train --help` list them.
+ * The trainer's own defaults are the same (scripts/trainer/args.py).
+ */
+export const HYPERPARAMETERS: { readonly [K in HyperparameterName]: Spec<Hyperparameters[K]> } = {
   learning_rate: ["number", 5e-6, "Backbone learning rate (the ColBERT head uses x head_lr_multiplier)"],
   num_train_epochs: ["number", 3, "Epochs (fractions allowed)"],
   max_steps: ["int", -1, "> 0: stop after this many optimizer steps (overrides num_train_epochs)"],
@@ -52,21 +111,17 @@ export const HYPERPARAMETERS: Record<string, [Kind, number | boolean | string, s
   ],
 };
 
-/** Choices of the string hyperparameters (the trainer's argparse choices, scripts/trainer/args.py). */
-export const CHOICES: Record<string, readonly string[]> = {
-  lr_scheduler_type: ["linear", "cosine", "constant"],
-  padding: ["max_length", "longest"],
-  attention: ["auto", "sdpa", "manual"],
-};
+/** Every hyperparameter name, in the table's order (the filter keeps them all; it only gives the keys their type). */
+export const HYPERPARAMETER_NAMES: readonly HyperparameterName[] = Object.keys(HYPERPARAMETERS).filter(isHyperparameterName);
 
-/** Hyperparameter values by name. */
-export type Hyperparameters = Record<string, number | boolean | string>;
+function isHyperparameterName(name: string): name is HyperparameterName {
+  return Object.hasOwn(HYPERPARAMETERS, name);
+}
 
 /** Checks one value against its kind; names the flag on error. */
 export function checkValue(name: string, v: unknown): number | boolean | string {
-  const spec = HYPERPARAMETERS[name];
-  if (!spec) throw usageError(`usage: unknown training option --${name}`);
-  const [kind] = spec;
+  if (!isHyperparameterName(name)) throw usageError(`usage: unknown training option --${name}`);
+  const kind: Kind = HYPERPARAMETERS[name][0];
   if (kind === "boolean") {
     const b = parseBool(v);
     if (b !== null) return b;
@@ -95,36 +150,63 @@ export function parseBool(v: unknown): boolean | null {
   return null;
 }
 
-/** defaults ← stored (a resumed run's saved values) ← explicitly given flags. */
-export function mergeHyperparameters(given: Record<string, unknown>, stored: Hyperparameters = {}): Hyperparameters {
-  const out: Hyperparameters = {};
-  for (const [name, [, def]] of Object.entries(HYPERPARAMETERS)) {
+/**
+ * defaults ← stored (a resumed run's saved values, run.json) ← explicitly given flags. Checks in this order, the
+ * first failure a usage error naming the flag: each value's kind (table order), --bf16 with --fp16, the choices
+ * and --device, then the ranges (validateRanges).
+ */
+export function mergeHyperparameters(
+  given: Readonly<Partial<Record<HyperparameterName, unknown>>>,
+  stored: Readonly<Partial<Record<HyperparameterName, unknown>>> = {},
+): Hyperparameters {
+  const checked: Partial<Record<HyperparameterName, number | boolean | string>> = {};
+  for (const name of HYPERPARAMETER_NAMES) {
+    const def = HYPERPARAMETERS[name][1];
     const v = given[name] !== undefined ? given[name] : stored[name] !== undefined ? stored[name] : def;
-    out[name] = checkValue(name, v);
+    checked[name] = checkValue(name, v);
   }
-  if (out.bf16 && out.fp16) throw usageError("usage: --bf16 and --fp16 exclude each other");
-  validateRanges(out);
-  return out;
+  if (checked.bf16 && checked.fp16) throw usageError("usage: --bf16 and --fp16 exclude each other");
+  validateChoices(checked);
+  // Every field now holds its table kind (checkValue) and each string union one of its choices (validateChoices).
+  const hp = checked as Hyperparameters;
+  validateRanges(hp);
+  return hp;
 }
 
+/** The string hyperparameters with a fixed set of values, and --device's pattern; usage errors naming the flag. */
+function validateChoices(values: Readonly<Partial<Record<HyperparameterName, unknown>>>): void {
+  const bad = (k: HyperparameterName, want: string): never => {
+    throw usageError(`usage: --${k} must be ${want}, got ${JSON.stringify(values[k])}`);
+  };
+  const oneOf = (k: HyperparameterName, choices: readonly string[]): void => {
+    if (!choices.includes(String(values[k]))) bad(k, `one of ${choices.join(" | ")}`);
+  };
+  oneOf("lr_scheduler_type", LR_SCHEDULER_TYPES);
+  oneOf("padding", PADDINGS);
+  oneOf("attention", ATTENTIONS);
+  if (!/^(auto|cpu|cuda(:\d+)?)$/.test(String(values.device))) bad("device", "auto | cpu | cuda | cuda:N");
+}
+
+/** The names of the number-valued hyperparameters. */
+type NumberName = { [K in HyperparameterName]: Hyperparameters[K] extends number ? K : never }[HyperparameterName];
+
 /**
- * Range checks of every hyperparameter, before any work (the trainer would otherwise train garbage and exit 0,
+ * Range checks of every number hyperparameter, before any work (the trainer would otherwise train garbage and exit 0,
  * or fail with argparse usage after tokenizing). Each failure is one usage line naming the flag.
  */
 export function validateRanges(hp: Hyperparameters): void {
-  const n = (k: string): number => hp[k] as number;
-  const bad = (k: string, want: string): never => {
+  const bad = (k: NumberName, want: string): never => {
     throw usageError(`usage: --${k} must be ${want}, got ${JSON.stringify(hp[k])}`);
   };
-  for (const [k, choices] of Object.entries(CHOICES)) if (!choices.includes(String(hp[k]))) bad(k, `one of ${choices.join(" | ")}`);
-  if (!/^(auto|cpu|cuda(:\d+)?)$/.test(String(hp.device))) bad("device", "auto | cpu | cuda | cuda:N");
-  if (!(n("learning_rate") > 0)) bad("learning_rate", "> 0");
-  if (!(n("num_train_epochs") >= 0)) bad("num_train_epochs", "≥ 0 (0: export the starting point untrained)");
-  if (!(n("max_steps") >= -1)) bad("max_steps", "-1 or 0 (use num_train_epochs) or a step count > 0");
-  for (const k of ["per_device_train_batch_size", "gradient_accumulation_steps", "logging_steps", "ddp_timeout", "save_total_limit"])
-    if (!(n(k) >= 1)) bad(k, "≥ 1");
+  const atLeast = (names: readonly NumberName[], min: number, want: string): void => {
+    for (const k of names) if (!(hp[k] >= min)) bad(k, want);
+  };
+  if (!(hp.learning_rate > 0)) bad("learning_rate", "> 0");
+  if (!(hp.num_train_epochs >= 0)) bad("num_train_epochs", "≥ 0 (0: export the starting point untrained)");
+  if (!(hp.max_steps >= -1)) bad("max_steps", "-1 or 0 (use num_train_epochs) or a step count > 0");
+  atLeast(["per_device_train_batch_size", "gradient_accumulation_steps", "logging_steps", "ddp_timeout", "save_total_limit"], 1, "≥ 1");
   const minGroup = hp.use_inbatch_negative ? 1 : 2;
-  if (!(n("train_group_size") >= minGroup)) {
+  if (!(hp.train_group_size >= minGroup)) {
     bad(
       "train_group_size",
       hp.use_inbatch_negative
@@ -132,14 +214,14 @@ export function validateRanges(hp: Hyperparameters): void {
         : "≥ 2 (1 positive + at least one negative; with 1 the loss is 0 at every step) unless --use_inbatch_negative",
     );
   }
-  for (const k of ["query_max_length", "max_length"]) if (!(n(k) >= 2)) bad(k, "≥ 2 (the special tokens alone take 2)");
-  if (!(n("warmup_ratio") >= 0 && n("warmup_ratio") <= 1)) bad("warmup_ratio", "between 0 and 1");
-  for (const k of ["warmup_steps", "save_steps", "threads", "seed", "weight_decay", "head_lr_multiplier"]) if (!(n(k) >= 0)) bad(k, "≥ 0");
-  if (!(n("max_grad_norm") > 0)) bad("max_grad_norm", "> 0 (gradient clipping cannot be switched off: 0 would zero every gradient)");
-  if (!(n("adam_epsilon") > 0)) bad("adam_epsilon", "> 0");
-  if (!(n("temperature") > 0)) bad("temperature", "> 0 (the loss divides by it)");
-  if (!(n("colbert_dim") === -1 || n("colbert_dim") >= 1)) bad("colbert_dim", "-1 (the hidden size) or ≥ 1");
-  if (!(n("onnx_opset") >= 14 && n("onnx_opset") <= 17)) bad("onnx_opset", "14..17");
+  atLeast(["query_max_length", "max_length"], 2, "≥ 2 (the special tokens alone take 2)");
+  if (!(hp.warmup_ratio >= 0 && hp.warmup_ratio <= 1)) bad("warmup_ratio", "between 0 and 1");
+  atLeast(["warmup_steps", "save_steps", "threads", "seed", "weight_decay", "head_lr_multiplier"], 0, "≥ 0");
+  if (!(hp.max_grad_norm > 0)) bad("max_grad_norm", "> 0 (gradient clipping cannot be switched off: 0 would zero every gradient)");
+  if (!(hp.adam_epsilon > 0)) bad("adam_epsilon", "> 0");
+  if (!(hp.temperature > 0)) bad("temperature", "> 0 (the loss divides by it)");
+  if (!(hp.colbert_dim === -1 || hp.colbert_dim >= 1)) bad("colbert_dim", "-1 (the hidden size) or ≥ 1");
+  if (!(hp.onnx_opset >= 14 && hp.onnx_opset <= 17)) bad("onnx_opset", "14..17");
 }
 
 /**
@@ -154,7 +236,7 @@ export function maxTokenLength(config: Record<string, unknown>): number | null {
   return roberta ? max - pad - 1 : max;
 }
 
-/** The trainer's argv for these values. */
+/** The trainer's argv for these values, in the table's order. */
 export function trainerArgs(hp: Hyperparameters): string[] {
-  return Object.entries(hp).flatMap(([k, v]) => [`--${k}`, String(v)]);
+  return HYPERPARAMETER_NAMES.flatMap((k) => [`--${k}`, String(hp[k])]);
 }
