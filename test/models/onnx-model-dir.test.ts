@@ -6,7 +6,7 @@ import { join } from "node:path";
 import { loadOnnxReranker } from "../../src/models/onnx-reranker.js";
 import { parseBenchModel, parseHubId } from "../../src/models/model-dir.js";
 import { startFakeHub } from "../hub/server.js";
-import { TINY_UNIGRAM_PIECES, tinyBgeM3Onnx, unigramTokenizerJson, writeModelDir } from "../helpers/onnx-builder.js";
+import { TINY_UNIGRAM_PIECES, tinyBgeM3Onnx, unigramTokenizerJson, writeModelDir } from "../../scripts/lib/onnx-builder.js";
 
 const base = { format: "bench-model/1", type: "colbert", output: "colbert_vecs", output_layout: "tokens_without_cls" };
 

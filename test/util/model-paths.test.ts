@@ -15,7 +15,13 @@ import onnxProto from "onnx-proto";
 import { BenchError } from "../../src/errors.js";
 import { resolveModelDir } from "../../src/models/model-dir.js";
 import { loadOnnxReranker, type OnnxRerankerOptions } from "../../src/models/onnx-reranker.js";
-import { buildEncoderOnnx, TINY_UNIGRAM_PIECES, tinyBgeM3Onnx, unigramTokenizerJson, writeModelDir } from "../helpers/onnx-builder.js";
+import {
+  buildEncoderOnnx,
+  TINY_UNIGRAM_PIECES,
+  tinyBgeM3Onnx,
+  unigramTokenizerJson,
+  writeModelDir,
+} from "../../scripts/lib/onnx-builder.js";
 
 const { onnx } = onnxProto;
 const work = mkdtempSync(join(tmpdir(), "bench-model-paths-"));
