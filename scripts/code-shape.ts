@@ -1,11 +1,11 @@
 /**
  * `npm run code-shape`: the shape of the code, for reviews of structure (issue 14).
  *   (a) the folder import graph of src/ and scripts/ (nodes as in scripts/lib/import-graph.ts: src/<folder>, each
- *       root file of src/, scripts, scripts/lib, test/<folder>), every cycle in it, and the import behind each edge
- *       of a cycle (file:line);
+ *       root file of src/, scripts, scripts/lib, and the test folders they name), every cycle in it, and for each
+ *       edge of a cycle the file:line that makes it;
  *   (b) the largest functions of src/ and scripts/, with their length in lines and file:line.
- * test/architecture.test.ts turns the rules (no cycle between src/ nodes, src/ never imports scripts/ or test/,
- * scripts/ never imports test/) into a test.
+ * The layering rules (no cycle between src/ nodes; src/ depends on neither scripts/ nor the tests; scripts/ not on
+ * the tests) are checked by the architecture test (test/architecture.test.ts).
  * Usage: npm run code-shape -- [--top N]   (N largest functions, default 15)
  */
 import { resolve } from "node:path";

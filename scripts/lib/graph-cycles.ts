@@ -1,6 +1,6 @@
 /**
- * Cycles in a small directed graph (the folder import graph of scripts/code-shape.ts and test/architecture.test.ts):
- * the strongly connected components that contain a cycle, and the elementary cycles themselves.
+ * Cycles in a small directed graph (the folder dependency graph that scripts/code-shape.ts prints and the
+ * architecture test checks): the strongly connected components that contain a cycle, and the elementary cycles.
  */
 
 /** A directed graph: each node's successors. Nodes that only appear as successors are nodes too. */

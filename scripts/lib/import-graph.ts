@@ -1,8 +1,8 @@
 /**
  * The repository's relative imports, read with the TypeScript compiler API, and the folder graph built from them:
  * one node per folder under src/ (src/models, src/hub, …), each root-level file of src/ its own node (src/cli.ts,
- * src/errors.ts, src/log.ts), and under scripts/ and test/ one node for the root files (scripts, test) and one
- * per folder (scripts/lib, test/helpers). Imports of packages (no leading "./" or "../") are not edges.
+ * src/errors.ts, src/log.ts), and under scripts/ (and the tests' top folder) one node for the root files (scripts,
+ * test) and one per folder (scripts/lib; for the tests, helpers). Package imports (no leading "./" or "../") are not edges.
  */
 import { readdirSync, readFileSync } from "node:fs";
 import { join, posix } from "node:path";
