@@ -20,7 +20,7 @@ import { reciprocalRankAtK } from "../src/metrics/mrr.js";
 import type { Reranker } from "../src/models/types.js";
 import { PCG64 } from "../src/split/pcg64.js";
 import { trainTestSplit } from "../src/split/train-test-split.js";
-import { parquetBytes } from "../test/data/fixtures.js";
+import { parquetBytes } from "./lib/columnar-fixtures.js";
 import { t2LikeRows } from "./lib/t2-like-data.js";
 
 const repeat = Number(process.argv.find((a) => a.startsWith("--repeat="))?.split("=")[1] ?? 3);

@@ -20,7 +20,7 @@ import { maxSim } from "../src/score/maxsim.js";
 import { padBatch } from "../src/tokenize/batch.js";
 import { loadTokenizer } from "../src/tokenize/tokenizer.js";
 import { writeFileAtomic } from "../src/util/atomic-write.js";
-import { buildEncoderOnnx, wordPieceTokenizerJson, writeModelDir } from "../test/helpers/onnx-builder.js";
+import { buildEncoderOnnx, wordPieceTokenizerJson, writeModelDir } from "./lib/onnx-builder.js";
 
 const ROOT = resolve(import.meta.dirname, "..");
 const SHARED = resolve(ROOT, "../shared");

@@ -23,7 +23,7 @@ import { loadNeuralReranker, type NeuralReranker } from "../src/models/neural-re
 import { maxSim } from "../src/score/maxsim.js";
 import { defaultPoolSize } from "../src/score/maxsim-pool.js";
 import { findTorchPython } from "../src/python/find-python.js";
-import { unigramTokenizerJson } from "../test/helpers/onnx-builder.js";
+import { unigramTokenizerJson } from "./lib/onnx-builder.js";
 import { T2_LIKE_CJK, t2LikeRows } from "./lib/t2-like-data.js";
 
 const ROOT = resolve(import.meta.dirname, "..");

@@ -4,7 +4,7 @@
 #   .gpu/node-v20.20.2-linux-x64.xz   the project's Node 20 binary, xz-compressed (from ../shared/tools)
 #   .gpu/node_modules.tar.xz          runtime node_modules: tsx + esbuild (to run .ts), onnxruntime-node for
 #                                     linux/x64 only, onnx-proto (the benchmark's tokenizer helper imports
-#                                     test/helpers/onnx-builder.ts); no typescript / parquet-wasm / @types
+#                                     scripts/lib/onnx-builder.ts); no typescript / parquet-wasm / @types
 # Usage: bash scripts/gpu-pack.sh      (then: run … carry [".gpu"] … bash scripts/bench-eval-gpu.sh)
 set -euo pipefail
 cd "$(dirname "$0")/.."

@@ -96,8 +96,7 @@ export function fileSystemError(err: unknown, env: NodeJS.ProcessEnv = process.e
     return new BenchError(`file system: cannot ${e.syscall ?? "write"}: ${FS_REASONS[code]} (${code})`, ExitCode.FileSystem);
   }
   const target = e.dest ?? e.path;
-  // A recursive mkdir on a read-only or unwritable parent reports ENOENT; ask the nearest existing ancestor why.
-  if (code === "ENOENT" && e.syscall === "mkdir") code = ancestorRefusal(target) ?? code;
+  code = causeCode(e, target);
   const reason = FS_REASONS[code]!;
   const where = PATH_VARIABLES.find((v) => {
     const dir = env[v];
@@ -108,8 +107,34 @@ export function fileSystemError(err: unknown, env: NodeJS.ProcessEnv = process.e
   return new BenchError(`file system: cannot ${call}${target}: ${reason} (${code})${hint}`, ExitCode.FileSystem);
 }
 
-/** Codes that name the disk even without a path. */
+/** Codes that name the disk even without a path: the device refused, whatever path was chosen. */
 const PATHLESS = new Set(["ENOSPC", "EDQUOT", "EROFS", "EIO"]);
+
+/** `e`'s code, except that a recursive mkdir's ENOENT becomes why the nearest existing ancestor of `target` refuses. */
+function causeCode(e: NodeJS.ErrnoException, target: string): string {
+  const code = e.code!;
+  // A recursive mkdir on a read-only or unwritable parent reports ENOENT; ask the nearest existing ancestor why.
+  return code === "ENOENT" && e.syscall === "mkdir" ? (ancestorRefusal(target) ?? code) : code;
+}
+
+/**
+ * The error for an output set that could not be written (`bench eval --output`'s result set, `bench split --out`):
+ * when the disk refused (full, over quota, read-only, an I/O error), exit FileSystem with the path bench tried to
+ * write and the reason; otherwise (a path that cannot hold the files: a file where the folder goes, a folder where a
+ * file goes) exit Input with Node's message. `context` starts the message; a rollback's note ("; could not restore
+ * …", src/util/atomic-write.ts) is kept. Environment variables are not named: the user chose the output path.
+ */
+export function outputWriteError(context: string, err: unknown): BenchError {
+  const why = err instanceof Error ? err.message : String(err);
+  const e = err as NodeJS.ErrnoException & { dest?: string };
+  const target = e?.dest ?? e?.path;
+  const diskFault =
+    err instanceof Error && typeof e.code === "string" && PATHLESS.has(typeof target === "string" ? causeCode(e, target) : e.code);
+  const fs = diskFault ? fileSystemError(err, {}) : null;
+  if (fs === null) return new BenchError(`${context}: ${why}`, ExitCode.Input);
+  const at = why.indexOf("; could not restore ");
+  return new BenchError(`${context}: ${fs.message.replace(/^file system: /, "")}${at < 0 ? "" : why.slice(at)}`, ExitCode.FileSystem);
+}
 
 /** The errno code (EROFS, EACCES) why the nearest existing ancestor of `path` is not writable, or null. */
 function ancestorRefusal(path: string): string | null {

@@ -6,7 +6,7 @@
 import { existsSync, mkdirSync, readdirSync, rmdirSync, statSync } from "node:fs";
 import { join, resolve } from "node:path";
 import { resolveDataset } from "../data/resolve.js";
-import { inputError, usageError } from "../errors.js";
+import { inputError, outputWriteError, usageError } from "../errors.js";
 import { info } from "../log.js";
 import { writeFilesAtomic } from "../util/atomic-write.js";
 import { buildSplitFiles } from "../split/split-files.js";
@@ -37,7 +37,7 @@ function writeOutputs(out: string, files: Array<{ path: string; data: string }>)
     writeFilesAtomic(files);
   } catch (err) {
     if (!existed && existsSync(out) && readdirSync(out).length === 0) rmdirSync(out);
-    throw inputError(`split: cannot write to --out ${out}: ${(err as Error).message}`);
+    throw outputWriteError(`split: cannot write to --out ${out}`, err);
   }
 }
 

@@ -4,7 +4,7 @@
  */
 import { rmSync } from "node:fs";
 import { join } from "node:path";
-import { BenchError } from "../errors.js";
+import { BenchError, outputWriteError } from "../errors.js";
 import { mteb111TaskResult } from "./mteb-1.1.1-format.js";
 import { mtebModelMeta, mtebTaskResult } from "./mteb-format.js";
 import { benchJson, perQueryJsonl } from "./provenance.js";
@@ -21,7 +21,7 @@ export interface WrittenResults {
 /**
  * Writes one task × model result set. Throws BenchError("results: …") for a non-finite metric (NaN is tolerated only
  * for nAUC_*, as mteb writes it), a missing main score, a non-finite evaluation time, or a failed write (then
- * nothing of the set is left behind).
+ * nothing of the set is left behind; exit 5 when the disk refused, outputWriteError).
  */
 export function writeResults(input: WriteResultsInput): WrittenResults {
   metricEntries(input.scores);
@@ -47,8 +47,7 @@ export function writeResults(input: WriteResultsInput): WrittenResults {
   try {
     writeFilesAtomic(files.map((f) => ({ path: f.path, data: f.text })));
   } catch (err) {
-    const why = err instanceof Error ? err.message : String(err);
-    throw new BenchError(`results: could not write the result set (${files.length} files, none kept): ${why}`);
+    throw outputWriteError(`results: could not write the result set (${files.length} files, none kept)`, err);
   }
   // The provenance bench wrote before it had its own name: mteb's loaders took it for a result and crashed.
   // It described the result just replaced, so it goes with it.

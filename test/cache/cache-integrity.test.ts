@@ -13,7 +13,7 @@ import { VectorCache } from "../../src/cache/vector-cache.js";
 import { loadNeuralReranker } from "../../src/models/neural-reranker.js";
 import type { ScoreRequest } from "../../src/models/types.js";
 import { sha256Hex } from "../../src/util/sha256.js";
-import { buildEncoderOnnx, TINY_UNIGRAM_PIECES, unigramTokenizerJson, writeModelDir } from "../helpers/onnx-builder.js";
+import { buildEncoderOnnx, TINY_UNIGRAM_PIECES, unigramTokenizerJson, writeModelDir } from "../../scripts/lib/onnx-builder.js";
 
 function tempDir(t: { after: (fn: () => void) => void }, prefix: string): string {
   const dir = mkdtempSync(join(tmpdir(), prefix));

@@ -6,11 +6,12 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
 import { spawnSync } from "node:child_process";
-import { mkdirSync, readdirSync, rmSync, writeFileSync } from "node:fs";
+import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { ExitCode } from "../../src/errors.js";
 import { tempDir } from "../helpers/cli.js";
-import { TINY_UNIGRAM_PIECES, tinyBgeM3Onnx, unigramTokenizerJson, writeModelDir } from "../helpers/onnx-builder.js";
+import { TINY_UNIGRAM_PIECES, tinyBgeM3Onnx, unigramTokenizerJson, writeModelDir } from "../../scripts/lib/onnx-builder.js";
 import { startFakeHub } from "../hub/server.js";
 import { assertFreshBuild, bench, benchAsync, benchBin, lines } from "./built-cli.js";
 
@@ -146,4 +147,83 @@ test("a full disk (ENOSPC) and a read-only file system (EROFS) under the cache a
   );
   assert.equal(Number(code2), ExitCode.FileSystem, r.stdout);
   assert.match(err2!, /^bench: file system: cannot mkdir .*mnt\/c: read-only file system \(EROFS\) \(under \$BENCH_CACHE_DIR=/);
+});
+
+/** Every file under `dir` (relative path → bytes as hex), for a byte-for-byte comparison of a whole tree. */
+function snapshot(dir: string): Map<string, string> {
+  const out = new Map<string, string>();
+  for (const e of readdirSync(dir, { recursive: true, withFileTypes: true })) {
+    if (e.isFile()) out.set(join(e.parentPath, e.name).slice(dir.length + 1), readFileSync(join(e.parentPath, e.name)).toString("hex"));
+  }
+  return out;
+}
+
+test("a full or read-only disk under eval --output and split --out: exit 5, one line naming the path, the previous set byte-identical", (t) => {
+  const dir = tempDir();
+  t.after(() => rmSync(dir, { recursive: true, force: true }));
+  // Outside `dir`: it must be unmounted before it is removed. 256 KiB: a result set fits, the filler then takes the rest.
+  const disk = mkdtempSync(join(tmpdir(), "bench-out-disk-"));
+  const m = spawnSync("mount", ["-t", "tmpfs", "-o", "size=256k", "tmpfs", disk], { encoding: "utf8" });
+  if (m.status !== 0) {
+    rmSync(disk, { recursive: true, force: true });
+    t.skip(`SKIPPED: cannot mount a small tmpfs to fill (${(m.stderr || m.error?.message || "").trim()}); needs root with CAP_SYS_ADMIN`);
+    return;
+  }
+  t.after(() => {
+    spawnSync("umount", [disk]);
+    rmSync(disk, { recursive: true, force: true });
+  });
+  const env = { BENCH_CACHE_DIR: join(dir, "cache") };
+  writeFileSync(
+    join(dir, "in.jsonl"),
+    ["q1", "q2", "q3", "q4"].map((q) => JSON.stringify({ query: q, positive: ["p"], negative: ["n"] })).join("\n"),
+  );
+  const evalArgs = ["eval", "--output", join(disk, "r")];
+  const splitArgs = ["split", "--input", "in.jsonl", "--out", join(disk, "s")];
+  assert.equal(bench(dir, evalArgs, env).code, 0);
+  assert.equal(bench(dir, splitArgs, env).code, 0);
+  const before = snapshot(disk);
+  assert.equal(before.size, 7, [...before.keys()].join(", "));
+
+  try {
+    writeFileSync(join(disk, "fill"), new Uint8Array(256 * 1024)); // fails part-way: the disk is then full
+  } catch (err) {
+    assert.equal((err as NodeJS.ErrnoException).code, "ENOSPC");
+  }
+  const results = "r/bm25/no_revision_available";
+  const cases: Array<[string[], RegExp]> = [
+    [
+      evalArgs,
+      new RegExp(
+        `^bench: results: could not write the result set \\(4 files, none kept\\): cannot (write|open) .*/${results}/ZhSampleReranking\\.json: no space left on the device \\(ENOSPC\\)$`,
+      ),
+    ],
+    [
+      splitArgs,
+      /^bench: split: cannot write to --out .*\/s: cannot (write|open) .*\/s\/train\.jsonl: no space left on the device \(ENOSPC\)$/,
+    ],
+  ];
+  const check = (args: string[], re: RegExp): void => {
+    const r = bench(dir, args, env);
+    assert.equal(r.code, ExitCode.FileSystem, r.stderr);
+    const errors = lines(r.stderr).filter((l) => l.startsWith("bench:"));
+    assert.equal(errors.length, 1, r.stderr);
+    assert.match(errors[0]!, re);
+    assert.equal(lines(r.stderr).at(-1), errors[0], "the error is the last line");
+    const after = snapshot(disk);
+    after.delete("fill");
+    assert.deepEqual(after, before, `${args[0]}: the previous files are byte-identical and nothing else is left`);
+  };
+  for (const [args, re] of cases) check(args, re);
+
+  rmSync(join(disk, "fill"));
+  const ro = spawnSync("mount", ["-o", "remount,ro", disk], { encoding: "utf8" });
+  assert.equal(ro.status, 0, ro.stderr);
+  check(
+    evalArgs,
+    new RegExp(
+      `^bench: results: could not write the result set \\(4 files, none kept\\): cannot open .*/${results}/ZhSampleReranking\\.json: read-only file system \\(EROFS\\)$`,
+    ),
+  );
+  check(splitArgs, /^bench: split: cannot write to --out .*\/s: cannot open .*\/s\/train\.jsonl: read-only file system \(EROFS\)$/);
 });

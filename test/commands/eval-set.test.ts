@@ -15,7 +15,7 @@ import type { RerankRow } from "../../src/data/types.js";
 import { getTask } from "../../src/tasks/registry.js";
 import { findTaskSet, listTaskSets, parseTaskSet } from "../../src/tasks/sets.js";
 import { BenchError, ExitCode } from "../../src/errors.js";
-import { parquetBytes } from "../data/fixtures.js";
+import { parquetBytes } from "../../scripts/lib/columnar-fixtures.js";
 import { cliArgv, repoRoot, tempDir } from "../helpers/cli.js";
 import { useFakeHub } from "../hub/server.js";
 

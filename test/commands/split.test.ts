@@ -10,7 +10,7 @@ import { tmpdir } from "node:os";
 import { dirname, join, resolve } from "node:path";
 import { permutation } from "../../src/split/permutation.js";
 import { indicesSha256 } from "../../src/split/indices-hash.js";
-import { parquetBytes } from "../data/fixtures.js";
+import { parquetBytes } from "../../scripts/lib/columnar-fixtures.js";
 import { repoRoot, runCli } from "../helpers/cli.js";
 
 interface Row {

@@ -7,7 +7,8 @@ import { readParquet } from "parquet-wasm";
 import { parseArrow } from "../../src/data/arrow.js";
 import { detectFormat, loadDatasetFile } from "../../src/data/load.js";
 import type { RerankRow } from "../../src/data/types.js";
-import { SAMPLE, arrowBytes, benchError, parquetBytes, tempDir } from "./fixtures.js";
+import { SAMPLE, benchError, tempDir } from "./fixtures.js";
+import { arrowBytes, parquetBytes } from "../../scripts/lib/columnar-fixtures.js";
 
 const many: RerankRow[] = Array.from({ length: 5 }, (_, i) => ({
   query: `查询${i}`,

@@ -6,7 +6,8 @@ import { fileURLToPath } from "node:url";
 import { createHash } from "node:crypto";
 import { loadDatasetFile } from "../../src/data/load.js";
 import type { RerankRow } from "../../src/data/types.js";
-import { SAMPLE, arrowBytes, benchError, parquetBytes, tempDir } from "./fixtures.js";
+import { SAMPLE, benchError, tempDir } from "./fixtures.js";
+import { arrowBytes, parquetBytes } from "../../scripts/lib/columnar-fixtures.js";
 
 const repoRoot = resolve(dirname(fileURLToPath(import.meta.url)), "../..");
 const realJsonl = join(resolve(repoRoot, "../shared"), "data/t2ranking-dev100.jsonl");

@@ -8,7 +8,8 @@ import { tableFromArrays, tableToIPC } from "apache-arrow";
 import { detectFormat, loadDatasetFile } from "../../src/data/load.js";
 import { parseParquet } from "../../src/data/parquet.js";
 import type { RerankRow } from "../../src/data/types.js";
-import { SAMPLE, benchError, parquetBytes, tempDir } from "./fixtures.js";
+import { SAMPLE, benchError, tempDir } from "./fixtures.js";
+import { parquetBytes } from "../../scripts/lib/columnar-fixtures.js";
 
 const codecOf = (bytes: Uint8Array): string[] => {
   const md = parquetMetadata(bytes.buffer.slice(bytes.byteOffset, bytes.byteOffset + bytes.byteLength) as ArrayBuffer);

@@ -8,7 +8,8 @@ import { ExitCode } from "../../src/errors.js";
 import { defaultTaskName, resolveDataset } from "../../src/data/resolve.js";
 import { getTask } from "../../src/tasks/registry.js";
 import { useFakeHub } from "../hub/server.js";
-import { SAMPLE, benchError, parquetBytes, tempDir } from "./fixtures.js";
+import { SAMPLE, benchError, tempDir } from "./fixtures.js";
+import { parquetBytes } from "../../scripts/lib/columnar-fixtures.js";
 
 const repoRoot = resolve(dirname(fileURLToPath(import.meta.url)), "../..");
 const T2 = getTask("T2Reranking");

@@ -9,7 +9,7 @@ import { existsSync, readFileSync } from "node:fs";
 import { createRequire } from "node:module";
 import { join, resolve } from "node:path";
 import type { TextTokenizer } from "../../src/tokenize/tokenizer.js";
-import { unigramTokenizerJson } from "./onnx-builder.js";
+import { unigramTokenizerJson } from "../../scripts/lib/onnx-builder.js";
 import { nmtNfkcMap, precompiledCharsmap } from "./precompiled-charsmap.js";
 
 const require = createRequire(import.meta.url);

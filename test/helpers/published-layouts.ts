@@ -10,7 +10,7 @@ import { spawnSync } from "node:child_process";
 import { copyFileSync, mkdirSync, writeFileSync } from "node:fs";
 import { dirname, join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
-import { TINY_UNIGRAM_PIECES, unigramTokenizerJson } from "./onnx-builder.js";
+import { TINY_UNIGRAM_PIECES, unigramTokenizerJson } from "../../scripts/lib/onnx-builder.js";
 
 const repoRoot = resolve(dirname(fileURLToPath(import.meta.url)), "../..");
 const BUILDER = join(repoRoot, "scripts/trainer/tests/published_layouts.py");

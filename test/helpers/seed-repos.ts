@@ -13,7 +13,7 @@ import { mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { dirname, join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 import onnxProto from "onnx-proto";
-import { unigramTokenizerJson } from "./onnx-builder.js";
+import { unigramTokenizerJson } from "../../scripts/lib/onnx-builder.js";
 import { TORCH_PYTHON } from "./torch-model.js";
 
 const { onnx } = onnxProto;

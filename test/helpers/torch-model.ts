@@ -6,7 +6,7 @@ import { spawnSync } from "node:child_process";
 import { mkdirSync, writeFileSync } from "node:fs";
 import { dirname, join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
-import { TINY_UNIGRAM_PIECES, unigramTokenizerJson } from "./onnx-builder.js";
+import { TINY_UNIGRAM_PIECES, unigramTokenizerJson } from "../../scripts/lib/onnx-builder.js";
 
 const repoRoot = resolve(dirname(fileURLToPath(import.meta.url)), "../..");
 /** Debian's Python with torch 1.13 (pyenv's python3 on PATH has none). */

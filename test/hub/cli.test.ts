@@ -12,7 +12,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { SAMPLE } from "../data/fixtures.js";
 import { cliArgv, type CliRun } from "../helpers/cli.js";
-import { TINY_UNIGRAM_PIECES, tinyBgeM3Onnx, unigramTokenizerJson } from "../helpers/onnx-builder.js";
+import { TINY_UNIGRAM_PIECES, tinyBgeM3Onnx, unigramTokenizerJson } from "../../scripts/lib/onnx-builder.js";
 import { type ServedFile, useFakeHub } from "./server.js";
 
 const C = "a".repeat(40);

@@ -8,7 +8,8 @@ import assert from "node:assert/strict";
 import { writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { resolveDataset, splitShards } from "../../src/data/resolve.js";
-import { SAMPLE, benchError, parquetBytes, tempDir } from "../data/fixtures.js";
+import { SAMPLE, benchError, tempDir } from "../data/fixtures.js";
+import { parquetBytes } from "../../scripts/lib/columnar-fixtures.js";
 import { type ServedFile, useFakeHub } from "./server.js";
 
 const C = "8888888888888888888888888888888888888888";

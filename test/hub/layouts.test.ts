@@ -18,7 +18,7 @@ import { resolveModelDir } from "../../src/hub/resolve-model-dir.js";
 import { loadNeuralReranker } from "../../src/models/neural-reranker.js";
 import { resolveBaseModel } from "../../src/train/base-model.js";
 import { benchError } from "../data/fixtures.js";
-import { TINY_UNIGRAM_PIECES, tinyBgeM3Onnx, unigramTokenizerJson } from "../helpers/onnx-builder.js";
+import { TINY_UNIGRAM_PIECES, tinyBgeM3Onnx, unigramTokenizerJson } from "../../scripts/lib/onnx-builder.js";
 import { type ServedFile, useFakeHub } from "./server.js";
 
 const M3 = "5617a9f61b028005a4858fdac845db406aefb181";

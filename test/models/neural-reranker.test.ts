@@ -15,7 +15,7 @@ import {
   unigramTokenizerJson,
   wordPieceTokenizerJson,
   writeModelDir,
-} from "../helpers/onnx-builder.js";
+} from "../../scripts/lib/onnx-builder.js";
 
 const SHARED_TOKENIZER = resolve(import.meta.dirname, "../..", "../shared/tokenizers/bge-small-zh-v1.5");
 

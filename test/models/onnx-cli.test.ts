@@ -5,7 +5,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { parsePythonJson } from "../../src/compare/python-json.js";
 import { runCli } from "../helpers/cli.js";
-import { TINY_UNIGRAM_PIECES, tinyBgeM3Onnx, unigramTokenizerJson, writeModelDir } from "../helpers/onnx-builder.js";
+import { TINY_UNIGRAM_PIECES, tinyBgeM3Onnx, unigramTokenizerJson, writeModelDir } from "../../scripts/lib/onnx-builder.js";
 
 test("bench eval --model DIR (generated bge-m3-style export): ONNX model meta, identical results from a cached re-run and --no-cache --batch-size 1", () => {
   const work = mkdtempSync(join(tmpdir(), "bench-onnx-cli-"));

@@ -7,7 +7,7 @@ import { loadNeuralReranker } from "../../src/models/neural-reranker.js";
 import { parseHubId } from "../../src/hub/resolve-model-dir.js";
 import { parseBenchModel } from "../../src/models/model-config.js";
 import { startFakeHub } from "../hub/server.js";
-import { TINY_UNIGRAM_PIECES, tinyBgeM3Onnx, unigramTokenizerJson, writeModelDir } from "../helpers/onnx-builder.js";
+import { TINY_UNIGRAM_PIECES, tinyBgeM3Onnx, unigramTokenizerJson, writeModelDir } from "../../scripts/lib/onnx-builder.js";
 
 const base = { format: "bench-model/1", type: "colbert", output: "colbert_vecs", output_layout: "tokens_without_cls" };
 

@@ -11,7 +11,7 @@ import { join } from "node:path";
 import { loadNeuralReranker } from "../../src/models/neural-reranker.js";
 import type { ScoreRequest } from "../../src/models/types.js";
 import { torchSkipReason } from "../train/helpers.js";
-import { TEST_CHARS } from "../helpers/onnx-builder.js";
+import { TEST_CHARS } from "../../scripts/lib/onnx-builder.js";
 import { makeTorchModel, TORCH_PYTHON } from "../helpers/torch-model.js";
 
 const skip = torchSkipReason();

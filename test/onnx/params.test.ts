@@ -4,7 +4,7 @@ import { mkdtempSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { countOnnxParameters } from "../../src/onnx/params.js";
-import { buildEncoderOnnx } from "../helpers/onnx-builder.js";
+import { buildEncoderOnnx } from "../../scripts/lib/onnx-builder.js";
 
 test("countOnnxParameters sums initializer sizes (counted by hand for a 1-layer generated encoder)", async () => {
   const bytes = buildEncoderOnnx({

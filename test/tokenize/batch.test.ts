@@ -2,7 +2,7 @@ import { test } from "node:test";
 import assert from "node:assert/strict";
 import { padBatch } from "../../src/tokenize/batch.js";
 import { makeTokenizer } from "../../src/tokenize/tokenizer.js";
-import { wordPieceTokenizerJson } from "../helpers/onnx-builder.js";
+import { wordPieceTokenizerJson } from "../../scripts/lib/onnx-builder.js";
 
 test("padBatch right-pads to the longest row with pad id, mask 0 and type 0", () => {
   const b = padBatch(

@@ -5,7 +5,7 @@ import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import { Tokenizer } from "@huggingface/tokenizers";
 import { loadTokenizer, makeTokenizer } from "../../src/tokenize/tokenizer.js";
-import { TINY_UNIGRAM_PIECES, unigramTokenizerJson, wordPieceTokenizerJson } from "../helpers/onnx-builder.js";
+import { TINY_UNIGRAM_PIECES, unigramTokenizerJson, wordPieceTokenizerJson } from "../../scripts/lib/onnx-builder.js";
 
 const SHARED = resolve(import.meta.dirname, "../..", "../shared");
 const BGE = join(SHARED, "tokenizers/bge-small-zh-v1.5");

@@ -9,7 +9,7 @@ import { mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { openSession } from "../../src/encode/session.js";
 import { loadNeuralReranker } from "../../src/models/neural-reranker.js";
-import { TINY_UNIGRAM_PIECES, unigramTokenizerJson } from "../helpers/onnx-builder.js";
+import { TINY_UNIGRAM_PIECES, unigramTokenizerJson } from "../../scripts/lib/onnx-builder.js";
 import { bench, python, repoRoot, scratchDir, torchSkipReason } from "./helpers.js";
 
 test("XLM-R: bench train exports an ONNX graph equal to PyTorch on padded batches", async (t) => {

@@ -1,7 +1,7 @@
 /**
- * Test-time model directories without Python: random-weight transformer-ish ONNX graphs built with onnx-proto
- * (embedding + position/type embeddings + LayerNorm + self-attention/GELU-MLP layers, post-LN like BERT/XLM-R)
- * and tiny tokenizer.json files in the BERT WordPiece and XLM-R Unigram layouts.
+ * Model directories without Python, for tests and benchmarks: random-weight transformer-ish ONNX graphs built
+ * with onnx-proto (embedding + position/type embeddings + LayerNorm + self-attention/GELU-MLP layers, post-LN like
+ * BERT/XLM-R) and tiny tokenizer.json files in the BERT WordPiece and XLM-R Unigram layouts.
  */
 import { mkdirSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
