@@ -29,7 +29,7 @@ import { HubNetworkError, HubNotFoundError, type Stall, hubGet, networkReason } 
 import { hubEndpoint } from "./listing.js";
 import { Progress } from "./progress.js";
 import { removeOnSignal } from "./signals.js";
-import { repoPathProblem } from "./validate.js";
+import { repoPathProblem } from "../util/repo-path.js";
 
 /** Re-exported so callers of hubDownload can tell a 404 apart without importing http.ts. */
 export { HubNotFoundError } from "./http.js";

@@ -5,7 +5,7 @@
  * *.ot, images or README: only the names below are ever picked.
  */
 import { inputError } from "../errors.js";
-import { repoPathProblem } from "./validate.js";
+import { repoPathProblem } from "../util/repo-path.js";
 
 const TOKENIZER = [
   "tokenizer.json",

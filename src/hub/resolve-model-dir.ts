@@ -11,7 +11,7 @@ import { modelPath } from "../util/model-paths.js";
 import { isCommitSha } from "./cache.js";
 import { TORCH_WEIGHT_FILES, chooseOnnxGraph, folderOf, inFolder, onnxPurposeFiles, torchPurposeFiles } from "./model-files.js";
 import type { Snapshot } from "./snapshot.js";
-import { repoPathProblem } from "./validate.js";
+import { repoPathProblem } from "../util/repo-path.js";
 
 /** A `--model` value that names a hub repo: ORG/NAME[@revision]. */
 export function parseHubId(spec: string): { repoId: string; revision: string } | null {

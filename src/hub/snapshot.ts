@@ -13,7 +13,7 @@ import { hubDownload } from "./download.js";
 import { HubNetworkError } from "./http.js";
 import { type ListedFile, listRepo } from "./listing.js";
 import { warn } from "../log.js";
-import { repoPathProblem } from "./validate.js";
+import { repoPathProblem } from "../util/repo-path.js";
 
 export interface SnapshotRequest {
   repoType: RepoType;

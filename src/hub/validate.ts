@@ -4,6 +4,7 @@
  * etags (blob file names), the file names of a listing (rfilename), and redirect targets. One module, so the
  * whole class is closed in one place.
  */
+import { repoPathProblem } from "../util/repo-path.js";
 import { BenchError } from "../errors.js";
 import { isCommitSha } from "./cache.js";
 
@@ -28,23 +29,6 @@ export function checkServerEtag(v: string, where: string): string {
   if (!ETAG.test(v))
     throw new BenchError(`hub: ${where} sent etag ${show(v)}, which is neither a 40- nor a 64-hex-digit hash; refusing to use it`);
   return v;
-}
-
-/**
- * A repo-relative file name (a listing's rfilename, an ONNX external-data location after joining, a task's
- * dataset.file): forward slashes only, relative, no "." / ".." / empty segments, no NUL or control bytes.
- * Returns null when it is fine, else the reason.
- */
-export function repoPathProblem(name: string): string | null {
-  if (name === "") return "is empty";
-  if (name.includes("\\")) return "contains a backslash";
-  if (name.startsWith("/")) return "is absolute";
-  if (/^[A-Za-z]:/.test(name)) return "starts with a drive letter";
-  if (/[\u0000-\u001f\u007f]/.test(name)) return "contains control characters";
-  const segs = name.split("/");
-  if (segs.some((s) => s === "")) return "has an empty path segment";
-  if (segs.some((s) => s === "." || s === "..")) return "has a '.' or '..' segment";
-  return null;
 }
 
 /** A server-supplied repo file name, or a BenchError. */

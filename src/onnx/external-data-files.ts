@@ -8,7 +8,7 @@
  * of If/Loop/Scan nodes are walked too. bge-m3's onnx/Constant_7_attr__value is such a Constant (onnx.proto).
  */
 import { inputError } from "../errors.js";
-import { repoPathProblem } from "../hub/validate.js";
+import { repoPathProblem } from "../util/repo-path.js";
 import { onnxExternalDataLocations } from "./external-data.js";
 
 /**

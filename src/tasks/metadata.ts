@@ -4,7 +4,7 @@
  */
 import { inputError } from "../errors.js";
 import { isCommitSha } from "../hub/cache.js";
-import { repoPathProblem } from "../hub/validate.js";
+import { repoPathProblem } from "../util/repo-path.js";
 
 /**
  * A dataset pinned on the Hugging Face hub (repo + commit revision). `file` (a path in the repo) is optional:

@@ -1,7 +1,8 @@
 /** The validator every server-supplied name goes through (src/hub/validate.ts) and the per-path file choice. */
 import { test } from "node:test";
 import assert from "node:assert/strict";
-import { checkRedirect, checkServerCommit, checkServerEtag, repoPathProblem } from "../../src/hub/validate.js";
+import { checkRedirect, checkServerCommit, checkServerEtag } from "../../src/hub/validate.js";
+import { repoPathProblem } from "../../src/util/repo-path.js";
 import { chooseOnnxGraph, onnxPurposeFiles, torchPurposeFiles } from "../../src/hub/model-files.js";
 import { benchError } from "../data/fixtures.js";
 

@@ -15,7 +15,13 @@ import onnxProto from "onnx-proto";
 import { BenchError } from "../../src/errors.js";
 import { resolveModelDir } from "../../src/hub/resolve-model-dir.js";
 import { loadNeuralReranker, type NeuralRerankerOptions } from "../../src/models/neural-reranker.js";
-import { buildEncoderOnnx, TINY_UNIGRAM_PIECES, tinyBgeM3Onnx, unigramTokenizerJson, writeModelDir } from "../../scripts/lib/onnx-builder.js";
+import {
+  buildEncoderOnnx,
+  TINY_UNIGRAM_PIECES,
+  tinyBgeM3Onnx,
+  unigramTokenizerJson,
+  writeModelDir,
+} from "../../scripts/lib/onnx-builder.js";
 
 const { onnx } = onnxProto;
 const work = mkdtempSync(join(tmpdir(), "bench-model-paths-"));
