@@ -3,7 +3,7 @@
  * and side, with the zero line, the mean (dashed) and its bootstrap 95% CI (band) marked. Hand-written SVG 1.1,
  * no dependency; rsvg-convert and browsers render it.
  */
-import { type PairedSeries, sideLetter } from "./compare-sets.js";
+import { type PairedSeries, sideLetter } from "./comparison.js";
 import { fmtDelta } from "./render-report.js";
 import { splitLabel } from "./result-file.js";
 

@@ -3,7 +3,7 @@
  * requests, and JSON for scripts. Sides are lettered A, B, C… with a legend; deltas are against A.
  */
 import Table from "cli-table3";
-import { type Comparison, type CompareRow, sideLetter } from "./compare-sets.js";
+import { type Comparison, type CompareRow, sideLetter } from "./comparison.js";
 import { EXACT_MAX_N, RESAMPLES, SEED } from "./paired-stats.js";
 import { splitLabel } from "./result-file.js";
 

@@ -3,7 +3,7 @@ import assert from "node:assert/strict";
 import { execFileSync, spawnSync } from "node:child_process";
 import { existsSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
-import type { PairedSeries } from "../../src/compare/compare-sets.js";
+import type { PairedSeries } from "../../src/compare/comparison.js";
 import { pairedStats } from "../../src/compare/paired-stats.js";
 import { fitText, niceTicks, renderPlotSvg, textWidth } from "../../src/compare/plot-svg.js";
 import { tempDir } from "./fixtures.js";

@@ -1,6 +1,6 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
-import type { Comparison } from "../../src/compare/compare-sets.js";
+import type { Comparison } from "../../src/compare/comparison.js";
 import { pairedStats } from "../../src/compare/paired-stats.js";
 import { fmtDelta, fmtValue, renderJson, renderMarkdown, renderTable } from "../../src/compare/render-report.js";
 
