@@ -293,44 +293,44 @@ function refusal(op: number, at: number): string {
   return `data.pkl: opcode 0x${op.toString(16).padStart(2, "0")}${char} at byte ${at} is not allowed in a state dict of float tensors; refusing to load`;
 }
 
+function opcode(name: string, run: Opcode["run"]): Opcode {
+  return { name, run };
+}
+
 /**
  * Every opcode a state dict needs (hex, named as pickletools and the pickle source list them); any other byte is
  * refused. Arguments are read here, in file order, before the family method runs.
  */
-const OPCODES: ReadonlyMap<number, Opcode> = new Map(
-  (
-    [
-      [0x80, "PROTO", (m) => m.proto()],
-      [0x95, "FRAME", (m) => m.r.skip(8, "FRAME")], // protocol 4: an 8-byte frame length, nothing to do
-      [0x63, "GLOBAL", (m) => m.globalOp()],
-      [0x93, "STACK_GLOBAL", (m, at) => m.stackGlobal(at)],
-      [0x71, "BINPUT", (m, at, name) => m.memoPut(name, m.r.u8(), at)],
-      [0x72, "LONG_BINPUT", (m, at, name) => m.memoPut(name, m.r.u32(), at)],
-      [0x94, "MEMOIZE", (m, at, name) => m.memoPut(name, m.memoSize(), at)],
-      [0x68, "BINGET", (m, at, name) => m.memoGet(name, m.r.u8(), at)],
-      [0x6a, "LONG_BINGET", (m, at, name) => m.memoGet(name, m.r.u32(), at)],
-      [0x28, "MARK", (m) => m.mark()],
-      [0x29, "EMPTY_TUPLE", (m) => m.push([])],
-      [0x74, "TUPLE", (m) => m.tupleFromMark()],
-      [0x85, "TUPLE1", (m) => m.tupleOf(1)],
-      [0x86, "TUPLE2", (m) => m.tupleOf(2)],
-      [0x87, "TUPLE3", (m) => m.tupleOf(3)],
-      [0x58, "BINUNICODE", (m) => m.push(m.r.str(m.r.u32()))],
-      [0x8c, "SHORT_BINUNICODE", (m) => m.push(m.r.str(m.r.u8()))],
-      [0x4b, "BININT1", (m) => m.push(m.r.u8())],
-      [0x4d, "BININT2", (m) => m.push(m.r.u16())],
-      [0x4a, "BININT", (m) => m.push(m.r.i32())],
-      [0x8a, "LONG1", (m, at) => m.push(m.r.long1(at))],
-      [0x88, "NEWTRUE", (m) => m.push(true)],
-      [0x89, "NEWFALSE", (m) => m.push(false)],
-      [0x4e, "NONE", (m) => m.push(null)],
-      [0x7d, "EMPTY_DICT", (m) => m.push({ kind: "dict", ordered: false, entries: new Map() })],
-      [0x73, "SETITEM", (m) => m.setItem()],
-      [0x75, "SETITEMS", (m) => m.setItemsFromMark()],
-      [0x51, "BINPERSID", (m, at) => m.persistentId(at)],
-      [0x52, "REDUCE", (m, at) => m.reduce(at)],
-      [0x62, "BUILD", (m, at) => m.build(at)],
-      [0x2e, "STOP", (m) => m.stop()],
-    ] as [number, string, Opcode["run"]][]
-  ).map(([op, name, run]) => [op, { name, run }]),
-);
+const OPCODES: ReadonlyMap<number, Opcode> = new Map([
+  [0x80, opcode("PROTO", (m) => m.proto())],
+  [0x95, opcode("FRAME", (m) => m.r.skip(8, "FRAME"))], // protocol 4: an 8-byte frame length, nothing to do
+  [0x63, opcode("GLOBAL", (m) => m.globalOp())],
+  [0x93, opcode("STACK_GLOBAL", (m, at) => m.stackGlobal(at))],
+  [0x71, opcode("BINPUT", (m, at, name) => m.memoPut(name, m.r.u8(), at))],
+  [0x72, opcode("LONG_BINPUT", (m, at, name) => m.memoPut(name, m.r.u32(), at))],
+  [0x94, opcode("MEMOIZE", (m, at, name) => m.memoPut(name, m.memoSize(), at))],
+  [0x68, opcode("BINGET", (m, at, name) => m.memoGet(name, m.r.u8(), at))],
+  [0x6a, opcode("LONG_BINGET", (m, at, name) => m.memoGet(name, m.r.u32(), at))],
+  [0x28, opcode("MARK", (m) => m.mark())],
+  [0x29, opcode("EMPTY_TUPLE", (m) => m.push([]))],
+  [0x74, opcode("TUPLE", (m) => m.tupleFromMark())],
+  [0x85, opcode("TUPLE1", (m) => m.tupleOf(1))],
+  [0x86, opcode("TUPLE2", (m) => m.tupleOf(2))],
+  [0x87, opcode("TUPLE3", (m) => m.tupleOf(3))],
+  [0x58, opcode("BINUNICODE", (m) => m.push(m.r.str(m.r.u32())))],
+  [0x8c, opcode("SHORT_BINUNICODE", (m) => m.push(m.r.str(m.r.u8())))],
+  [0x4b, opcode("BININT1", (m) => m.push(m.r.u8()))],
+  [0x4d, opcode("BININT2", (m) => m.push(m.r.u16()))],
+  [0x4a, opcode("BININT", (m) => m.push(m.r.i32()))],
+  [0x8a, opcode("LONG1", (m, at) => m.push(m.r.long1(at)))],
+  [0x88, opcode("NEWTRUE", (m) => m.push(true))],
+  [0x89, opcode("NEWFALSE", (m) => m.push(false))],
+  [0x4e, opcode("NONE", (m) => m.push(null))],
+  [0x7d, opcode("EMPTY_DICT", (m) => m.push({ kind: "dict", ordered: false, entries: new Map() }))],
+  [0x73, opcode("SETITEM", (m) => m.setItem())],
+  [0x75, opcode("SETITEMS", (m) => m.setItemsFromMark())],
+  [0x51, opcode("BINPERSID", (m, at) => m.persistentId(at))],
+  [0x52, opcode("REDUCE", (m, at) => m.reduce(at))],
+  [0x62, opcode("BUILD", (m, at) => m.build(at))],
+  [0x2e, opcode("STOP", (m) => m.stop())],
+]);
