@@ -1,7 +1,8 @@
 /**
  * Runs the Python trainer as a child process: its stdout carries one JSON event per line (start, log,
- * checkpoint, interrupted, done, error), its stderr is passed through. Ctrl-C is forwarded as SIGINT, so the
- * trainer finishes the current step, writes a checkpoint and exits 130; a second Ctrl-C kills it. SIGTERM likewise.
+ * checkpoint, interrupted, done, error), its stderr is passed through and kept in DIR/trainer.log
+ * (src/train/trainer-log.ts). Ctrl-C is forwarded as SIGINT, so the trainer finishes the current step, writes a
+ * checkpoint and exits 130; a second Ctrl-C kills it. SIGTERM likewise.
  * With `launcher` (torchrun, src/train/distributed.ts) the trainer's ranks run under torchrun in their own process
  * group: torchrun forwards the signal to every rank, and the second Ctrl-C kills the whole group.
  */
