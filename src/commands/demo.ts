@@ -51,20 +51,55 @@ interface DemoRow {
 
 const f4 = (x: number | undefined): string => (x === undefined ? "-" : x.toFixed(4));
 
+/** The split of the sample task: its two files. */
+interface DemoSplit {
+  trainFile: string;
+  testFile: string;
+}
+
 /** Runs the demo; returns the rows of the printed table. */
 export async function demoCommand(opts: DemoCommandOptions): Promise<DemoRow[]> {
-  // 0 would mean "train by epochs" to the trainer (max_steps ≤ 0): refuse rather than train some other number of steps
-  if (!Number.isInteger(opts.steps) || opts.steps < 1) {
+  checkSteps(opts.steps);
+  const work = resolve(opts.out ?? mkdtempSync(join(tmpdir(), "bench-demo-")));
+  const tiny = join(scriptsDir(), "models", "tiny-zh"); // before the split: scriptsDir() refuses a package without its trainer
+  info(`demo: working in ${work}`);
+  const split = await splitSample(work);
+  const { before, after } = await trainTinyColbert(tiny, work, split, opts);
+  const models: [string, string][] = [
+    ["bm25", "bm25"],
+    ["tiny-colbert, random init", before],
+    ["tiny-colbert, fine-tuned", after],
+  ];
+  const rows = await evaluateModels(models, split, resolve(opts.results ?? join(work, "results")));
+  printTable(rows);
+  info(
+    `demo: the test part is the 10% held out by the split (few queries: treat its numbers as noisy); training-query scores show what fine-tuning learned. Files: ${work}`,
+  );
+  return rows;
+}
+
+/** 0 would mean "train by epochs" to the trainer (max_steps ≤ 0): refuse rather than train some other number of steps. */
+function checkSteps(steps: number): void {
+  if (!Number.isInteger(steps) || steps < 1) {
     throw usageError(
-      `usage: --steps must be an integer ≥ 1 (the untrained model is always evaluated as the "before"), got ${String(opts.steps)}`,
+      `usage: --steps must be an integer ≥ 1 (the untrained model is always evaluated as the "before"), got ${String(steps)}`,
     );
   }
-  const work = resolve(opts.out ?? mkdtempSync(join(tmpdir(), "bench-demo-")));
-  const tiny = join(scriptsDir(), "models", "tiny-zh");
-  info(`demo: working in ${work}`);
+}
+
+/** Splits the embedded sample task 90/10 into WORK/split. */
+async function splitSample(work: string): Promise<DemoSplit> {
   await splitCommand({ task: "ZhSampleReranking", testSize: 0.1, seed: 42, out: join(work, "split") });
-  const trainFile = join(work, "split", "train.jsonl");
-  const testFile = join(work, "split", "test.jsonl");
+  return { trainFile: join(work, "split", "train.jsonl"), testFile: join(work, "split", "test.jsonl") };
+}
+
+/** Exports the tiny ColBERT untrained (the "before"), then fine-tunes it on the train part (the "after"). */
+async function trainTinyColbert(
+  tiny: string,
+  work: string,
+  { trainFile }: DemoSplit,
+  opts: DemoCommandOptions,
+): Promise<{ before: string; after: string }> {
   info("demo: exporting the tiny ColBERT as initialised (random weights, 0 training steps)");
   // `bench train --export-initial`: what a user runs for the "before" of any training run
   const before = await trainCommand({
@@ -85,13 +120,13 @@ export async function demoCommand(opts: DemoCommandOptions): Promise<DemoRow[]> 
     name: "tiny-colbert-finetuned",
     hyperparameters: { ...DEMO_HP, max_steps: opts.steps },
   });
-  const resultsDir = resolve(opts.results ?? join(work, "results"));
+  return { before, after };
+}
+
+/** Evaluates each [label, model] on the test part, then the training queries; result files go to RESULTS/<test|train>/. */
+async function evaluateModels(models: [string, string][], { trainFile, testFile }: DemoSplit, resultsDir: string): Promise<DemoRow[]> {
   const rows: DemoRow[] = [];
-  for (const [label, model] of [
-    ["bm25", "bm25"],
-    ["tiny-colbert, random init", before],
-    ["tiny-colbert, fine-tuned", after],
-  ]) {
+  for (const [label, model] of models) {
     const ev = async (data: string) =>
       (
         await evalCommand({
@@ -105,14 +140,15 @@ export async function demoCommand(opts: DemoCommandOptions): Promise<DemoRow[]> 
       ).scores;
     rows.push({ model: label, test: await ev(testFile), train: await ev(trainFile) });
   }
+  return rows;
+}
+
+/** The before/after table on stdout. */
+function printTable(rows: DemoRow[]): void {
   const table = new Table({
     head: ["model", "test map", "test mrr", "train-query map", "train-query mrr"],
     style: { head: [], border: [] },
   });
   for (const r of rows) table.push([r.model, f4(r.test.map), f4(r.test.mrr), f4(r.train.map), f4(r.train.mrr)]);
   process.stdout.write(`${table.toString()}\n`);
-  info(
-    `demo: the test part is the 10% held out by the split (few queries: treat its numbers as noisy); training-query scores show what fine-tuning learned. Files: ${work}`,
-  );
-  return rows;
 }

@@ -1,16 +1,18 @@
 /**
  * Runs the Python trainer as a child process: its stdout carries one JSON event per line (start, log,
- * checkpoint, interrupted, done, error), its stderr is passed through. Ctrl-C is forwarded as SIGINT, so the
- * trainer finishes the current step, writes a checkpoint and exits 130; a second Ctrl-C kills it. SIGTERM likewise.
+ * checkpoint, interrupted, done, error), its stderr is passed through and kept in DIR/trainer.log
+ * (src/train/trainer-log.ts). Ctrl-C is forwarded as SIGINT, so the trainer finishes the current step, writes a
+ * checkpoint and exits 130; a second Ctrl-C kills it. SIGTERM likewise.
  * With `launcher` (torchrun, src/train/distributed.ts) the trainer's ranks run under torchrun in their own process
  * group: torchrun forwards the signal to every rank, and the second Ctrl-C kills the whole group.
  */
-import { spawn } from "node:child_process";
-import { closeSync, openSync, writeSync } from "node:fs";
+import { type ChildProcessByStdio, spawn } from "node:child_process";
 import { createInterface } from "node:readline";
+import type { Readable } from "node:stream";
 import { BenchError, ExitCode, inputError } from "../errors.js";
 import { info } from "../log.js";
 import { type TrainLogEvent, TrainProgress } from "./progress.js";
+import { openTrainerLog, type TrainerLog } from "./trainer-log.js";
 
 /** A trainer event as parsed from stdout. */
 export type TrainerEvent = { event: string; [key: string]: unknown };
@@ -35,44 +37,94 @@ export interface RunTrainerOptions {
   onStart?: () => void;
 }
 
-/** Opens the trainer log; a log that cannot be written is reported once and skipped (the run itself fails on its own). */
-function openLog(file: string | undefined): { write(line: string): void; close(): void; name: string | null } {
-  if (!file) return { write() {}, close() {}, name: null };
-  let fd: number | null;
-  try {
-    fd = openSync(file, "w");
-  } catch {
-    fd = null;
-  }
-  return {
-    name: fd === null ? null : file,
-    write(line) {
-      if (fd === null) return;
-      try {
-        writeSync(fd, `${line}\n`);
-      } catch {
-        closeSync(fd); // a full disk: stop logging, the trainer will fail and say why
-        fd = null;
-      }
-    },
-    close() {
-      if (fd !== null) closeSync(fd);
-      fd = null;
-    },
-  };
-}
-
 /** Spawns `python trainer args…` and resolves when it finishes; rejects with a BenchError otherwise. */
 export function runTrainer(python: string, script: string, args: string[], opts: RunTrainerOptions = {}): Promise<TrainerResult> {
-  const launcher = opts.launcher ?? [];
-  const group = launcher.length > 0;
-  const child = spawn(python, [...launcher, script, ...args], {
-    stdio: ["ignore", "pipe", "pipe"],
-    env: { ...process.env, PYTHONDONTWRITEBYTECODE: "1", PYTHONUNBUFFERED: "1" },
-    detached: group, // torchrun's workers: one process group, so a hard kill reaches every rank
-  });
-  const kill = (sig: NodeJS.Signals): void => {
-    if (group && child.pid !== undefined && sig === "SIGKILL") {
+  return new TrainerRun(python, script, args, opts).finished;
+}
+
+/** A Python traceback (or a C++ abort trace) begins: from here on stderr goes to the log only. */
+const TRACE_START = /^Traceback \(most recent call last\):|^terminate called|^\s*what\(\):|^Exception raised from/;
+/** An error-looking stderr line (a Python exception, a C++ what()): the one line a failure is reported with. */
+const ERROR_LINE = /^\w+(\.\w+)*(Error|Exception)\b|what\(\):|^trainer:|Error:/;
+/** stderr lines kept to name the cause of a failure. */
+const STDERR_TAIL_LINES = 30;
+
+/** One trainer run: the child process, the events and stderr it wrote, its log, the progress line and signal handlers. */
+class TrainerRun {
+  /** Resolves when the trainer finished its run; rejects with the BenchError of how it failed. */
+  readonly finished: Promise<TrainerResult>;
+
+  /** torchrun's workers run in their own process group. */
+  private readonly group: boolean;
+  private readonly child: ChildProcessByStdio<null, Readable, Readable>;
+  private readonly progress = new TrainProgress();
+  private readonly events: TrainerEvent[] = [];
+  /** The last stderr lines. */
+  private readonly stderrTail: string[] = [];
+  private readonly log: TrainerLog;
+  /** A traceback has begun: stderr goes to the log only, the failure is reported in one line naming it. */
+  private inTrace = false;
+  private finalStep = 0;
+  private interrupts = 0;
+
+  constructor(
+    python: string,
+    script: string,
+    args: string[],
+    private readonly opts: RunTrainerOptions,
+  ) {
+    const launcher = opts.launcher ?? [];
+    this.group = launcher.length > 0;
+    this.child = spawn(python, [...launcher, script, ...args], {
+      stdio: ["ignore", "pipe", "pipe"],
+      env: { ...process.env, PYTHONDONTWRITEBYTECODE: "1", PYTHONUNBUFFERED: "1" },
+      detached: this.group, // torchrun's workers: one process group, so a hard kill reaches every rank
+    });
+    this.log = openTrainerLog(opts.logFile);
+    process.on("SIGINT", this.onSigint);
+    process.on("SIGTERM", this.onSigterm);
+    createInterface({ input: this.child.stderr }).on("line", (line) => this.onStderrLine(line));
+    createInterface({ input: this.child.stdout }).on("line", (line) => this.onStdoutLine(line));
+    this.finished = new Promise((resolvePromise, reject) => {
+      this.child.on("error", (err) => {
+        this.unwatchSignals();
+        reject(inputError(`train: cannot start ${python}: ${err.message}`));
+      });
+      this.child.on("close", (code, signal) => {
+        this.unwatchSignals();
+        this.progress.finish();
+        this.log.close();
+        const outcome = this.outcome(code, signal);
+        if (outcome instanceof BenchError) reject(outcome);
+        else resolvePromise(outcome);
+      });
+    });
+  }
+
+  /** Ctrl-C: the first asks the trainer to checkpoint and stop, the second kills it. */
+  private readonly onSigint = (): void => {
+    this.interrupts++;
+    if (this.interrupts === 1) {
+      this.progress.finish();
+      info("train: stopping after the current step and saving a checkpoint (Ctrl-C again to abort without saving)");
+      this.kill("SIGINT");
+    } else {
+      this.kill("SIGKILL");
+    }
+  };
+
+  /** SIGTERM (a CI cancel, `kill`) is forwarded the same way, so the trainer is never orphaned mid-step. */
+  private readonly onSigterm = (): void => this.kill("SIGTERM");
+
+  private unwatchSignals(): void {
+    process.off("SIGINT", this.onSigint);
+    process.off("SIGTERM", this.onSigterm);
+  }
+
+  /** Signals the trainer; SIGKILL under torchrun goes to the whole process group. */
+  private kill(sig: NodeJS.Signals): void {
+    const { child } = this;
+    if (this.group && child.pid !== undefined && sig === "SIGKILL") {
       try {
         process.kill(-child.pid, sig);
         return;
@@ -81,40 +133,22 @@ export function runTrainer(python: string, script: string, args: string[], opts:
       }
     }
     child.kill(sig);
-  };
-  const progress = new TrainProgress();
-  const events: TrainerEvent[] = [];
-  const stderrTail: string[] = [];
-  const log = openLog(opts.logFile);
-  // A Python traceback (or a C++ abort trace) goes to the log only: the failure is reported in one line naming it.
-  let inTrace = false;
-  let finalStep = 0;
-  let interrupts = 0;
-  const onSigint = (): void => {
-    interrupts++;
-    if (interrupts === 1) {
-      progress.finish();
-      info("train: stopping after the current step and saving a checkpoint (Ctrl-C again to abort without saving)");
-      kill("SIGINT");
-    } else {
-      kill("SIGKILL");
-    }
-  };
-  // SIGTERM (a CI cancel, `kill`) is forwarded the same way, so the trainer is never orphaned mid-step
-  const onSigterm = (): void => kill("SIGTERM");
-  process.on("SIGINT", onSigint);
-  process.on("SIGTERM", onSigterm);
-  createInterface({ input: child.stderr }).on("line", (line) => {
-    log.write(line);
-    stderrTail.push(line);
-    if (stderrTail.length > 30) stderrTail.shift();
-    if (/^Traceback \(most recent call last\):|^terminate called|^\s*what\(\):|^Exception raised from/.test(line)) inTrace = true;
-    if (!opts.quiet && !inTrace) {
-      progress.finish();
+  }
+
+  /** Every stderr line goes to the log and the tail; the terminal shows it unless quiet or inside a traceback. */
+  private onStderrLine(line: string): void {
+    this.log.write(line);
+    this.stderrTail.push(line);
+    if (this.stderrTail.length > STDERR_TAIL_LINES) this.stderrTail.shift();
+    if (TRACE_START.test(line)) this.inTrace = true;
+    if (!this.opts.quiet && !this.inTrace) {
+      this.progress.finish();
       process.stderr.write(`${line}\n`);
     }
-  });
-  createInterface({ input: child.stdout }).on("line", (line) => {
+  }
+
+  /** One JSON event per stdout line: recorded, and shown as the start message, progress line or checkpoint line. */
+  private onStdoutLine(line: string): void {
     let e: TrainerEvent;
     try {
       e = JSON.parse(line) as TrainerEvent;
@@ -122,8 +156,9 @@ export function runTrainer(python: string, script: string, args: string[], opts:
       process.stderr.write(`${line}\n`); // not an event: a stray print, show it
       return;
     }
-    events.push(e);
-    if (typeof e.step === "number") finalStep = e.step;
+    const { opts, progress } = this;
+    this.events.push(e);
+    if (typeof e.step === "number") this.finalStep = e.step;
     if (e.event === "start") {
       opts.onStart?.();
       progress.start(Number(e.start_step));
@@ -133,48 +168,32 @@ export function runTrainer(python: string, script: string, args: string[], opts:
       progress.finish();
       info(`train: checkpoint at step ${e.step} → ${e.path}`);
     }
-  });
-  return new Promise((resolvePromise, reject) => {
-    child.on("error", (err) => {
-      process.off("SIGINT", onSigint);
-      process.off("SIGTERM", onSigterm);
-      reject(inputError(`train: cannot start ${python}: ${err.message}`));
-    });
-    child.on("close", (code, signal) => {
-      process.off("SIGINT", onSigint);
-      process.off("SIGTERM", onSigterm);
-      progress.finish();
-      log.close();
-      const seeLog = log.name ? ` (the trainer's full output: ${log.name})` : "";
-      const last = events[events.length - 1];
-      // noEvents: a node other than node 0 of a multi-node run, whose ranks print no events (rank 0 does)
-      if (code === 0 && (last?.event === "done" || (opts.noEvents && events.length === 0))) return resolvePromise({ events, finalStep });
-      const error = events.find((e) => e.event === "error");
-      // internal: a torchrun rank crashed (its exception named in the event), not bad input
-      if (error)
-        return reject(
-          error.internal
-            ? new BenchError(`train: ${String(error.message)}${seeLog}`, ExitCode.Internal)
-            : inputError(`train: ${String(error.message)}`),
-        );
-      // torchrun exits 1 after forwarding a signal, whatever its ranks returned
-      if ((code === INTERRUPTED_EXIT || group) && events.some((e) => e.event === "interrupted")) {
-        return reject(
-          new BenchError(`train: interrupted at step ${finalStep}; the checkpoint is saved, continue with --resume`, INTERRUPTED_EXIT),
-        );
-      }
-      // one line: the last error-looking line of stderr (a Python exception, a C++ what()), the rest is in the log
-      const why =
-        [...stderrTail].reverse().find((l) => /^\w+(\.\w+)*(Error|Exception)\b|what\(\):|^trainer:|Error:/.test(l.trim())) ??
-        stderrTail[stderrTail.length - 1];
-      reject(
-        new BenchError(
-          `train: the trainer ${signal ? `was killed by ${signal}` : `exited with code ${code}`} at step ${finalStep}${why ? `: ${why.trim()}` : ""}${seeLog}`,
-          ExitCode.Internal,
-        ),
-      );
-    });
-  });
+  }
+
+  /** How the run ended, once the trainer has exited: its result, or the BenchError to fail with. */
+  private outcome(code: number | null, signal: NodeJS.Signals | null): TrainerResult | BenchError {
+    const { events, finalStep } = this;
+    const seeLog = this.log.name ? ` (the trainer's full output: ${this.log.name})` : "";
+    const last = events[events.length - 1];
+    // noEvents: a node other than node 0 of a multi-node run, whose ranks print no events (rank 0 does)
+    if (code === 0 && (last?.event === "done" || (this.opts.noEvents && events.length === 0))) return { events, finalStep };
+    const error = events.find((e) => e.event === "error");
+    // internal: a torchrun rank crashed (its exception named in the event), not bad input
+    if (error)
+      return error.internal
+        ? new BenchError(`train: ${String(error.message)}${seeLog}`, ExitCode.Internal)
+        : inputError(`train: ${String(error.message)}`);
+    // torchrun exits 1 after forwarding a signal, whatever its ranks returned
+    if ((code === INTERRUPTED_EXIT || this.group) && events.some((e) => e.event === "interrupted")) {
+      return new BenchError(`train: interrupted at step ${finalStep}; the checkpoint is saved, continue with --resume`, INTERRUPTED_EXIT);
+    }
+    // one line: the last error-looking line of stderr (a Python exception, a C++ what()), the rest is in the log
+    const why = [...this.stderrTail].reverse().find((l) => ERROR_LINE.test(l.trim())) ?? this.stderrTail[this.stderrTail.length - 1];
+    return new BenchError(
+      `train: the trainer ${signal ? `was killed by ${signal}` : `exited with code ${code}`} at step ${finalStep}${why ? `: ${why.trim()}` : ""}${seeLog}`,
+      ExitCode.Internal,
+    );
+  }
 }
 
 function startMessage(e: TrainerEvent): string {
