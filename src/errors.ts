@@ -110,6 +110,11 @@ export function fileSystemError(err: unknown, env: NodeJS.ProcessEnv = process.e
 /** Codes that name the disk even without a path: the device refused, whatever path was chosen. */
 const PATHLESS = new Set(["ENOSPC", "EDQUOT", "EROFS", "EIO"]);
 
+/** Whether an errno code is a disk refusing a write (full, over quota, read-only, I/O error): exit FileSystem. */
+export function isDiskRefusal(code: string | undefined): boolean {
+  return code !== undefined && PATHLESS.has(code);
+}
+
 /** `e`'s code, except that a recursive mkdir's ENOENT becomes why the nearest existing ancestor of `target` refuses. */
 function causeCode(e: NodeJS.ErrnoException, target: string): string {
   const code = e.code!;
@@ -129,7 +134,7 @@ export function outputWriteError(context: string, err: unknown): BenchError {
   const e = err as NodeJS.ErrnoException & { dest?: string };
   const target = e?.dest ?? e?.path;
   const diskFault =
-    err instanceof Error && typeof e.code === "string" && PATHLESS.has(typeof target === "string" ? causeCode(e, target) : e.code);
+    err instanceof Error && typeof e.code === "string" && isDiskRefusal(typeof target === "string" ? causeCode(e, target) : e.code);
   const fs = diskFault ? fileSystemError(err, {}) : null;
   if (fs === null) return new BenchError(`${context}: ${why}`, ExitCode.Input);
   const at = why.indexOf("; could not restore ");

@@ -5,6 +5,7 @@ everything else goes to stderr. SIGINT/SIGTERM: finish the current optimizer ste
 Under torchrun (distributed.py) every rank trains on its shard of each global batch; rank 0 alone prints the
 events (any rank prints its own error event), writes the log, checkpoints and the exported model.
 """
+import errno
 import json
 import math
 import os
@@ -37,6 +38,10 @@ def finite(x):
 
 
 RANK0 = [True]  # False on torchrun ranks > 0: they print no events except their own error
+
+
+# errno values of a disk that refuses a write: the environment failed (exit 5, docs/errors.md), not the input
+DISK_ERRNOS = {errno.ENOSPC, errno.EDQUOT, errno.EROFS, errno.EIO}
 
 
 def emit(event, **fields):
@@ -274,8 +279,10 @@ if __name__ == "__main__":
     try:
         sys.exit(main())
     except (ValueError, OSError) as e:  # bad input: one JSON line Node turns into a BenchError
-        emit("error", message=_rank_prefix() + str(e))
-        sys.exit(3)
+        # a disk that refuses (full, over quota, read-only, I/O error) is the environment: exit 5, not 3
+        disk = isinstance(e, OSError) and e.errno in DISK_ERRNOS
+        emit("error", message=_rank_prefix() + str(e), **({"filesystem": True} if disk else {}))
+        sys.exit(5 if disk else 3)
     except RuntimeError as e:
         # torch's C++ writers (torch.save's storages) report a full or read-only disk as a RuntimeError: still bad
         # input (where --out is), not a trainer bug — one line, exit 3, as for an OSError
@@ -283,8 +290,13 @@ if __name__ == "__main__":
             if "WORLD_SIZE" in os.environ:
                 emit("error", message=f"{_rank_prefix() or 'rank 0: '}{type(e).__name__}: {e}", internal=True)
             raise
-        emit("error", message=_rank_prefix() + f"cannot write the output (--out on a full or read-only disk?): {e}")
-        sys.exit(3)
+        disk = "Permission denied" not in str(e)  # as for an OSError: a permission error stays bad input (3)
+        emit(
+            "error",
+            message=_rank_prefix() + f"cannot write the output (--out on a full or read-only disk?): {e}",
+            **({"filesystem": True} if disk else {}),
+        )
+        sys.exit(5 if disk else 3)
     except SystemExit as e:
         if not isinstance(e.code, str):
             raise

@@ -178,11 +178,13 @@ class TrainerRun {
     // noEvents: a node other than node 0 of a multi-node run, whose ranks print no events (rank 0 does)
     if (code === 0 && (last?.event === "done" || (this.opts.noEvents && events.length === 0))) return { events, finalStep };
     const error = events.find((e) => e.event === "error");
-    // internal: a torchrun rank crashed (its exception named in the event), not bad input
-    if (error)
-      return error.internal
-        ? new BenchError(`train: ${String(error.message)}${seeLog}`, ExitCode.Internal)
-        : inputError(`train: ${String(error.message)}`);
+    // internal: a torchrun rank crashed (its exception named in the event), not bad input; filesystem: the disk
+    // under --out refused a write (full, read-only: the environment, docs/errors.md)
+    if (error) {
+      if (error.internal) return new BenchError(`train: ${String(error.message)}${seeLog}`, ExitCode.Internal);
+      if (error.filesystem) return new BenchError(`train: ${String(error.message)}`, ExitCode.FileSystem);
+      return inputError(`train: ${String(error.message)}`);
+    }
     // torchrun exits 1 after forwarding a signal, whatever its ranks returned
     if ((code === INTERRUPTED_EXIT || this.group) && events.some((e) => e.event === "interrupted")) {
       return new BenchError(`train: interrupted at step ${finalStep}; the checkpoint is saved, continue with --resume`, INTERRUPTED_EXIT);

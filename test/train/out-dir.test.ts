@@ -109,7 +109,7 @@ test("a NaN loss stops the run (exit 3, nothing exported); the failed start does
   assert.ok(existsSync(join(dir, "run", TRAINER_LOG)));
 });
 
-test("a full disk under --out: one line, exit 3, no C++ trace, nothing but trainer.log left", (t) => {
+test("a full disk under --out: one line, exit 5 (the environment), no C++ trace, nothing but trainer.log left", (t) => {
   const skip = torchSkipReason();
   if (skip) return t.skip(skip);
   const dir = scratchDir(t, "bench-train-full-");
@@ -151,7 +151,7 @@ test("a full disk under --out: one line, exit 3, no C++ trace, nothing but train
     "--threads",
     "1",
   ]);
-  assert.equal(r.code, 3, r.stderr);
+  assert.equal(r.code, 5, r.stderr);
   const last = r.stderr.trim().split("\n").pop() ?? "";
   assert.match(last, /^bench: train: cannot write the output .*No space left on device/);
   assert.doesNotMatch(r.stderr, /Traceback|terminate called|what\(\)/);
