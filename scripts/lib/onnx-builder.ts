@@ -290,9 +290,11 @@ export const TEST_CHARS: readonly string[] = [
   ..."的是了我不人在他有这个上们来到时大地为子中你说生国年着就那和要她出也得里后自以会家可下而过天去能对小多然于心学么之都好看起发当没成只如事把还用第样道想作种开美总从无情己面最女但现前些所同日手又行意动方期它头经长儿回位分爱老因很给名法间斯知世什两次使身者被高已亲其进此话常与活正感快递怎办北京安门",
 ];
 
-/** The pieces of the tiny test Unigram vocabulary: "▁", TEST_CHARS, a few multi-char words, ASCII. */
-/** The tiny bge-m3-layout ColBERT graph many tests load (vocab of TINY_UNIGRAM_PIECES, hidden 16, one layer, head 8). */
-export function tinyBgeM3Onnx(seed: number): Uint8Array {
+/**
+ * The tiny bge-m3-layout graph many tests load (vocab of TINY_UNIGRAM_PIECES, hidden 16, one layer): its ColBERT
+ * export (head 8, output colbert_vecs), or with `"hidden-state"` bge-m3's own `onnx/` export (the last hidden state).
+ */
+export function tinyBgeM3Onnx(seed: number, output: "colbert" | "hidden-state" = "colbert"): Uint8Array {
   return buildEncoderOnnx({
     vocab: TINY_UNIGRAM_PIECES.length + 5,
     hidden: 16,
@@ -301,12 +303,12 @@ export function tinyBgeM3Onnx(seed: number): Uint8Array {
     ffn: 32,
     maxPositions: 300,
     tokenTypes: false,
-    head: "bge-m3",
-    colbertDim: 8,
+    ...(output === "colbert" ? { head: "bge-m3", colbertDim: 8 } : { head: "tokens" }),
     seed,
   });
 }
 
+/** The pieces of the tiny test Unigram vocabulary: "▁", TEST_CHARS, a few multi-char words, ASCII. */
 export const TINY_UNIGRAM_PIECES: [string, number][] = [
   ["▁", -3],
   ...TEST_CHARS.map((c, i): [string, number] => [c, -5 - i / 100]),

@@ -15,13 +15,7 @@ import onnxProto from "onnx-proto";
 import { BenchError } from "../../src/errors.js";
 import { resolveModelDir } from "../../src/hub/resolve-model-dir.js";
 import { loadNeuralReranker, type NeuralRerankerOptions } from "../../src/models/neural-reranker.js";
-import {
-  buildEncoderOnnx,
-  TINY_UNIGRAM_PIECES,
-  tinyBgeM3Onnx,
-  unigramTokenizerJson,
-  writeModelDir,
-} from "../../scripts/lib/onnx-builder.js";
+import { TINY_UNIGRAM_PIECES, tinyBgeM3Onnx, unigramTokenizerJson, writeModelDir } from "../../scripts/lib/onnx-builder.js";
 
 const { onnx } = onnxProto;
 const work = mkdtempSync(join(tmpdir(), "bench-model-paths-"));
@@ -175,17 +169,7 @@ test("graph choice: model.onnx, else onnx/model.onnx, else the only *.onnx; seve
 });
 
 test("modules.json: a Pooling path outside the root or a pooling config that is not a regular file is refused", async () => {
-  const hidden = buildEncoderOnnx({
-    vocab: TINY_UNIGRAM_PIECES.length + 5,
-    hidden: 16,
-    layers: 1,
-    heads: 2,
-    ffn: 32,
-    maxPositions: 300,
-    tokenTypes: false,
-    head: "tokens",
-    seed: 3,
-  });
+  const hidden = tinyBgeM3Onnx(3, "hidden-state");
   const st = (pooling: string): string => {
     const dir = writeModelDir(join(work, `st${n++}`), hidden, tj);
     writeFileSync(
