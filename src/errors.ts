@@ -110,9 +110,16 @@ export function fileSystemError(err: unknown, env: NodeJS.ProcessEnv = process.e
 /** Codes that name the disk even without a path: the device refused, whatever path was chosen. */
 const PATHLESS = new Set(["ENOSPC", "EDQUOT", "EROFS", "EIO"]);
 
-/** Whether an errno code is a disk refusing a write (full, over quota, read-only, I/O error): exit FileSystem. */
-export function isDiskRefusal(code: string | undefined): boolean {
-  return code !== undefined && PATHLESS.has(code);
+/**
+ * Whether `err` is a disk refusing a write (full, over quota, read-only, an I/O error; a recursive mkdir's ENOENT
+ * under a read-only parent counts): the environment failed (exit FileSystem), whatever output path was chosen.
+ */
+export function isDiskFault(err: unknown): boolean {
+  if (!(err instanceof Error)) return false;
+  const e = err as NodeJS.ErrnoException & { dest?: string };
+  if (typeof e.code !== "string") return false;
+  const target = e.dest ?? e.path;
+  return PATHLESS.has(typeof target === "string" ? causeCode(e, target) : e.code);
 }
 
 /** `e`'s code, except that a recursive mkdir's ENOENT becomes why the nearest existing ancestor of `target` refuses. */
@@ -131,11 +138,7 @@ function causeCode(e: NodeJS.ErrnoException, target: string): string {
  */
 export function outputWriteError(context: string, err: unknown): BenchError {
   const why = err instanceof Error ? err.message : String(err);
-  const e = err as NodeJS.ErrnoException & { dest?: string };
-  const target = e?.dest ?? e?.path;
-  const diskFault =
-    err instanceof Error && typeof e.code === "string" && isDiskRefusal(typeof target === "string" ? causeCode(e, target) : e.code);
-  const fs = diskFault ? fileSystemError(err, {}) : null;
+  const fs = isDiskFault(err) ? fileSystemError(err, {}) : null;
   if (fs === null) return new BenchError(`${context}: ${why}`, ExitCode.Input);
   const at = why.indexOf("; could not restore ");
   return new BenchError(`${context}: ${fs.message.replace(/^file system: /, "")}${at < 0 ? "" : why.slice(at)}`, ExitCode.FileSystem);

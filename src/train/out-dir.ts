@@ -4,7 +4,7 @@
  */
 import { closeSync, existsSync, mkdirSync, openSync, readFileSync, readdirSync, rmSync, statSync, writeSync } from "node:fs";
 import { join } from "node:path";
-import { BenchError, ExitCode, inputError, isDiskRefusal, usageError } from "../errors.js";
+import { BenchError, ExitCode, inputError, isDiskFault, usageError } from "../errors.js";
 
 /** The lock file; holds the pid of the `bench train` writing DIR. */
 export const LOCK_FILE = ".bench-train.lock";
@@ -92,7 +92,7 @@ export function fsError(what: string, err: unknown): Error {
   if (typeof e?.code !== "string") return err as Error;
   const message = `train: cannot write ${what}: ${e.code} ${e.message.replace(/^[A-Z]+: /, "")}`;
   // a disk that refuses is the environment (exit 5); a path that cannot hold the output is bad input (exit 3)
-  return isDiskRefusal(e.code) ? new BenchError(message, ExitCode.FileSystem) : inputError(message);
+  return isDiskFault(err) ? new BenchError(message, ExitCode.FileSystem) : inputError(message);
 }
 
 /** The pid holding DIR's lock when that process is alive, else null (no lock, or a stale one). */
