@@ -2,13 +2,13 @@
  * Where a command's data comes from: an explicit file (--input/--data) or a registered task (tasks/*.json),
  * whose data is either shipped in tasks/ or downloaded from the hub at its pinned revision (docs/spec.md §3).
  */
-import { createHash } from "node:crypto";
 import { join } from "node:path";
 import { inputError, usageError } from "../errors.js";
 import { type HubDatasetRef, isHubRef } from "../tasks/metadata.js";
 import { getTask, tasksDir } from "../tasks/registry.js";
 import { loadDatasetFile } from "./load.js";
 import type { LoadedDataset } from "./types.js";
+import { sha256Hex } from "../util/sha256.js";
 
 /** The embedded sample task used when neither a task nor a file is given. */
 export const defaultTaskName = "ZhSampleReranking";
@@ -71,9 +71,7 @@ async function loadShards(paths: string[]): Promise<LoadedDataset> {
   if (paths.length === 1) return loadDatasetFile(paths[0]);
   const parts = [];
   for (const p of paths) parts.push(await loadDatasetFile(p));
-  const sha256 = createHash("sha256")
-    .update(parts.map((d) => `${d.source.sha256}\n`).join(""))
-    .digest("hex");
+  const sha256 = sha256Hex(parts.map((d) => `${d.source.sha256}\n`).join(""));
   return { rows: parts.flatMap((d) => d.rows), source: { ...parts[0].source, path: paths.join(", "), sha256 } };
 }
 

@@ -30,6 +30,7 @@ import { hubEndpoint } from "./listing.js";
 import { Progress } from "./progress.js";
 import { removeOnSignal } from "./signals.js";
 import { repoPathProblem } from "../util/repo-path.js";
+import { isSha256Hex } from "../util/sha256.js";
 
 /** Re-exported so callers of hubDownload can tell a 404 apart without importing http.ts. */
 export { HubNotFoundError } from "./http.js";
@@ -93,7 +94,7 @@ export async function hubDownload(req: HubFileRequest): Promise<string> {
   // got.etag is checked (40/64 hex) by http.ts, so it is a safe file name.
   const blob = got.etag ? join(folder, "blobs", got.etag) : null;
   if (await alreadyCached(got, target, blob)) return target;
-  const sha256 = req.expectedSha256 ?? (got.etag && /^[0-9a-f]{64}$/.test(got.etag) ? got.etag : null);
+  const sha256 = req.expectedSha256 ?? (isSha256Hex(got.etag) ? got.etag : null);
   await streamToFile(
     got.response,
     got.stall,

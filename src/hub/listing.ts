@@ -9,6 +9,7 @@ import { BenchError } from "../errors.js";
 import { type RepoType, hubToken, isCommitSha } from "./cache.js";
 import { HubNetworkError, hubGet } from "./http.js";
 import { checkServerCommit, checkServerPath } from "./validate.js";
+import { isSha256Hex } from "../util/sha256.js";
 
 /** One file of a listing; size and sha256 when the hub gave them (sha256 only for LFS files). */
 export interface ListedFile {
@@ -96,7 +97,7 @@ export function parseListing(text: string, req: Pick<ListRequest, "repoId" | "re
     if (typeof s?.rfilename !== "string") throw new BenchError(`hub: ${where} has a sibling without "rfilename"`);
     const name = checkServerPath(s.rfilename, where);
     const size = Number.isSafeInteger(s.size) && (s.size as number) >= 0 ? (s.size as number) : null;
-    const sha = typeof s.lfs?.sha256 === "string" && /^[0-9a-f]{64}$/.test(s.lfs.sha256) ? s.lfs.sha256 : null;
+    const sha = isSha256Hex(s.lfs?.sha256) ? s.lfs.sha256 : null;
     files.set(name, { size, sha256: sha, lfs: s.lfs !== undefined && s.lfs !== null });
   }
   return { commit, files };

@@ -5,6 +5,7 @@
 import { inputError } from "../errors.js";
 import { isCommitSha } from "../hub/cache.js";
 import { repoPathProblem } from "../util/repo-path.js";
+import { isSha256Hex } from "../util/sha256.js";
 
 /**
  * A dataset pinned on the Hugging Face hub (repo + commit revision). `file` (a path in the repo) is optional:
@@ -81,7 +82,7 @@ export function parseTaskMetadata(json: unknown, file: string): TaskMetadata {
   const hasHub = "hub" in ds;
   const allowed = hasHub ? HUB_KEYS : LOCAL_KEYS;
   for (const k of Object.keys(ds)) if (!allowed.includes(k)) fail(`dataset.${k}`, `is not a known key (known: ${allowed.join(", ")})`);
-  if (ds.sha256 !== undefined && (typeof ds.sha256 !== "string" || !/^[0-9a-f]{64}$/.test(ds.sha256))) {
+  if (ds.sha256 !== undefined && !isSha256Hex(ds.sha256)) {
     fail("dataset.sha256", "must be 64 lowercase hex digits");
   }
   let dataset: HubDatasetRef | LocalDatasetRef;

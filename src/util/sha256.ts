@@ -2,6 +2,11 @@
 import { createHash, webcrypto } from "node:crypto";
 import { createReadStream } from "node:fs";
 
+/** Whether `v` is a sha256 as lowercase hex (64 digits), the form listings, ETags and task files give. */
+export function isSha256Hex(v: unknown): v is string {
+  return typeof v === "string" && /^[0-9a-f]{64}$/.test(v);
+}
+
 /** Hex sha256 of bytes or a string (UTF-8). */
 export function sha256Hex(data: string | Uint8Array): string {
   return createHash("sha256").update(data).digest("hex");
