@@ -3,10 +3,10 @@
  * bge-m3-style ONNX export recognised by its output names. Where the model root comes from (a local directory
  * or a hub snapshot) is src/hub/resolve-model-dir.ts.
  */
-import { existsSync, readFileSync, statSync } from "node:fs";
+import { existsSync } from "node:fs";
 import { basename, join, resolve } from "node:path";
 import { inputError } from "../errors.js";
-import { relativePathProblem } from "../util/model-paths.js";
+import { readModelJson, relativePathProblem } from "../util/model-paths.js";
 
 /** What bench_model.json says, camel-cased. */
 export interface ModelConfig {
@@ -183,14 +183,7 @@ export function hiddenStateColbertConfig(
 export function readBenchModel(dir: string, name = basename(resolve(dir))): ModelConfig | null {
   const file = join(dir, "bench_model.json");
   if (!existsSync(file)) return null;
-  if (!statSync(file).isFile()) throw inputError(`model: ${file} is not a regular file`);
-  let o: Json;
-  try {
-    o = JSON.parse(readFileSync(file, "utf8")) as Json;
-  } catch (err) {
-    throw inputError(`model: ${file} is not valid JSON: ${(err as Error).message}`);
-  }
-  return parseBenchModel(o, file, name);
+  return parseBenchModel(readModelJson(file) as Json, file, name);
 }
 
 /**

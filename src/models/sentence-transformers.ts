@@ -4,10 +4,10 @@
  * a dense model over the graph's last hidden state. Module types bench cannot reproduce (Dense, max pooling, …)
  * are errors, never skipped.
  */
-import { existsSync, readFileSync, statSync } from "node:fs";
+import { existsSync } from "node:fs";
 import { join } from "node:path";
 import { inputError } from "../errors.js";
-import { relativePathProblem } from "../util/model-paths.js";
+import { readModelJson, relativePathProblem } from "../util/model-paths.js";
 
 /** What a sentence-transformers pipeline does after the encoder. */
 export interface SentenceTransformersPipeline {
@@ -29,21 +29,11 @@ const MODES = [
   "pooling_mode_lasttoken",
 ];
 
-function readJson(file: string): unknown {
-  // modules.json names these paths: a FIFO or device there would block or never end (issue 11 §3).
-  if (!statSync(file).isFile()) throw inputError(`model: ${file} is not a regular file`);
-  try {
-    return JSON.parse(readFileSync(file, "utf8"));
-  } catch (err) {
-    throw inputError(`model: ${file} is not valid JSON: ${(err as Error).message}`);
-  }
-}
-
 /** The pipeline of `dir`'s modules.json, or null when the directory has none. */
 export function readSentenceTransformers(dir: string): SentenceTransformersPipeline | null {
   const file = join(dir, "modules.json");
   if (!existsSync(file)) return null;
-  const mods = readJson(file);
+  const mods = readModelJson(file);
   if (!Array.isArray(mods)) throw inputError(`model: ${file}: expected a JSON array of modules`);
   let pooling: "cls" | "mean" | null = null;
   let normalize = false;
@@ -56,7 +46,7 @@ export function readSentenceTransformers(dir: string): SentenceTransformersPipel
         throw inputError(`model: ${where}: "path" must be a folder inside the model directory, got ${JSON.stringify(m.path)}`);
       const cfgFile = join(dir, m.path, "config.json");
       if (!existsSync(cfgFile)) throw inputError(`model: ${where}: ${cfgFile} is missing`);
-      const cfg = readJson(cfgFile) as Record<string, unknown>;
+      const cfg = readModelJson(cfgFile) as Record<string, unknown>;
       const on = MODES.filter((k) => cfg[k] === true);
       if (on.length !== 1 || !["pooling_mode_cls_token", "pooling_mode_mean_tokens"].includes(on[0])) {
         throw inputError(
@@ -74,6 +64,6 @@ export function readSentenceTransformers(dir: string): SentenceTransformersPipel
   });
   if (pooling === null) throw inputError(`model: ${file}: no ${POOLING} module`);
   const sb = join(dir, "sentence_bert_config.json");
-  const len = existsSync(sb) ? (readJson(sb) as Record<string, unknown>).max_seq_length : undefined;
+  const len = existsSync(sb) ? (readModelJson(sb) as Record<string, unknown>).max_seq_length : undefined;
   return { pooling, normalize, maxSeqLength: Number.isInteger(len) && (len as number) > 0 ? (len as number) : null };
 }

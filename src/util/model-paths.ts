@@ -5,7 +5,7 @@
  * The check is lexical (the name, not where a symlink points), so a hub snapshot's links to `../../blobs/…`
  * are fine; the target must then be a regular file.
  */
-import { statSync } from "node:fs";
+import { readFileSync, statSync } from "node:fs";
 import { isAbsolute, join, posix, win32 } from "node:path";
 import { inputError } from "../errors.js";
 
@@ -36,4 +36,17 @@ export function modelPath(root: string, rel: string, source: string, field: stri
   }
   if (!st.isFile()) throw inputError(`model: ${source}: ${field} ${JSON.stringify(rel)}: ${path} is not a regular file`);
   return path;
+}
+
+/**
+ * A JSON file of a model directory (bench_model.json, modules.json, a module's config), parsed. It must be a regular
+ * file: a FIFO or device there would block or never end (issue 11 §3).
+ */
+export function readModelJson(file: string): unknown {
+  if (!statSync(file).isFile()) throw inputError(`model: ${file} is not a regular file`);
+  try {
+    return JSON.parse(readFileSync(file, "utf8"));
+  } catch (err) {
+    throw inputError(`model: ${file} is not valid JSON: ${(err as Error).message}`);
+  }
 }
