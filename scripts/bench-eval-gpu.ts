@@ -24,6 +24,7 @@ import { maxSim } from "../src/score/maxsim.js";
 import { defaultPoolSize } from "../src/score/maxsim-pool.js";
 import { findTorchPython } from "../src/python/find-python.js";
 import { unigramTokenizerJson } from "./lib/onnx-builder.js";
+import { xlmRobertaConfig } from "./lib/hf-configs.js";
 import { T2_LIKE_CJK, t2LikeRows } from "./lib/t2-like-data.js";
 
 const ROOT = resolve(import.meta.dirname, "..");
@@ -110,22 +111,7 @@ function tokenizerJson(vocab: number): Record<string, unknown> {
 /** The random model directory (reused when the same sizes were built before in --work). */
 function buildModel(): string {
   const dir = join(work, "model");
-  const cfg = {
-    model_type: "xlm-roberta",
-    architectures: ["XLMRobertaModel"],
-    vocab_size: size.vocab,
-    hidden_size: size.hidden,
-    num_hidden_layers: size.layers,
-    num_attention_heads: size.heads,
-    intermediate_size: size.ffn,
-    max_position_embeddings: 514,
-    type_vocab_size: 1,
-    pad_token_id: 1,
-    bos_token_id: 0,
-    eos_token_id: 2,
-    hidden_act: "gelu",
-    layer_norm_eps: 1e-5,
-  };
+  const cfg = { architectures: ["XLMRobertaModel"], ...xlmRobertaConfig({ ...size, maxPositions: 514 }) };
   const stamp = JSON.stringify({ cfg, dim: size.dim });
   if (
     existsSync(join(dir, "bench_model.json")) &&

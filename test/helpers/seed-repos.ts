@@ -13,6 +13,7 @@ import { mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { dirname, join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 import onnxProto from "onnx-proto";
+import { xlmRobertaConfig } from "../../scripts/lib/hf-configs.js";
 import { unigramTokenizerJson } from "../../scripts/lib/onnx-builder.js";
 import { TORCH_PYTHON } from "./torch-model.js";
 
@@ -113,19 +114,7 @@ export function writeBgeM3Repo(out: string, spec: SeedRepoSpec = {}): string {
   const vocab = (tj.model as { vocab: unknown[] }).vocab.length;
   const config = {
     architectures: ["XLMRobertaModel"],
-    model_type: "xlm-roberta",
-    vocab_size: vocab,
-    hidden_size: hidden,
-    num_hidden_layers: spec.layers ?? 2,
-    num_attention_heads: spec.heads ?? 4,
-    intermediate_size: spec.ffn ?? 64,
-    max_position_embeddings: 514,
-    type_vocab_size: 1,
-    pad_token_id: 1,
-    bos_token_id: 0,
-    eos_token_id: 2,
-    hidden_act: "gelu",
-    layer_norm_eps: 1e-5,
+    ...xlmRobertaConfig({ vocab, hidden, layers: spec.layers ?? 2, heads: spec.heads ?? 4, ffn: spec.ffn ?? 64, maxPositions: 514 }),
     position_embedding_type: "absolute",
     torch_dtype: "float32",
   };

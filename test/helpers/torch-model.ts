@@ -6,6 +6,7 @@ import { spawnSync } from "node:child_process";
 import { mkdirSync, writeFileSync } from "node:fs";
 import { dirname, join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
+import { xlmRobertaConfig } from "../../scripts/lib/hf-configs.js";
 import { TINY_UNIGRAM_PIECES, unigramTokenizerJson } from "../../scripts/lib/onnx-builder.js";
 
 const repoRoot = resolve(dirname(fileURLToPath(import.meta.url)), "../..");
@@ -47,21 +48,7 @@ export function makeTorchModel(out: string, spec: TorchModelSpec): string {
     tokDir = src;
     writeFileSync(join(src, "tokenizer.json"), JSON.stringify(tj));
     const vocab = (tj.model as { vocab: unknown[] }).vocab.length;
-    config = {
-      model_type: "xlm-roberta",
-      vocab_size: vocab,
-      hidden_size: 32,
-      num_hidden_layers: 2,
-      num_attention_heads: 4,
-      intermediate_size: 64,
-      max_position_embeddings: 130,
-      type_vocab_size: 1,
-      pad_token_id: 1,
-      bos_token_id: 0,
-      eos_token_id: 2,
-      hidden_act: "gelu",
-      layer_norm_eps: 1e-5,
-    };
+    config = xlmRobertaConfig({ vocab, hidden: 32, layers: 2, heads: 4, ffn: 64, maxPositions: 130 });
   }
   writeFileSync(join(src, "config.json"), JSON.stringify(config));
   const args = [

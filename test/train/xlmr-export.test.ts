@@ -9,6 +9,7 @@ import { mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { openSession } from "../../src/encode/session.js";
 import { loadNeuralReranker } from "../../src/models/neural-reranker.js";
+import { xlmRobertaConfig } from "../../scripts/lib/hf-configs.js";
 import { TINY_UNIGRAM_PIECES, unigramTokenizerJson } from "../../scripts/lib/onnx-builder.js";
 import { bench, python, repoRoot, scratchDir, torchSkipReason } from "./helpers.js";
 
@@ -24,20 +25,8 @@ test("XLM-R: bench train exports an ONNX graph equal to PyTorch on padded batche
   writeFileSync(
     join(base, "config.json"),
     JSON.stringify({
-      model_type: "xlm-roberta",
       architectures: ["XLMRobertaModel"],
-      vocab_size: vocab,
-      hidden_size: 32,
-      num_hidden_layers: 2,
-      num_attention_heads: 4,
-      intermediate_size: 64,
-      max_position_embeddings: 66,
-      type_vocab_size: 1,
-      pad_token_id: 1,
-      bos_token_id: 0,
-      eos_token_id: 2,
-      hidden_act: "gelu",
-      layer_norm_eps: 1e-5,
+      ...xlmRobertaConfig({ vocab, hidden: 32, layers: 2, heads: 4, ffn: 64, maxPositions: 66 }),
     }),
   );
   const rows = ["北京快递怎么办", "我想看天气", "快递到了吗", "学生在学习"].map((q, i, all) =>
